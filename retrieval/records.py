@@ -1,0 +1,141 @@
+"""Plain records that flow through newsbot.
+
+``ingest`` turns files into :class:`Article` and :class:`Chunk`; the store keeps chunks and hands back
+:class:`Passage`; ``retrieval.answer`` turns passages into an :class:`Answer` with :class:`Citation`.
+Nothing here knows about Chroma, Telegram or a model engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+
+def day_number(d: date) -> int:
+    """The date as an integer ``YYYYMMDD``: orderable, and usable in Chroma ``$gte``/``$lte`` filters."""
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def day_from_number(n: int) -> date:
+    return date(n // 10000, n // 100 % 100, n % 100)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, as a loader read it.
+
+    ``origin`` says where it came from (``path`` or ``path:line``) for messages; it is not part of the
+    content and does not change the article's hash.
+    """
+
+    id: str
+    title: str
+    text: str
+    date: date | None = None
+    url: str | None = None
+    source: str | None = None
+    origin: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        """A digest of everything that ends up in the store: a changed hash means re-embedding."""
+        h = hashlib.sha256()
+        for part in (self.title, self.date.isoformat() if self.date else "", self.url or "",
+                     self.source or "", self.text):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x1f")
+        return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A contiguous span ``text == article.text[start:end]`` of one article, the unit that is embedded."""
+
+    article_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    title: str
+    date: date | None = None
+    url: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A retrieved chunk with its score (higher is better) and where the score came from."""
+
+    chunk: Chunk
+    score: float
+    retriever: str = "dense"
+
+    @property
+    def article_id(self) -> str:
+        return self.chunk.article_id
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """What the store keeps about an article besides its chunks: enough to skip, replace or prune it."""
+
+    id: str
+    content_hash: str
+    chunks: int
+    title: str
+    date: date | None = None
+    source: str | None = None
+    url: str | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    articles: int
+    chunks: int
+    min_date: date | None
+    max_date: date | None
+    sources: dict[str, int]
+    embedding: str
+    location: str
+    last_ingest: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A piece of input and what was wrong with it. ``where`` is ``path`` or ``path:line``.
+
+    In :attr:`LoadResult.skipped` the piece was not ingested; in :attr:`LoadResult.warnings` it was
+    ingested anyway (say, without its unparseable date).
+    """
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass(slots=True)
+class LoadResult:
+    articles: list[Article] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    pruned: int = 0
+    chunks_written: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+    skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def embedded_articles(self) -> int:
+        return self.added + self.updated

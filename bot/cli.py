@@ -1,0 +1,75 @@
+"""The ``newsbot`` command: one entry for ingestion, search, answers, evaluation and the Telegram bot.
+
+The composition root at the edge: it reads settings, builds the parts, and turns errors into one clear
+line on stderr and an exit status (0 ok, 1 failed, 2 bad usage or configuration).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from pydantic import ValidationError
+
+from bot import cli_store
+from retrieval.errors import ConfigError, NewsbotError
+from retrieval.settings import Settings, load_settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+EPILOG = """\
+examples:
+  newsbot ingest sample/                     ingest the bundled sample archive
+  newsbot ask "who represents the US in Paris?"
+  newsbot stats --json
+settings come from the environment and .env (see .env.example)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbot", description="Ask questions of a news archive; answers cite their sources.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    cli_store.register(sub)
+    return parser
+
+
+def _configure_logging(verbosity: int) -> None:
+    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "chromadb", "urllib3"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+        print(f"newsbot: error: setting {field.upper()}: {first.get('msg')}", file=sys.stderr)
+        return 2
+    handler: Handler = args.handler
+    try:
+        return handler(args, settings)
+    except ConfigError as exc:
+        print(f"newsbot: error: {exc}", file=sys.stderr)
+        return 2
+    except NewsbotError as exc:
+        logging.getLogger("newsbot").debug("failed", exc_info=True)
+        print(f"newsbot: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsbot: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

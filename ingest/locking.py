@@ -10,6 +10,7 @@ Two locks, both released by the operating system or by expiry when a run is kill
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -26,7 +27,12 @@ from retrieval.store import ChunkStore
 
 LEASE_SECONDS = 120
 _BEAT_EVERY = 10.0
-_OWNER, _HOST, _PID, _BEAT = "newsbot_lock_owner", "newsbot_lock_host", "newsbot_lock_pid", "newsbot_lock_beat"
+_OWNER, _HOST, _PID, _BEAT = (
+    "newsbot_lock_owner",
+    "newsbot_lock_host",
+    "newsbot_lock_pid",
+    "newsbot_lock_beat",
+)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -75,8 +81,9 @@ class Lease:
     def beat(self, force: bool = False) -> None:
         now = time.time()
         if force or now - self._last_beat >= _BEAT_EVERY:
-            self.store.update_metadata(**{_OWNER: self.owner, _HOST: self.host, _PID: os.getpid(),
-                                          _BEAT: now})
+            self.store.update_metadata(
+                **{_OWNER: self.owner, _HOST: self.host, _PID: os.getpid(), _BEAT: now}
+            )
             self._last_beat = now
 
     def release(self) -> None:
@@ -114,7 +121,9 @@ def local_lock(lock_dir: Path, store: ChunkStore) -> Iterator[None]:
 
 
 @contextmanager
-def ingest_lock(lock_dir: Path, store: ChunkStore, prepare: Callable[[], None] | None = None) -> Iterator[Lease]:
+def ingest_lock(
+    lock_dir: Path, store: ChunkStore, prepare: Callable[[], None] | None = None
+) -> Iterator[Lease]:
     """Hold both locks for the duration of an ingestion; raises :class:`IngestLocked` if taken.
 
     ``prepare`` runs once the local lock is held and no live lease was found, before the lease is taken:
@@ -122,15 +131,14 @@ def ingest_lock(lock_dir: Path, store: ChunkStore, prepare: Callable[[], None] |
     """
     with local_lock(lock_dir, store):
         lease = Lease(store)
-        if store.exists():
-            lease.take()
-        if prepare is not None:
-            prepare()
-        lease.take()
         try:
+            if store.exists():
+                lease.take()
+            if prepare is not None:
+                prepare()
+            lease.take()
             yield lease
         finally:
-            try:
+            # the lease expires by itself; never hide the run's own outcome behind a release failure
+            with contextlib.suppress(Exception):
                 lease.release()
-            except Exception:  # the lease expires by itself; never hide the run's own outcome
-                pass

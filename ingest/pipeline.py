@@ -83,8 +83,11 @@ def load_roots(paths: Sequence[str | Path]) -> tuple[list[tuple[str, Article]], 
         total.warnings.extend(result.warnings)
         for article in result.articles:
             if article.id in seen:
-                total.skipped.append(Problem(article.origin or root, f"duplicate id {article.id!r} "
-                                                                     f"(first in {seen[article.id]})"))
+                total.skipped.append(
+                    Problem(
+                        article.origin or root, f"duplicate id {article.id!r} (first in {seen[article.id]})"
+                    )
+                )
                 continue
             seen[article.id] = article.origin or root
             loaded.append((root, article))
@@ -96,8 +99,9 @@ def _in_scope(root: str, paths: Sequence[str]) -> bool:
     return any(root == p or root.startswith(p.rstrip("/") + "/") for p in paths)
 
 
-def plan_ingestion(loaded: Sequence[tuple[str, Article]], existing: dict[str, ArticleInfo],
-                   config: ChunkingConfig) -> Plan:
+def plan_ingestion(
+    loaded: Sequence[tuple[str, Article]], existing: dict[str, ArticleInfo], config: ChunkingConfig
+) -> Plan:
     """What to embed: every loaded article whose version the store does not have yet."""
     plan = Plan()
     for root, article in loaded:
@@ -113,9 +117,17 @@ def plan_ingestion(loaded: Sequence[tuple[str, Article]], existing: dict[str, Ar
 class Ingestion:
     """One run of ingestion over some paths. ``run()`` returns the :class:`IngestReport`."""
 
-    def __init__(self, store: ChunkStore, embeddings: NewsEmbeddings, *, lock_dir: Path,
-                 config: ChunkingConfig | None = None, batch_size: int = 64,
-                 progress: ProgressCallback | None = None, cancel: threading.Event | None = None) -> None:
+    def __init__(
+        self,
+        store: ChunkStore,
+        embeddings: NewsEmbeddings,
+        *,
+        lock_dir: Path,
+        config: ChunkingConfig | None = None,
+        batch_size: int = 64,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
         self.store = store
         self.embeddings = embeddings
         self.lock_dir = lock_dir
@@ -151,11 +163,15 @@ class Ingestion:
 
     def _prune_candidates(self, loaded: Sequence[tuple[str, Article]], scope: Sequence[str]) -> list[str]:
         loaded_ids = {a.id for _, a in loaded}
-        return sorted(aid for aid, root in self.store.article_roots().items()
-                      if aid not in loaded_ids and _in_scope(root, scope))
+        return sorted(
+            aid
+            for aid, root in self.store.article_roots().items()
+            if aid not in loaded_ids and _in_scope(root, scope)
+        )
 
-    def _embed_and_write(self, plan: Plan, report: IngestReport, started: float,
-                         beat: Callable[[], None]) -> None:
+    def _embed_and_write(
+        self, plan: Plan, report: IngestReport, started: float, beat: Callable[[], None]
+    ) -> None:
         total_chunks, total_articles = plan.chunks_total, len(plan.jobs)
         done_chunks = done_articles = 0
         self._report_progress(0, total_articles, 0, total_chunks, started)
@@ -168,10 +184,17 @@ class Ingestion:
             writes, offset = [], 0
             for job in batch:
                 n = len(job.chunks)
-                info = ArticleInfo(id=job.article.id, content_hash=job.version, chunks=n,
-                                   title=job.article.title, date=job.article.date, source=job.article.source,
-                                   url=job.article.url, origin=job.article.origin)
-                writes.append(ArticleWrite(info, job.chunks, vectors[offset:offset + n], job.root))
+                info = ArticleInfo(
+                    id=job.article.id,
+                    content_hash=job.version,
+                    chunks=n,
+                    title=job.article.title,
+                    date=job.article.date,
+                    source=job.article.source,
+                    url=job.article.url,
+                    origin=job.article.origin,
+                )
+                writes.append(ArticleWrite(info, job.chunks, vectors[offset : offset + n], job.root))
                 offset += n
                 if job.is_update:
                     report.updated += 1
@@ -183,10 +206,13 @@ class Ingestion:
             done_articles += len(batch)
             self._report_progress(done_articles, total_articles, done_chunks, total_chunks, started)
 
-    def _report_progress(self, articles: int, articles_total: int, chunks: int, chunks_total: int,
-                         started: float) -> None:
+    def _report_progress(
+        self, articles: int, articles_total: int, chunks: int, chunks_total: int, started: float
+    ) -> None:
         if self.progress is not None:
-            self.progress(Progress(articles, articles_total, chunks, chunks_total, time.monotonic() - started))
+            self.progress(
+                Progress(articles, articles_total, chunks, chunks_total, time.monotonic() - started)
+            )
 
 
 def _batches(jobs: Sequence[_Job], size: int) -> list[list[_Job]]:

@@ -125,8 +125,12 @@ class SentenceTransformerEmbeddings(NewsEmbeddings):
                 "Give a local model directory, or a hub name on a machine that reaches the hub."
             ) from exc
         self.model_id = ST_PREFIX + target
-        dim = self._model.get_sentence_embedding_dimension()
-        self.dim = int(dim) if dim else int(len(self._model.encode("x")))
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        dim = get_dim()
+        self.dim = int(dim) if dim else len(self._model.encode("x"))
         self.query_prompt, self.passage_prompt = self._prompts(target)
         self._lock = threading.Lock()
 
@@ -141,8 +145,11 @@ class SentenceTransformerEmbeddings(NewsEmbeddings):
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         with self._lock:
             vectors = self._model.encode(
-                [prompt + t for t in texts], normalize_embeddings=True, convert_to_numpy=True,
-                show_progress_bar=False, batch_size=32,
+                [prompt + t for t in texts],
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+                batch_size=32,
             )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
@@ -152,7 +159,8 @@ class SentenceTransformerEmbeddings(NewsEmbeddings):
         return self._encode(list(texts), self.passage_prompt)
 
     def embed_question(self, text: str) -> np.ndarray:
-        return self._encode([text], self.query_prompt)[0]
+        vector: np.ndarray = self._encode([text], self.query_prompt)[0]
+        return vector
 
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer(text)["input_ids"])
@@ -164,7 +172,7 @@ def make_embeddings(spec: str) -> NewsEmbeddings:
     if spec in _DEFAULT_ALIASES:
         return E5Embeddings()
     if spec.startswith(ST_PREFIX):
-        name = spec[len(ST_PREFIX):].strip()
+        name = spec[len(ST_PREFIX) :].strip()
         if not name:
             raise EmbeddingError(f"NEWSBOT_EMBEDDING={spec!r} names no model after {ST_PREFIX!r}")
         return SentenceTransformerEmbeddings(name)
@@ -179,6 +187,6 @@ def expected_model_id(spec: str) -> str:
     spec = spec.strip()
     if spec in _DEFAULT_ALIASES:
         return E5Embeddings.model_id
-    name = spec[len(ST_PREFIX):].strip() if spec.startswith(ST_PREFIX) else spec
+    name = spec[len(ST_PREFIX) :].strip() if spec.startswith(ST_PREFIX) else spec
     local = Path(name).expanduser()
     return ST_PREFIX + (str(local.resolve()) if local.is_dir() else name)

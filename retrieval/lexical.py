@@ -34,8 +34,8 @@ _ENGLISH_STOP = frozenset(STOPWORDS_EN) | {
 }  # fmt: skip
 STOP_WORDS: frozenset[str] = _RUSSIAN_STOP | _ENGLISH_STOP
 
-_WORD = re.compile(r"[^\W_]+(?:[-‐‑][^\W_]+)*")
-_HYPHEN = re.compile(r"[-‐‑]")
+_WORD = re.compile(r"\w+(?:[-‐‑]\w+)*")  # \w keeps "_": it is split off below, like a hyphen
+_HYPHEN = re.compile(r"[-‐‑_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
 
@@ -70,9 +70,10 @@ def _words(text: str) -> list[str]:
     expanded: list[str] = []
     for word in words:
         if _HYPHEN.search(word):
-            parts = _HYPHEN.split(word)
+            parts = [part for part in _HYPHEN.split(word) if part]
             expanded += parts
-            expanded.append("".join(parts))
+            if len(parts) > 1:
+                expanded.append("".join(parts))
         else:
             expanded.append(word)
     return expanded
@@ -82,7 +83,10 @@ def tokenize(text: str) -> list[str]:
     """Stemmed tokens of ``text`` without stop words, in order (the joined form follows a hyphenated
     word's parts)."""
     cache = _STEM_CACHE  # a dict lookup per word: building over 100k passages is dominated by this loop
-    words = _words(text.lower().replace("ё", "е"))
+    text = text.lower().replace("ё", "е")
+    if "\u0301" in text:  # stress marks, common in encyclopedia text: "моло́ко"
+        text = text.replace("\u0301", "")
+    words = _words(text)
     stems = [stem if (stem := cache.get(word)) is not None else _stem(word) for word in words]
     return [stem for stem in stems if stem]
 

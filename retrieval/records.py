@@ -41,8 +41,13 @@ class Article:
     def content_hash(self) -> str:
         """A digest of everything that ends up in the store: a changed hash means re-embedding."""
         h = hashlib.sha256()
-        for part in (self.title, self.date.isoformat() if self.date else "", self.url or "",
-                     self.source or "", self.text):
+        for part in (
+            self.title,
+            self.date.isoformat() if self.date else "",
+            self.url or "",
+            self.source or "",
+            self.text,
+        ):
             h.update(part.encode("utf-8"))
             h.update(b"\x1f")
         return h.hexdigest()[:16]

@@ -21,11 +21,13 @@ import os
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
+import contextlib
 import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlparse
 
@@ -82,17 +84,19 @@ def make_client(chroma_url: str | None, data_dir: os.PathLike[str] | str) -> Cli
     if chroma_url:
         url = urlparse(chroma_url)
         if url.scheme not in ("http", "https") or not url.hostname:
-            raise ConfigError(f"NEWSBOT_CHROMA_URL={chroma_url!r} is not an http(s) URL such as "
-                              "http://127.0.0.1:8000")
+            raise ConfigError(
+                f"NEWSBOT_CHROMA_URL={chroma_url!r} is not an http(s) URL such as http://127.0.0.1:8000"
+            )
         port = url.port or (443 if url.scheme == "https" else 8000)
         try:
-            return chromadb.HttpClient(host=url.hostname, port=port, ssl=url.scheme == "https",
-                                       settings=settings)
+            return chromadb.HttpClient(
+                host=url.hostname, port=port, ssl=url.scheme == "https", settings=settings
+            )
         except Exception as exc:
             raise StoreUnavailable(f"the Chroma server at {chroma_url} cannot be reached: {exc}") from exc
     path = os.fspath(data_dir)
     try:
-        os.makedirs(path, exist_ok=True)
+        Path(path).mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=path, settings=settings)
     except OSError as exc:
         raise StoreUnavailable(f"cannot open the store under {path}: {exc}") from exc
@@ -104,8 +108,12 @@ def chunk_id(article_id: str, version: str, index: int) -> str:
 
 def _chunk_metadata(chunk: Chunk, version: str) -> dict[str, Any]:
     meta: dict[str, Any] = {
-        "article_id": chunk.article_id, "version": version, "index": chunk.index,
-        "start": chunk.start, "end": chunk.end, "title": chunk.title,
+        "article_id": chunk.article_id,
+        "version": version,
+        "index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": chunk.title,
     }
     if chunk.date:
         meta["date"] = chunk.date.isoformat()
@@ -120,16 +128,26 @@ def _chunk_metadata(chunk: Chunk, version: str) -> dict[str, Any]:
 def _chunk_from(document: str | None, meta: Mapping[str, Any]) -> Chunk:
     day = meta.get("day")
     return Chunk(
-        article_id=str(meta["article_id"]), index=int(meta["index"]), text=document or "",
-        start=int(meta["start"]), end=int(meta["end"]), title=str(meta.get("title", "")),
+        article_id=str(meta["article_id"]),
+        index=int(meta["index"]),
+        text=document or "",
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        title=str(meta.get("title", "")),
         date=day_from_number(int(day)) if day is not None else None,
-        url=meta.get("url"), source=meta.get("source"),
+        url=meta.get("url"),
+        source=meta.get("source"),
     )
 
 
 def _info_metadata(info: ArticleInfo, root: str) -> dict[str, Any]:
-    meta: dict[str, Any] = {"version": info.content_hash, "chunks": info.chunks, "title": info.title,
-                            "origin": info.origin, "root": root}
+    meta: dict[str, Any] = {
+        "version": info.content_hash,
+        "chunks": info.chunks,
+        "title": info.title,
+        "origin": info.origin,
+        "root": root,
+    }
     if info.date:
         meta["day"] = day_number(info.date)
     if info.source:
@@ -142,9 +160,14 @@ def _info_metadata(info: ArticleInfo, root: str) -> dict[str, Any]:
 def _info_from(article_id: str, meta: Mapping[str, Any]) -> ArticleInfo:
     day = meta.get("day")
     return ArticleInfo(
-        id=article_id, content_hash=str(meta["version"]), chunks=int(meta["chunks"]),
-        title=str(meta.get("title", "")), date=day_from_number(int(day)) if day is not None else None,
-        source=meta.get("source"), url=meta.get("url"), origin=str(meta.get("origin", "")),
+        id=article_id,
+        content_hash=str(meta["version"]),
+        chunks=int(meta["chunks"]),
+        title=str(meta.get("title", "")),
+        date=day_from_number(int(day)) if day is not None else None,
+        source=meta.get("source"),
+        url=meta.get("url"),
+        origin=str(meta.get("origin", "")),
     )
 
 
@@ -183,7 +206,9 @@ class ChunkStore:
                 return None
         model_id, dim = create_for
         return self.client.get_or_create_collection(
-            self.name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+            self.name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
             metadata={_META_EMBEDDING: model_id, _META_DIM: dim, _META_SCHEMA: SCHEMA, _META_GENERATION: 0},
         )
 
@@ -226,10 +251,8 @@ class ChunkStore:
     def drop(self) -> None:
         """Delete the archive's collections (``--rebuild``)."""
         for name in (self.name, self.name + _MANIFEST_SUFFIX):
-            try:
+            with contextlib.suppress(NotFoundError, ValueError):
                 self.client.delete_collection(name)
-            except (NotFoundError, ValueError):
-                pass
 
     @_translate_errors
     def update_metadata(self, **values: Any) -> None:
@@ -244,7 +267,7 @@ class ChunkStore:
         self.update_metadata(**{_META_GENERATION: self.generation() + 1, **extra})
 
     def mark_ingested(self) -> None:
-        self.bump_generation(**{_META_LAST_INGEST: datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        self.bump_generation(**{_META_LAST_INGEST: datetime.now(UTC).isoformat(timespec="seconds")})
 
     # -- manifest ----------------------------------------------------------------------------------
 
@@ -273,8 +296,10 @@ class ChunkStore:
         if not article_ids:
             return {}
         got = self._manifest().get(ids=list(article_ids), include=["metadatas"])
-        return {aid: str((m or {}).get("version")) for aid, m in zip(got["ids"], got["metadatas"] or [],
-                                                                      strict=True)}
+        return {
+            aid: str((m or {}).get("version"))
+            for aid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
+        }
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -298,10 +323,15 @@ class ChunkStore:
                 vectors.append(vector)
         batch = max(1, self.client.get_max_batch_size())
         for i in range(0, len(ids), batch):
-            col.upsert(ids=ids[i:i + batch], documents=docs[i:i + batch], metadatas=metas[i:i + batch],
-                       embeddings=np.asarray(vectors[i:i + batch], dtype=np.float32))
+            col.upsert(
+                ids=ids[i : i + batch],
+                documents=docs[i : i + batch],
+                metadatas=metas[i : i + batch],
+                embeddings=np.asarray(vectors[i : i + batch], dtype=np.float32),
+            )
         self._manifest().upsert(
-            ids=[w.info.id for w in writes], embeddings=[_MANIFEST_VECTOR] * len(writes),
+            ids=[w.info.id for w in writes],
+            embeddings=np.asarray([_MANIFEST_VECTOR] * len(writes), dtype=np.float32),
             metadatas=[_info_metadata(w.info, w.root) for w in writes],
         )
         keep = {w.info.id: w.info.content_hash for w in writes}
@@ -309,9 +339,13 @@ class ChunkStore:
         return len(ids)
 
     def _delete_chunks_not_in(self, col: Collection, keep: Mapping[str, str]) -> None:
-        got = col.get(where={"article_id": {"$in": list(keep)}}, include=["metadatas"])
-        stale = [cid for cid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
-                 if (m or {}).get("version") != keep.get(str((m or {}).get("article_id")))]
+        where: Any = {"article_id": {"$in": list(keep)}}
+        got = col.get(where=where, include=["metadatas"])
+        stale = [
+            cid
+            for cid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
+            if (m or {}).get("version") != keep.get(str((m or {}).get("article_id")))
+        ]
         if stale:
             col.delete(ids=stale)
 
@@ -325,7 +359,8 @@ class ChunkStore:
         col = self._chunks()
         if col is not None:
             for i in range(0, len(ids), 500):
-                col.delete(where={"article_id": {"$in": ids[i:i + 500]}})
+                where: Any = {"article_id": {"$in": ids[i : i + 500]}}
+                col.delete(where=where)
 
     @_translate_errors
     def sweep(self) -> int:
@@ -334,22 +369,28 @@ class ChunkStore:
         if col is None:
             return 0
         versions = {aid: str(meta.get("version")) for aid, meta in self._manifest_rows()}
-        orphans = [cid for cid, meta in self._chunk_rows(col, include=["metadatas"])
-                   if versions.get(str(meta.get("article_id"))) != meta.get("version")]
+        orphans = [
+            cid
+            for cid, meta in self._chunk_rows(col, include=["metadatas"])
+            if versions.get(str(meta.get("article_id"))) != meta.get("version")
+        ]
         for i in range(0, len(orphans), 1000):
-            col.delete(ids=orphans[i:i + 1000])
+            col.delete(ids=orphans[i : i + 1000])
         return len(orphans)
 
     def _chunk_rows(self, col: Collection, include: list[Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
         for cid, _doc, meta in self._chunk_pages(col, include):
             yield cid, meta
 
-    def _chunk_pages(self, col: Collection, include: list[Any]) -> Iterator[tuple[str, str | None,
-                                                                                  Mapping[str, Any]]]:
+    def _chunk_pages(
+        self, col: Collection, include: list[Any]
+    ) -> Iterator[tuple[str, str | None, Mapping[str, Any]]]:
         offset = 0
         while True:
             page = col.get(include=include, limit=_PAGE, offset=offset)
-            docs = page.get("documents") or [None] * len(page["ids"])
+            docs: list[str | None] = [None] * len(page["ids"])
+            if page.get("documents"):
+                docs = list(page["documents"] or [])
             for cid, doc, meta in zip(page["ids"], docs, page["metadatas"] or [], strict=True):
                 yield cid, doc, meta or {}
             if len(page["ids"]) < _PAGE:
@@ -375,8 +416,10 @@ class ChunkStore:
         if col is None or not ids:
             return {}
         got = col.get(ids=list(ids), include=["documents", "metadatas"])
-        return {cid: _chunk_from(doc, meta or {}) for cid, doc, meta in
-                zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)}
+        return {
+            cid: _chunk_from(doc, meta or {})
+            for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+        }
 
     @_translate_errors
     def search(self, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None) -> list[Passage]:
@@ -386,16 +429,20 @@ class ChunkStore:
             return []
         n = k
         while True:
-            res = col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
-                            where=dict(where) if where else None,
-                            include=["documents", "metadatas", "distances"])
+            res = col.query(
+                query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+                n_results=n,
+                where=dict(where) if where else None,
+                include=["documents", "metadatas", "distances"],
+            )
             ids = res["ids"][0]
             metas = (res["metadatas"] or [[]])[0]
             versions = self.versions(sorted({str(m["article_id"]) for m in metas if m}))
             passages = [
                 Passage(_chunk_from(doc, meta), 1.0 - float(dist), "dense")
-                for doc, meta, dist in zip((res["documents"] or [[]])[0], metas,
-                                           (res["distances"] or [[]])[0], strict=True)
+                for doc, meta, dist in zip(
+                    (res["documents"] or [[]])[0], metas, (res["distances"] or [[]])[0], strict=True
+                )
                 if meta and versions.get(str(meta["article_id"])) == meta.get("version")
             ]
             if len(passages) >= k or len(ids) < n:
@@ -413,17 +460,26 @@ class ChunkStore:
         sources = Counter(i.source or "unknown" for i in infos.values())
         meta = self.metadata()
         return StoreStats(
-            articles=len(infos), chunks=sum(i.chunks for i in infos.values()),
-            min_date=min(dates) if dates else None, max_date=max(dates) if dates else None,
-            sources=dict(sources.most_common()), embedding=str(meta.get(_META_EMBEDDING, "")),
-            location=self.location, last_ingest=meta.get(_META_LAST_INGEST),
+            articles=len(infos),
+            chunks=sum(i.chunks for i in infos.values()),
+            min_date=min(dates) if dates else None,
+            max_date=max(dates) if dates else None,
+            sources=dict(sources.most_common()),
+            embedding=str(meta.get(_META_EMBEDDING, "")),
+            location=self.location,
+            last_ingest=meta.get(_META_LAST_INGEST),
         )
 
 
 def _check_name(name: str) -> None:
-    ok = 3 <= len(name) <= 500 and name[0].isalnum() and name[-1].isalnum() and all(
-        c.isascii() and (c.isalnum() or c in "._-") for c in name)
+    ok = (
+        3 <= len(name) <= 500
+        and name[0].isalnum()
+        and name[-1].isalnum()
+        and all(c.isascii() and (c.isalnum() or c in "._-") for c in name)
+    )
     if not ok:
-        raise ConfigError(f"NEWSBOT_COLLECTION={name!r}: use 3-500 characters from a-z, A-Z, 0-9, '.', '_', "
-                          "'-', starting and ending with a letter or digit")
-
+        raise ConfigError(
+            f"NEWSBOT_COLLECTION={name!r}: use 3-500 characters from a-z, A-Z, 0-9, '.', '_', "
+            "'-', starting and ending with a letter or digit"
+        )

@@ -23,7 +23,7 @@ SAMPLE = REPO / "sample"
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the developer's .env or writes to their data directory."""
     for key in list(os.environ):
-        if key.startswith("NEWSBOT_") or key.startswith("TELEGRAM_"):
+        if key.startswith(("NEWSBOT_", "TELEGRAM_")):
             monkeypatch.delenv(key)
     monkeypatch.setenv("NEWSBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)

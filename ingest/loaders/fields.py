@@ -27,7 +27,9 @@ _MILLISECONDS = 10**11  # a Unix time above this counts milliseconds (10**11 s i
 def raw_article_from_record(record: Mapping[str, object]) -> RawArticle:
     """The article fields of one JSON object, CSV row or front matter, whatever their spelling."""
     by_name = {key.strip().lower(): value for key, value in record.items()}
-    found = {field: _first_present(by_name, names) for field, names in ALIASES.items()}
+    found = {
+        field: _first_present(by_name, names, timestamp=field == "date") for field, names in ALIASES.items()
+    }
     return RawArticle(
         text=found["text"],
         id=found["id"],
@@ -38,9 +40,9 @@ def raw_article_from_record(record: Mapping[str, object]) -> RawArticle:
     )
 
 
-def _first_present(by_name: Mapping[str, object], names: tuple[str, ...]) -> str | None:
+def _first_present(by_name: Mapping[str, object], names: tuple[str, ...], *, timestamp: bool) -> str | None:
     for name in names:
-        value = _as_text(by_name.get(name), timestamp=names is ALIASES["date"])
+        value = _as_text(by_name.get(name), timestamp=timestamp)
         if value is not None and value.strip():
             return value
     return None
@@ -55,7 +57,7 @@ def _as_text(value: object, *, timestamp: bool) -> str | None:
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if timestamp and _EARLIEST_TIMESTAMP <= abs(value):
+    if timestamp and abs(value) >= _EARLIEST_TIMESTAMP:
         seconds = value / 1000 if abs(value) >= _MILLISECONDS else value
         try:
             return datetime.fromtimestamp(seconds, tz=UTC).isoformat()

@@ -86,7 +86,9 @@ def load_csv(content: str, where: str) -> LoadResult:
         if len(row) != len(header):
             result.skipped.append(Problem(origin, f"{len(row)} fields where the header has {len(header)}"))
             continue
-        _add_record(result, dict(zip(header, row, strict=True)), origin=origin, fallback_id=f"{where}#{number}")
+        _add_record(
+            result, dict(zip(header, row, strict=True)), origin=origin, fallback_id=f"{where}#{number}"
+        )
     return result
 
 
@@ -124,4 +126,3 @@ def _describe(exc: json.JSONDecodeError) -> str:
 
 def _json_type(value: object) -> str:
     return _JSON_TYPES.get(type(value), "a number")
-

@@ -5,8 +5,8 @@ Layouts, tried in order:
 1. seed: a ``date YYYY-MM-DD`` marker, then the text (``" date 2026-01-06 Европейские лидеры…"``);
    there is no title line, so the title is the first sentence;
 2. headline: the first non-empty line is the title, the rest the text; a date line such as
-   ``05/08/2008 10:35`` (day first) among the next few lines gives the date and leaves the text
-   (the NEREL layout);
+   ``05/08/2008 10:35`` (day first) among the next few lines, or above the headline, gives the date
+   and leaves the text (the NEREL layout);
 3. one paragraph: no line stands out as a headline, so the title is the first sentence and the
    text is everything.
 
@@ -58,6 +58,9 @@ def read_text_article(content: str, *, markdown: bool = False) -> RawArticle:
 
 def _read_headline_layout(body: str, *, markdown: bool) -> RawArticle:
     first, *rest = body.split("\n")  # normalised: the first line is not blank
+    if _is_date_line(first) and "\n".join(rest).strip():  # the date above the headline
+        below = _read_headline_layout("\n".join(rest).strip(), markdown=markdown)
+        return RawArticle(text=below.text, title=below.title, date=first.strip())
     headline = first.strip()
     if markdown and (heading := _MARKDOWN_HEADING.match(headline)):
         headline = headline[heading.end() :]
@@ -70,11 +73,12 @@ def _read_headline_layout(body: str, *, markdown: bool) -> RawArticle:
 
 
 def _find_date_line(lines: list[str]) -> int | None:
-    for index, line in enumerate(lines[:_DATE_LINE_WINDOW]):
-        candidate = line.strip()
-        if DAY_MONTH_YEAR.fullmatch(candidate) or _ISO_DATE_LINE.fullmatch(candidate):
-            return index
-    return None
+    return next((i for i, line in enumerate(lines[:_DATE_LINE_WINDOW]) if _is_date_line(line)), None)
+
+
+def _is_date_line(line: str) -> bool:
+    candidate = line.strip()
+    return bool(DAY_MONTH_YEAR.fullmatch(candidate) or _ISO_DATE_LINE.fullmatch(candidate))
 
 
 def _looks_like_headline(line: str, rest: list[str], *, dated: bool) -> bool:

@@ -47,6 +47,17 @@ _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 _ROLES = ("system", "developer", "user", "assistant", "tool", "function")
 _PART_TYPES = ("text", "image_url", "input_audio", "file", "refusal")
+_DECIMAL_RANGES: dict[str, tuple[float, float | None]] = {
+    "temperature": (0, 2),
+    "top_p": (0, 1),
+    "presence_penalty": (-2, 2),
+    "frequency_penalty": (-2, 2),
+}
+_INTEGER_RANGES: dict[str, tuple[float, float | None]] = {
+    "n": (1, 128),
+    "max_tokens": (1, None),
+    "max_completion_tokens": (1, None),
+}
 _TOKEN = re.compile(r"\s*\w+|\s*[^\w\s]|\s+")
 _SSE_TYPE = "text/event-stream; charset=utf-8"
 _HANG_UP_GRACE = 5.0  # seconds a hung-up handler waits to be cancelled by aiohttp
@@ -224,14 +235,9 @@ def _validate_chat(body: Any) -> None:
     if "messages" not in body:
         raise _ApiError(400, "Missing required parameter: 'messages'.", param="messages")
     _validate_messages(body["messages"])
-    for name, low, high in (
-        ("temperature", 0, 2),
-        ("top_p", 0, 1),
-        ("presence_penalty", -2, 2),
-        ("frequency_penalty", -2, 2),
-    ):
+    for name, (low, high) in _DECIMAL_RANGES.items():
         _check_number(body, name, low, high)
-    for name, low, high in (("n", 1, 128), ("max_tokens", 1, None), ("max_completion_tokens", 1, None)):
+    for name, (low, high) in _INTEGER_RANGES.items():
         _check_number(body, name, low, high, integer=True)
     if body.get("stream") is not None and not isinstance(body["stream"], bool):
         raise _invalid_type("stream", "a boolean", body["stream"])
@@ -312,7 +318,7 @@ class _Completion:
         return {"id": self.id, "object": kind, "created": self.created, "model": self.model}
 
     def whole(self) -> dict[str, Any]:
-        choices = [
+        choices: list[dict[str, Any]] = [
             {
                 "index": index,
                 "message": {"role": "assistant", "content": choice.text, "refusal": None, "annotations": []},
@@ -326,19 +332,19 @@ class _Completion:
 
     def chunks(self, include_usage: bool) -> list[dict[str, Any]]:
         """The stream's chunks in order: per choice a role delta, one delta per token, a finish."""
-        extra = {"system_fingerprint": "fp_emulator"} | ({"usage": None} if include_usage else {})
+        extra: dict[str, Any] = {"system_fingerprint": "fp_emulator"}
+        extra |= {"usage": None} if include_usage else {}
         chunks = []
         for index, choice in enumerate(self.choices):
-            deltas = [{"role": "assistant", "content": "", "refusal": None}]
-            deltas += [{"content": piece} for piece in choice.pieces]
-            states = [(delta, None) for delta in deltas] + [({}, choice.finish_reason)]
-            for delta, finish in states:
+            steps: list[tuple[dict[str, Any], str | None]] = [({"role": "assistant", "content": ""}, None)]
+            steps += [({"content": piece}, None) for piece in choice.pieces]
+            steps.append(({}, choice.finish_reason))
+            for delta, finish in steps:
                 entry = {"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}
                 chunks.append(self.header("chat.completion.chunk") | extra | {"choices": [entry]})
         if include_usage:
-            chunks.append(
-                self.header("chat.completion.chunk") | extra | {"choices": [], "usage": self.usage()}
-            )
+            usage = {"choices": [], "usage": self.usage()}
+            chunks.append(self.header("chat.completion.chunk") | extra | usage)
         return chunks
 
 
@@ -367,7 +373,8 @@ class OpenAIEmulator:
         self._faults: deque[_Fault] = deque()
         self._delay = 0.0
         self._requests: list[RecordedRequest] = []
-        self._ids = itertools.count(1)
+        self._ids = itertools.count(1)  # completion ids
+        self._request_ids = itertools.count(1)  # x-request-id values
         self._port: int | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -403,7 +410,7 @@ class OpenAIEmulator:
         return self
 
     def stop(self) -> None:
-        """Close the server; requests still waiting (on `delay`, say) are cut off. Safe to call twice."""
+        """Close the server; requests waiting out `delay` are released at once. Safe to call twice."""
         if self._thread is None or self._loop is None:
             return
         asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(timeout=10)
@@ -469,10 +476,8 @@ class OpenAIEmulator:
         """Answer the next `times` completion requests with `status` and an OpenAI error body."""
         if not 400 <= status <= 599:
             raise ValueError(f"fail_next needs an error status (400-599), got {status}")
-        error = _ApiError(
-            status, message or _DEFAULT_ERROR_MESSAGES.get(status, f"Emulated error {status}."), code=code
-        )
-        self._script(*[_Fault("error", error)] * times)
+        text = message or _DEFAULT_ERROR_MESSAGES.get(status, f"Emulated error {status}.")
+        self._script(*[_Fault("error", _ApiError(status, text, code=code)) for _ in range(times)])
 
     def delay(self, seconds: float) -> None:
         """Wait `seconds` before answering every request from now on; `delay(0)` ends it."""
@@ -564,12 +569,15 @@ class OpenAIEmulator:
             raise _ApiError(401, _NO_KEY)
         if key.strip() != self.api_key:
             shown = f"{key[:3]}{'*' * max(len(key) - 7, 0)}{key[-4:]}" if len(key) > 7 else key
-            message = f"Incorrect API key provided: {shown}. You can find your API key at https://platform.openai.com/account/api-keys."
+            message = (
+                f"Incorrect API key provided: {shown}. "
+                "You can find your API key at https://platform.openai.com/account/api-keys."
+            )
             raise _ApiError(401, message, code="invalid_api_key")
 
     async def _add_headers(self, request: web.Request, response: web.StreamResponse) -> None:
         with self._lock:
-            number = next(self._ids)
+            number = next(self._request_ids)
         response.headers["x-request-id"] = f"req_emu{number:06d}"
         response.headers["openai-version"] = "2020-10-01"
         response.headers["openai-processing-ms"] = "1"
@@ -613,7 +621,7 @@ class OpenAIEmulator:
     def _complete(self, body: dict[str, Any]) -> _Completion:
         with self._lock:
             reply, number = self._reply, next(self._ids)
-        choices = []
+        choices: list[_Choice] = []
         for _ in range(body.get("n") or 1):
             try:
                 text = reply(copy.deepcopy(body["messages"]))
@@ -650,8 +658,9 @@ class OpenAIEmulator:
             events.insert(1, _sse(json.dumps(completion.chunks(False)[1])[:40]))
         response = web.StreamResponse(headers={"Content-Type": _SSE_TYPE, "Cache-Control": "no-cache"})
         await response.prepare(request)
+        cut = min(fault.after_chunks, len(events) - 1) if fault and fault.kind == "stream_break" else None
         for sent, event in enumerate(events):
-            if fault is not None and fault.kind == "stream_break" and sent == fault.after_chunks:
+            if sent == cut:
                 return await self._hang_up(request)
             await response.write(event)
         await response.write_eof()

@@ -24,7 +24,9 @@ class HashingEmbeddings(NewsEmbeddings):
     def _vector(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)
         for word in _WORD.findall(text.lower()):
-            v[int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little") % self.dim] += 1
+            v[
+                int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little") % self.dim
+            ] += 1
         norm = float(np.linalg.norm(v))
         return v / norm if norm else v + 1.0 / np.sqrt(self.dim)
 

@@ -1,0 +1,199 @@
+"""Ingestion end to end: real Chroma (embedded), real files; bookkeeping at full dev-archive size."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.chunking import passage_text
+from ingest.loaders import load_paths
+from ingest.pipeline import Ingestion, Progress
+from retrieval.errors import EmbeddingMismatch, IngestLocked
+from retrieval.store import ChunkStore
+from tests.conftest import DEV_ARCHIVE, SAMPLE
+from tests.support.hashing import HashingEmbeddings
+
+
+def make_store(tmp_path: Path, name: str = "news") -> ChunkStore:
+    return ChunkStore.open(None, tmp_path / "chroma", name)
+
+
+def ingestion(store: ChunkStore, emb: object, tmp_path: Path, **kw: object) -> Ingestion:
+    return Ingestion(store, emb, lock_dir=tmp_path / "locks", **kw)  # type: ignore[arg-type]
+
+
+def visible_by_article(store: ChunkStore) -> dict[str, list[int]]:
+    seen: dict[str, list[int]] = {}
+    for _cid, chunk in store.visible_chunks():
+        seen.setdefault(chunk.article_id, []).append(chunk.index)
+    return {k: sorted(v) for k, v in seen.items()}
+
+
+def test_dev_archive_bookkeeping_at_full_size(tmp_path: Path) -> None:
+    store, emb = make_store(tmp_path), HashingEmbeddings()
+    first = ingestion(store, emb, tmp_path).run([DEV_ARCHIVE])
+    assert (first.added, first.updated, first.unchanged, first.pruned) == (949, 0, 0, 0)
+    assert first.skipped == []
+    infos = store.articles()
+    assert len(infos) == 949
+    jsonl_ids = {json.loads(line)["id"] for f in DEV_ARCHIVE.glob("*.jsonl") for line in f.open()}
+    nerel_ids = {f"nerel/{p.name}" for p in (DEV_ARCHIVE / "nerel").glob("*.txt")}
+    assert set(infos) == jsonl_ids | nerel_ids
+    assert first.chunks_written == sum(i.chunks for i in infos.values()) == store.count_chunks()
+    assert emb.passages_embedded == first.chunks_written
+    # every article's visible chunks are exactly 0..n-1
+    assert visible_by_article(store) == {aid: list(range(i.chunks)) for aid, i in infos.items()}
+
+    emb.passages_embedded = 0
+    second = ingestion(store, emb, tmp_path).run([DEV_ARCHIVE])
+    assert (second.added, second.updated, second.unchanged, second.chunks_written) == (0, 0, 949, 0)
+    assert emb.passages_embedded == 0
+    assert store.count_chunks() == first.chunks_written
+
+
+def test_offsets_quote_the_article_exactly(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    ingestion(store, HashingEmbeddings(), tmp_path).run([DEV_ARCHIVE / "xquad.jsonl"])
+    texts = {a.id: a.text for a in load_paths([DEV_ARCHIVE / "xquad.jsonl"]).articles}
+    chunks = [c for _, c in store.visible_chunks()]
+    assert len(chunks) > len(texts)
+    for c in chunks:
+        assert texts[c.article_id][c.start : c.end] == c.text
+
+
+def copy_archive(tmp_path: Path) -> Path:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(DEV_ARCHIVE / "ods-news.jsonl", archive / "ods.jsonl")
+    nerel = archive / "nerel"
+    nerel.mkdir()
+    for p in sorted((DEV_ARCHIVE / "nerel").glob("*.txt"))[:20]:
+        shutil.copy(p, nerel / p.name)
+    return archive
+
+
+def test_edited_article_replaces_its_chunks_and_prune_removes_gone_ones(tmp_path: Path) -> None:
+    archive = copy_archive(tmp_path)
+    store, emb = make_store(tmp_path), HashingEmbeddings()
+    ingestion(store, emb, tmp_path).run([archive])
+    before = store.articles()
+    target = sorted((archive / "nerel").glob("*.txt"))[0]
+    target_id = f"nerel/{target.name}"
+    target.write_text(
+        "Новый заголовок\n\nСовершенно новый текст статьи. Его раньше не было.\n", encoding="utf-8"
+    )
+    gone = sorted((archive / "nerel").glob("*.txt"))[1]
+    gone.unlink()
+
+    emb.passages_embedded = 0
+    report = ingestion(store, emb, tmp_path).run([archive])
+    assert (report.updated, report.added, report.pruned) == (1, 0, 0)
+    assert report.unchanged == len(before) - 2
+    assert emb.passages_embedded == 1
+    chunks = [c for _, c in store.visible_chunks() if c.article_id == target_id]
+    assert [c.text for c in chunks] == ["Совершенно новый текст статьи. Его раньше не было."]
+    assert chunks[0].title == "Новый заголовок"
+    # the old version's chunks are gone from the collection, not just hidden
+    assert store.count_chunks() == sum(i.chunks for i in store.articles().values())
+    assert f"nerel/{gone.name}" in store.articles()  # no --prune: kept
+
+    pruned = ingestion(store, emb, tmp_path).run([archive], prune=True)
+    assert pruned.pruned == 1
+    assert f"nerel/{gone.name}" not in store.articles()
+    assert not [c for _, c in store.visible_chunks() if c.article_id == f"nerel/{gone.name}"]
+    assert store.count_chunks() == sum(i.chunks for i in store.articles().values())
+
+
+def test_prune_is_scoped_to_the_paths_given(tmp_path: Path) -> None:
+    archive = copy_archive(tmp_path)
+    store, emb = make_store(tmp_path), HashingEmbeddings()
+    ingestion(store, emb, tmp_path).run([archive])
+    n = len(store.articles())
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "x1", "title": "T", "text": "Текст."}, ensure_ascii=False) + "\n")
+    report = ingestion(store, emb, tmp_path).run([other], prune=True)
+    assert (report.added, report.pruned) == (1, 0)
+    assert len(store.articles()) == n + 1
+
+
+def test_rebuild_starts_afresh_and_model_change_is_refused(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    ingestion(store, HashingEmbeddings(), tmp_path).run([SAMPLE])
+
+    class OtherModel(HashingEmbeddings):
+        model_id = "test:other-model"
+
+    with pytest.raises(EmbeddingMismatch, match=r"--rebuild"):
+        ingestion(store, OtherModel(), tmp_path).run([SAMPLE])
+    report = ingestion(store, OtherModel(), tmp_path).run([SAMPLE], rebuild=True)
+    assert report.added == len(store.articles()) > 0
+    assert store.embedding_model() == "test:other-model"
+
+
+def test_bad_input_is_reported_and_the_rest_ingested(tmp_path: Path) -> None:
+    archive = tmp_path / "in"
+    archive.mkdir()
+    (archive / "good.jsonl").write_text(
+        json.dumps({"id": "a", "title": "A", "text": "Первая статья."}, ensure_ascii=False)
+        + "\n"
+        + "{broken json\n"
+        + json.dumps({"id": "b", "title": "B", "text": ""})
+        + "\n"
+        + json.dumps({"id": "c", "title": "C", "date": "not a date", "text": "Третья."}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    (archive / "empty.txt").write_bytes(b"")
+    (archive / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    store = make_store(tmp_path)
+    report = ingestion(store, HashingEmbeddings(), tmp_path).run([archive])
+    assert report.added == 2
+    where = sorted(p.where for p in report.skipped)
+    assert where == ["blob.txt", "empty.txt", "good.jsonl:2", "good.jsonl:3"]
+    assert [p.where for p in report.warnings] == ["good.jsonl:4"]
+    assert store.articles()["c"].date is None
+
+
+def test_second_ingestion_at_once_is_refused(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    emb = HashingEmbeddings()
+    outcome: list[str] = []
+
+    def nested(p: Progress) -> None:
+        if p.chunks_done == 0 and not outcome:
+            try:
+                ingestion(make_store(tmp_path), emb, tmp_path).run([SAMPLE])
+                outcome.append("ran")
+            except IngestLocked as exc:
+                outcome.append(str(exc))
+
+    ingestion(store, emb, tmp_path, progress=nested).run([SAMPLE])
+    assert len(outcome) == 1
+    assert "another ingestion" in outcome[0]
+
+
+def test_progress_reports_articles_and_chunks(tmp_path: Path) -> None:
+    seen: list[Progress] = []
+    store = make_store(tmp_path)
+    report = ingestion(store, HashingEmbeddings(), tmp_path, progress=seen.append, batch_size=4).run(
+        [DEV_ARCHIVE / "ods-news.jsonl"]
+    )
+    assert seen[0].chunks_done == 0
+    assert seen[-1].articles_done == seen[-1].articles_total == report.added == 63
+    assert seen[-1].chunks_done == seen[-1].chunks_total == report.chunks_written
+    assert all(a.chunks_done <= b.chunks_done for a, b in itertools.pairwise(seen))
+    assert len(seen) > 5
+
+
+def test_first_chunk_embeds_the_headline_once(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    ingestion(store, HashingEmbeddings(), tmp_path).run([DEV_ARCHIVE / "wmt-news.jsonl"])
+    chunks = sorted(
+        (c for _, c in store.visible_chunks() if c.article_id == "wmt21-kp.235560"), key=lambda c: c.index
+    )
+    assert passage_text(chunks[0]).startswith("Не нужно демонизировать народ Хабаровска\n")
+    assert all(passage_text(c) == c.text for c in chunks[1:])

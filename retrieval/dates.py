@@ -1,0 +1,475 @@
+"""Dates understood from a question, in Russian and English.
+
+``parse_question_dates("Что писали в январе 2026?", today=...)`` gives the range 2026-01-01..2026-01-31;
+``parse_date_arg`` reads one date for ``--since``/``--until`` and the bot's filters.
+
+dateparser's ``search_dates`` finds dates where there are none ("May I ask" -> May, "Super Bowl 50" ->
+1950) and misses Russian ones ("в 2025 году" -> year 1, "в январе 2026" -> only "2026"). So a question
+is scanned with a strict grammar (the patterns below): a date needs a month name, a year in a date
+context ("в 2025 году", "in 2025", "с 2020 по 2022 год"), a numeric date ("06.01.2026") or a known
+relative phrase ("вчера", "last week", "за последние 3 дня"). Each match's calendar part is then
+handed to dateparser as a short canonical text ("6 января 2026", "january") and kept only if
+dateparser reads it at the granularity the grammar expects; relative periods are plain arithmetic.
+
+A day without a year is the most recent such day not after ``today``; a month without a year likewise.
+Several expressions in one question give the smallest range covering them all.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from dateparser.date import DateDataParser
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """Inclusive on both ends; ``None`` leaves that end open."""
+
+    since: date | None
+    until: date | None
+
+    def __contains__(self, day: date) -> bool:
+        return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True, slots=True)
+class DateIntent:
+    """What a question says about time: a range to filter on, and whether it asks for the latest state."""
+
+    range: DateRange | None
+    prefer_recent: bool
+    matched: str | None  # the question's text that produced ``range``
+
+
+# --- the grammar -------------------------------------------------------------------------------------
+
+_RU_MONTH = r"(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)[ьяею]|(?:март|август)[аеу]?|ма[йяею]"
+_EN_MONTH = r"january|february|march|april|may|june|july|august|september|october|november|december"
+_ABBR = r"(?:янв|февр?|мар|апр|авг|сент?|окт|нояб?|дек|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+_MONTH = rf"(?:{_RU_MONTH}|{_EN_MONTH})(?!\w)"  # alone or with a year
+_MONTH_D = rf"(?:{_RU_MONTH}|{_EN_MONTH}|{_ABBR})(?!\w)"  # with a day, abbreviations are safe
+_DAY = r"(?<![\d.])[0-3]?\d(?:-?(?:го|е|ое)|st|nd|rd|th)?"
+_YEAR_TAIL = r"(?:-?(?:го|м))?(?:\s+(?:года|году|год|г\.?)(?!\w))?"
+_TO = r"\s*(?:-|–|—|по|до|и|to|and|through|till|until)\s*"
+_FROM = r"(?:с|со|от|между|from|between)\s+"
+_BOUND = r"(?:(?P<b>начиная\s+с|с|со|после|до|since|after|before|until|till)\s+)?"
+_NUMBER = (
+    r"\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple\s+of"
+    r"|один|одн\w+|два|две|двух|три|трех|четыре|четырех|пять|пяти|шесть|шести|семь|семи|восемь|восьми"
+    r"|девять|девяти|десять|десяти|пару|пары"
+)
+_UNIT = r"дн\w*|день|сут\w*|недел\w*|месяц\w*|год\w*|лет|час\w*|days?|weeks?|fortnight|months?|years?|hours?"
+
+
+def _point(s: str) -> str:
+    """A day with its month, and maybe a year: "6 января 2026 года", "6th of January", "Jan 6, 2025"."""
+    return (
+        rf"(?:(?P<d{s}>{_DAY})(?:\s+of)?\s+(?P<m{s}>{_MONTH_D})"
+        rf"|(?P<n{s}>{_MONTH_D})\s+(?P<e{s}>[0-3]?\d)(?:st|nd|rd|th)?(?!\d))"
+        rf"(?:,?\s+(?P<y{s}>[12]\d{{3}}){_YEAR_TAIL})?"
+    )
+
+
+def _month_year(s: str) -> str:
+    return rf"(?P<m{s}>{_MONTH})(?:,?\s+(?:of\s+)?(?P<y{s}>[12]\d{{3}}){_YEAR_TAIL})?"
+
+
+_RECENT = re.compile(
+    r"(?<!\w)(?:сейчас|теперь|ныне\w*|текущ\w*|в\s+настоящее\s+время|на\s+данный\s+момент"
+    r"|на\s+текущий\s+момент|на\s+сегодня(?:шний\s+день)?|до\s+сих\s+пор|на\s+днях|недавн\w*"
+    r"|в\s+последн(?:ее\s+время|ие\s+дни)|последн\w+\s+(?:новост|событи|данн|извест|сведени|информаци)\w*"
+    r"|свеж\w+|now|nowadays|current|currently|latest|most\s+recent|recent|recently|these\s+days"
+    r"|at\s+(?:the\s+moment|present)|presently|as\s+of\s+(?:today|now)|to\s+date|so\s+far)(?!\w)"
+)
+
+# Words that may follow a bare year ("in 2025 the company", "в 2025 в Москве"); any other lower-case
+# word makes the number a quantity ("in 2000 cities", "в 2000 городах").
+_AFTER_YEAR = frozenset(
+    "and or in at on the a an when what who whom where why how did was were is are had has have to for of"
+    " with by during after before from until compared vs versus season year"
+    " и или а в во на по с со за у при из до после когда что кто где как какой какие был была было были".split()
+)
+
+
+# --- reading the calendar parts with dateparser --------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _dateparser(today: date) -> DateDataParser:
+    settings = {
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": datetime(today.year, today.month, today.day),
+        "PREFER_DAY_OF_MONTH": "first",
+        "DATE_ORDER": "DMY",
+    }
+    return DateDataParser(languages=["ru", "en"], settings=settings)
+
+
+def _read(text: str, period: str, today: date) -> date | None:
+    """``text`` as dateparser reads it, or ``None`` unless it reads a date of this ``period``."""
+    data = _dateparser(today).get_date_data(text)
+    if data.date_obj is None or data.period != period:
+        return None
+    return data.date_obj.date()
+
+
+_GENITIVE = {"ма": "мая", "март": "марта", "август": "августа"}
+
+
+def _canonical_month(word: str) -> str:
+    """Russian month names in the genitive ("январе" -> "января"), which dateparser reads; others as is."""
+    word = word.rstrip(".")
+    if stem := re.fullmatch(r"(январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)[ьяею]", word):
+        return stem[1] + "я"
+    if stem := re.fullmatch(r"(март|август|ма)[айяеу]?", word):
+        return _GENITIVE[stem[1]]
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    month: str
+    day: str | None = None
+    year: int | None = None
+
+
+def _resolve(point: _Point, today: date) -> DateRange | None:
+    """The day or month ``point`` names; without a year, the most recent one not after ``today``."""
+    day = re.match(r"\d+", point.day)[0] if point.day else None  # type: ignore[index]
+    text = " ".join(part for part in (day, _canonical_month(point.month), point.year and str(point.year)) if part)
+    first = _read(text, "day" if day else "month", today)
+    if first is None:
+        return None
+    if point.year is None and first > today:  # dateparser prefers the past already; make sure of it
+        return _resolve(replace(point, year=first.year - 1), today)
+    return DateRange(first, first if day else _month_end(first))
+
+
+def _between(a: _Point, b: _Point, today: date) -> DateRange | None:
+    """From ``a`` to ``b``; a missing year is taken from the other end, ``a`` falling before ``b``."""
+    if b.year is not None:
+        end = _resolve(b, today)
+        if end is None or end.until is None:
+            return None
+        start = _resolve(replace(a, year=a.year or end.until.year), today)
+        if start and start.since and a.year is None and start.since > end.until:
+            start = _resolve(replace(a, year=end.until.year - 1), today)
+    else:
+        start = _resolve(a, today)
+        if start is None or start.since is None:
+            return None
+        end = _resolve(replace(b, year=start.since.year), today)
+        if end and end.until and end.until < start.since:
+            end = _resolve(replace(b, year=start.since.year + 1), today)
+    if not (start and end and start.since and end.until and start.since <= end.until):
+        return None
+    return DateRange(start.since, end.until)
+
+
+# --- arithmetic ----------------------------------------------------------------------------------------
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _week(today: date, weeks_back: int) -> DateRange:
+    monday = today - timedelta(days=today.weekday(), weeks=weeks_back)
+    return DateRange(monday, monday + timedelta(days=6))
+
+
+def _month(today: date, months_back: int) -> DateRange:
+    first = _add_months(today.replace(day=1), -months_back)
+    return DateRange(first, _month_end(first))
+
+
+def _year(year: int) -> DateRange:
+    return DateRange(date(year, 1, 1), date(year, 12, 31))
+
+
+def _number(word: str | None) -> int:
+    if not word:
+        return 1
+    if word.isdigit():
+        return int(word)
+    words = {"дв": 2, "па": 2, "co": 2, "тр": 3, "th": 3, "че": 4, "fo": 4, "пя": 5, "fi": 5, "ше": 6, "si": 6}
+    words |= {"се": 7, "se": 7, "во": 8, "ei": 8, "де": 9, "ni": 9, "te": 10, "el": 11, "tw": 12}
+    if word in ("десять", "десяти"):
+        return 10
+    if word in ("two", "twelve"):
+        return 2 if word == "two" else 12
+    return words.get(word[:2], 1)
+
+
+def _rolling(today: date, count: int, unit: str) -> DateRange:
+    """The last ``count`` units up to today: "за последние 3 дня" on the 10th is the 7th..10th."""
+    if unit.startswith(("недел", "week")):
+        since = today - timedelta(weeks=count)
+    elif unit == "fortnight":
+        since = today - timedelta(weeks=2 * count)
+    elif unit.startswith(("месяц", "month")):
+        since = _add_months(today, -count)
+    elif unit.startswith(("год", "лет", "year")):
+        since = _add_months(today, -12 * count)
+    elif unit.startswith(("час", "hour")):
+        since = today - timedelta(days=max(1, -(-count // 24)))
+    else:
+        since = today - timedelta(days=count)
+    return DateRange(since, today)
+
+
+# --- the patterns and what each match means ------------------------------------------------------------
+
+_Handler = Callable[[re.Match[str], str, date], DateRange | None]
+_PATTERNS: list[tuple[re.Pattern[str], _Handler]] = []
+
+
+def _pattern(regex: str) -> Callable[[_Handler], _Handler]:
+    def register(handler: _Handler) -> _Handler:
+        _PATTERNS.append((re.compile(rf"(?<!\w)(?:{regex})(?!\w)"), handler))
+        return handler
+
+    return register
+
+
+def _point_of(m: re.Match[str], s: str) -> _Point:
+    year = m[f"y{s}"]
+    if m[f"m{s}"]:
+        return _Point(m[f"m{s}"], m[f"d{s}"], int(year) if year else None)
+    return _Point(m[f"n{s}"], m[f"e{s}"], int(year) if year else None)
+
+
+def _bounded(m: re.Match[str], found: DateRange | None) -> DateRange | None:
+    """Apply a leading "с"/"since", "после"/"after", "до"/"before" or "until" to ``found``."""
+    bound = m["b"]
+    if found is None or bound is None:
+        return found
+    if bound in ("после", "after"):
+        return DateRange(found.until and found.until + timedelta(days=1), None)
+    if bound in ("до", "before"):
+        return DateRange(None, found.since and found.since - timedelta(days=1))
+    if bound in ("until", "till"):
+        return DateRange(None, found.until)
+    return DateRange(found.since, None)
+
+
+def _may_or_march_verb(question: str, start: int, word: str) -> bool:
+    """English "may"/"march" in lower case are a verb: "May I ask", "the march on Washington"."""
+    return word in ("may", "march") and question[start : start + 1].islower()
+
+
+@_pattern(rf"{_FROM}(?P<d1>{_DAY}){_TO}{_point('2')}|(?P<d0>{_DAY}){_TO}{_point('3')}")
+def _day_range(m: re.Match[str], question: str, today: date) -> DateRange | None:
+    """"с 1 по 5 января", "1–5 января 2026", "between 1 and 5 January"."""
+    s = "2" if m["d1"] else "3"
+    end = _point_of(m, s)
+    return _between(replace(end, day=m["d1"] or m["d0"]), end, today)
+
+
+@_pattern(
+    rf"(?:(?:from|between)\s+)?(?P<m>{_MONTH_D})\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?{_TO}"
+    rf"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<y>[12]\d{{3}}))?"
+)
+def _day_range_en(m: re.Match[str], question: str, today: date) -> DateRange | None:
+    """"January 1-5", "from January 1 to 5, 2026"."""
+    year = int(m["y"]) if m["y"] else None
+    return _between(_Point(m["m"], m["d1"], year), _Point(m["m"], m["d2"], year), today)
+
+
+@_pattern(rf"{_FROM}{_point('1')}{_TO}{_point('2')}|{_point('3')}\s*[-–—]\s*{_point('4')}")
+def _point_range(m: re.Match[str], question: str, today: date) -> DateRange | None:
+    """"с 25 декабря по 5 января", "between January 1 and January 5", "1 января – 5 февраля"."""
+    first, second = ("1", "2") if m["m1"] or m["n1"] else ("3", "4")
+    return _between(_point_of(m, first), _point_of(m, second), today)
+
+
+@_pattern(rf"{_FROM}{_month_year('1')}{_TO}{_month_year('2')}")
+def _month_range(m: re.Match[str], question: str, today: date) -> DateRange | None:
+    """"с января по март 2025", "between March and May"."""
+    return _between(_point_of(m, "1"), _point_of(m, "2"), today)
+
+
+@_pattern(
+    rf"(?:(?P<p>{_FROM}))?(?P<y1>[12]\d{{3}}){_TO}(?P<y2>[12]\d{{3}})"
+    r"(?P<t>\s*(?:годы|годах|годов|годам|года|год|гг\.?|г\.?)(?!\w))?"
+)
+def _year_range(m: re.Match[str], question: str, today: date) -> DateRange | None:
+    """"с 2020 по 2022 год", "between 2020 and 2022", "в 2024–2025 годах"."""
+    first, last = int(m["y1"]), int(m["y2"])
+    if not (m["p"] or m["t"]) or first > last:
+        return None
+    return DateRange(date(first, 1, 1), date(last, 12, 31))
+
+
+@_pattern(rf"{_BOUND}{_point('')}")
+def _day(m: re.Match[str], question: str, today: date) -> DateRange | None:
+    """"6 января", "6 января 2026 года", "on January 6", "с 5 января"."""
+    point = _point_of(m, "")
+    if m["n"] and _may_or_march_verb(question, m.start("n"), m["n"]):
+        return None
+    return _bounded(m, _resolve(point, today))
+
+
+@_pattern(rf"{_BOUND}(?P<d>[0-3]?\d)\.(?P<mo>[01]?\d)\.(?P<y>[12]\d{{3}})|{_BOUND}(?P<iso>[12]\d{{3}}-[01]\d-[0-3]\d)")
+def _numeric(m: re.Match[str], question: str, today: date) -> DateRange | None:
+    """"06.01.2026", "2026-01-06"."""
+    text = m["iso"] or f"{m['d']}.{m['mo']}.{m['y']}"
+    day = _read(text, "day", today)
+    return _bounded(m, DateRange(day, day) if day else None)
+
+
+_EN_MONTH_CONTEXT = re.compile(
+    r"(?:in|during|since|until|till|from|by|of|before|after|through|throughout|early|late|mid|last|this)[\s-]+$"
+)
+
+
+@_pattern(rf"{_BOUND}{_month_year('')}")
+def _month(m: re.Match[str], question: str, today: date) -> DateRange | None:
+    """"в январе 2026", "in January 2026", "в январе", "in March"; not "May I", not "Марта" (a name)."""
+    word, start = m["m"], m.start("m")
+    if m["y"] is None:
+        capitalised = question[start : start + 1].isupper() and start > 0
+        if re.fullmatch(_RU_MONTH, word) and capitalised:
+            return None
+        english = re.fullmatch(_EN_MONTH, word) is not None
+        if english and (not _EN_MONTH_CONTEXT.search(question[: m.start()].lower()) or
+                        _may_or_march_verb(question, start, word)):  # fmt: skip
+            return None
+    elif _may_or_march_verb(question, start, word):
+        return None
+    return _bounded(m, _resolve(_Point(word, None, int(m["y"]) if m["y"] else None), today))
+
+
+@_pattern(
+    rf"{_BOUND}(?:(?:в|во|за|к|in|during|throughout|the\s+year|year)\s+)?(?:(?:early|late|mid)[\s-]+)?"
+    rf"(?P<y>[12]\d{{3}}|[1-9]\d{{2}}(?=-?(?:го|м)?\s+год))(?P<t>{_YEAR_TAIL})"
+)
+def _year_of(m: re.Match[str], question: str, today: date) -> DateRange | None:
+    """"в 2025 году", "in 2025", "с 2020 года"; not "in 2000 cities", "Super Bowl 50" or "308 games"."""
+    if not m["t"].strip():  # no "года": it must be a year by its context
+        led = m["b"] or re.match(r"в|во|за|к|in|during|throughout|the\s+year|year", m[0][len(m["b"] or "") :].strip())
+        if not led or not _free_standing(question, m.end()):
+            return None
+    return _bounded(m, _year(int(m["y"])))
+
+
+def _free_standing(question: str, end: int) -> bool:
+    rest = question[end:]
+    if re.match(r"\s*[%$€₽]|[-–.,:/]\d|\s*\d", rest):
+        return False
+    word = re.match(r"\s*([^\W\d_]+)", rest)
+    return word is None or word[1][0].isupper() or word[1].lower() in _AFTER_YEAR
+
+
+_RELATIVE: list[tuple[str, Callable[[date], DateRange]]] = [
+    (r"позавчера|(?:the\s+)?day\s+before\s+yesterday", lambda t: DateRange(t - timedelta(2), t - timedelta(2))),
+    (r"вчера\w*|yesterday(?:'s)?", lambda t: DateRange(t - timedelta(1), t - timedelta(1))),
+    (r"(?<!на\s)(?<!as\sof\s)(?:сегодня\w*|today(?:'s)?)", lambda t: DateRange(t, t)),
+    (r"(?:на|за)\s+(?:этой|эту|текущей|текущую|нынешней)\s+недел[еюи]|this\s+week", lambda t: _week(t, 0)),
+    (r"(?:на|за)\s+(?:прошлой|прошлую|предыдущей|предыдущую|минувшей|минувшую)\s+недел[еюи]"
+     r"|(?<!the\s)(?:last|previous)\s+week", lambda t: _week(t, 1)),  # fmt: skip
+    (r"(?:в|за)\s+(?:этом|этот|текущем|текущий|нынешнем)\s+месяц[еа]?|this\s+month", lambda t: _month(t, 0)),
+    (r"(?:в|за)\s+(?:прошлом|прошлый|предыдущем|предыдущий|минувшем|минувший)\s+месяц[еа]?"
+     r"|(?<!the\s)(?:last|previous)\s+month", lambda t: _month(t, 1)),  # fmt: skip
+    (r"(?:в|за)\s+(?:этом|этот|текущем|текущий|нынешнем)\s+год[уа]?|this\s+year", lambda t: _year(t.year)),
+    (r"(?:в|за)\s+(?:прошлом|прошлый|предыдущем|предыдущий|минувшем|минувший)\s+год[уа]?"
+     r"|(?<!the\s)(?:last|previous)\s+year", lambda t: _year(t.year - 1)),  # fmt: skip
+]
+
+for _regex, _range in _RELATIVE:
+    _pattern(_regex)(lambda m, question, today, _range=_range: _range(today))
+
+
+@_pattern(
+    rf"(?:за|в|на)\s+(?:последн|прошедш|минувш)\w*\s+(?:(?P<n>{_NUMBER})\s+)?(?P<u>{_UNIT})"
+    rf"|(?:(?:in|over|during|for|within)\s+)?(?:(?:the|this)\s+(?:last|past)|past|last(?=\s+(?:{_NUMBER})\s))"
+    rf"\s+(?:(?P<k>{_NUMBER})\s+)?(?P<v>{_UNIT})"
+)
+def _last_units(m: re.Match[str], question: str, today: date) -> DateRange | None:
+    """"за последние 3 дня", "за последнюю неделю", "in the last 3 days", "past two weeks"."""
+    if m["u"] and m["n"] is None and m[0].startswith("в "):  # "в последние дни": recent, not a range
+        return None
+    return _rolling(today, _number(m["n"] or m["k"]), m["u"] or m["v"])
+
+
+@_pattern(rf"(?P<n>{_NUMBER})\s+(?:дн\w*|день|days?)\s+(?:назад|ago)")
+def _days_ago(m: re.Match[str], question: str, today: date) -> DateRange | None:
+    """"3 дня назад", "two days ago": that one day."""
+    day = today - timedelta(days=_number(m["n"]))
+    return DateRange(day, day)
+
+
+# --- the entry points ----------------------------------------------------------------------------------
+
+
+def parse_question_dates(question: str, *, today: date) -> DateIntent:
+    """The date range a question asks about, if it names one, and whether it asks for the latest state."""
+    text = question.lower().replace("ё", "е")
+    if len(text) != len(question):  # a rare character changed length when lower-cased
+        question = text
+    found: list[tuple[int, int, DateRange]] = []
+    for regex, handler in _PATTERNS:
+        for m in regex.finditer(text):
+            if (span := handler(m, question, today)) is not None:
+                found.append((m.start(), m.end(), span))
+    found.sort(key=lambda item: (item[0], item[0] - item[1]))
+    kept: list[tuple[int, int, DateRange]] = []
+    for start, end, span in found:
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end, span))
+    recent = _RECENT.search(text) is not None
+    if not kept:
+        return DateIntent(None, recent, None)
+    sinces = [span.since for _, _, span in kept]
+    untils = [span.until for _, _, span in kept]
+    covering = DateRange(
+        None if None in sinces else min(d for d in sinces if d is not None),
+        None if None in untils else max(d for d in untils if d is not None),
+    )
+    matched = "; ".join(question[start:end].strip() for start, end, _ in kept)
+    return DateIntent(covering, recent, matched)
+
+
+def parse_date_arg(value: str, *, today: date, end: bool = False) -> date:
+    """One date from a command-line option or a bot filter.
+
+    Accepts "2026-01-06", "06.01.2026", "6 января 2026", "January 2026", "2026", "yesterday", "вчера",
+    "last week". A month, a year or a week stands for its first day, or its last day when ``end``.
+    """
+    cleaned = value.strip().strip(".,;!?").strip()
+    if not cleaned:
+        raise ValueError("empty date: use YYYY-MM-DD, DD.MM.YYYY, a month such as 'January 2026' or 'yesterday'")
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        pass
+    intent = parse_question_dates(cleaned, today=today)
+    if intent.range is not None and intent.matched == cleaned:
+        bound = intent.range.until if end else intent.range.since
+        if bound is not None:
+            return bound
+    if not re.fullmatch(r"\d{1,3}", cleaned):  # "50" is no date, whatever dateparser says
+        data = _dateparser(today).get_date_data(cleaned)
+        if data.date_obj is not None:
+            day = data.date_obj.date()
+            if end and data.period == "month":
+                return _month_end(day)
+            if end and data.period == "year":
+                return day.replace(month=12, day=31)
+            return day
+    raise ValueError(
+        f"cannot understand the date {value!r}: use YYYY-MM-DD, DD.MM.YYYY, a month such as "
+        "'January 2026', or a word such as 'yesterday'"
+    )

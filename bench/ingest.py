@@ -21,7 +21,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ingest.chunking import ChunkingConfig, chunk_article, passage_texts  # noqa: E402
+from ingest.chunking import ChunkingConfig, chunk_article  # noqa: E402
 from ingest.loaders import load_paths  # noqa: E402
 from ingest.pipeline import Ingestion  # noqa: E402
 from retrieval.embeddings import make_embeddings  # noqa: E402
@@ -40,14 +40,22 @@ def subset(archive: Path, n: int, workdir: Path) -> Path:
     out = workdir / "subset.jsonl"
     with out.open("w", encoding="utf-8") as f:
         for a in articles:
-            record = {"id": a.id, "title": a.title, "date": a.date.isoformat() if a.date else None,
-                      "url": a.url, "source": a.source, "text": a.text}
+            record = {
+                "id": a.id,
+                "title": a.title,
+                "date": a.date.isoformat() if a.date else None,
+                "url": a.url,
+                "source": a.source,
+                "text": a.text,
+            }
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--archive", type=Path, default=REPO.parent / "shared" / "eval" / "dev" / "archive")
     parser.add_argument("--articles", type=int, default=60)
     parser.add_argument("--batch", type=int, default=64)
@@ -59,7 +67,7 @@ def main() -> None:
         work = Path(tmp)
         path = subset(args.archive, args.articles, work)
         articles = load_paths([path]).articles
-        passages = passage_texts([c for a in articles for c in chunk_article(a, ChunkingConfig())])
+        passages = [c.text for a in articles for c in chunk_article(a, ChunkingConfig())]
         tokens = sum(emb.count_tokens(p) for p in passages)
         emb.embed_passages(passages[:4])  # warm up
 
@@ -76,8 +84,10 @@ def main() -> None:
 
     raw_pps, pipe_pps = len(passages) / raw, len(passages) / pipe
     print(f"model        {emb.model_id}")
-    print(f"articles     {len(articles)}   passages {len(passages)}   tokens {tokens} "
-          f"({tokens / len(passages):.0f} per passage)")
+    print(
+        f"articles     {len(articles)}   passages {len(passages)}   tokens {tokens} "
+        f"({tokens / len(passages):.0f} per passage)"
+    )
     print(f"raw model    {raw_pps:7.2f} passages/s  {tokens / raw:8.0f} tokens/s  ({raw:.1f} s)")
     print(f"pipeline     {pipe_pps:7.2f} passages/s  {tokens / pipe:8.0f} tokens/s  ({pipe:.1f} s)")
     print(f"ratio        {pipe_pps / raw_pps:.3f}  (pipeline / raw model)")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
-from bot import cli_store
+from bot import cli_answers, cli_bot, cli_store
 from retrieval.errors import ConfigError, NewsbotError
 from retrieval.settings import Settings, load_settings
 
@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     cli_store.register(sub)
+    cli_answers.register(sub)
+    cli_bot.register(sub)
     return parser
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from retrieval.answer import Answerer, LLMComposer
 from retrieval.embeddings import NewsEmbeddings, make_embeddings
+from retrieval.relevance import AbstainPolicy
+from retrieval.retriever import Retriever
 from retrieval.settings import Settings
 from retrieval.store import ChunkStore
 
@@ -13,3 +16,24 @@ def open_store(settings: Settings) -> ChunkStore:
 
 def load_embeddings(settings: Settings) -> NewsEmbeddings:
     return make_embeddings(settings.embedding)
+
+
+def build_answerer(
+    settings: Settings, *, store: ChunkStore | None = None, embeddings: NewsEmbeddings | None = None
+) -> Answerer:
+    """Everything ``ask`` needs: store, model, retriever, abstention policy and (if set up) the LLM."""
+    store = store or open_store(settings)
+    embeddings = embeddings or load_embeddings(settings)
+    store.check_model(embeddings.model_id)
+    retriever = Retriever(store, embeddings)
+    policy = AbstainPolicy.for_model(embeddings.model_id, settings.abstain_threshold)
+    return Answerer(retriever, policy, llm=build_llm(settings, embeddings))
+
+
+def build_llm(settings: Settings, embeddings: NewsEmbeddings) -> LLMComposer | None:
+    if not settings.llm_enabled:
+        return None
+    from retrieval.llm import OpenAICompatibleComposer
+    from retrieval.support import Support
+
+    return OpenAICompatibleComposer.from_settings(settings, Support(embeddings))

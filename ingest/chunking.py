@@ -9,7 +9,7 @@ small enough to quote in a citation. Each chunk is an exact span ``article.text[
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,14 +27,16 @@ _WORD_SEPARATORS = ["\n", "; ", ", ", " ", ""]
 @dataclass(frozen=True, slots=True)
 class ChunkingConfig:
     size: int = 600
-    """Most characters in a chunk (a sentence longer than this is cut at word boundaries)."""
+    """Most characters in a chunk of several sentences; a longer sentence makes a chunk of its own."""
     min_size: int = 150
     """A last chunk shorter than this joins the previous one when the two fit in 1.5 x ``size``."""
+    max_sentence: int = 1200
+    """A sentence longer than this (a run-on list, a table row) is cut at word boundaries."""
 
     @property
     def signature(self) -> str:
         """Changes whenever chunking would cut differently: stored chunks made otherwise are re-made."""
-        return f"sent-v1/{self.size}/{self.min_size}"
+        return f"sent-v3/{self.size}/{self.min_size}/{self.max_sentence}"
 
 
 def _paragraphs(text: str) -> list[Span]:
@@ -75,7 +77,8 @@ def _cut_long(text: str, start: int, end: int, size: int) -> list[Span]:
 
 
 def sentence_spans(text: str, size: int) -> Iterable[tuple[Span, bool]]:
-    """Sentences as spans, each no longer than ``size``, with whether it starts a paragraph."""
+    """Sentences as spans, each no longer than ``size`` (cut at words beyond), with whether it starts a
+    paragraph."""
     for p_start, p_end in _paragraphs(text):
         first = True
         for sent in sentenize(text[p_start:p_end]):
@@ -121,19 +124,30 @@ class SentenceTextSplitter(TextSplitter):
         super().__init__(chunk_size=self.config.size, chunk_overlap=0, **kwargs)
 
     def split_spans(self, text: str) -> list[Span]:
-        return pack_spans(sentence_spans(text, self.config.size), self.config)
+        return pack_spans(sentence_spans(text, self.config.max_sentence), self.config)
 
     def split_text(self, text: str) -> list[str]:
         return [text[s:e] for s, e in self.split_spans(text)]
 
 
+def article_document(article: Article) -> str:
+    """The text that is chunked, embedded and quoted: the headline as the first paragraph (unless the
+    text already starts with it, as in layouts whose title is the first sentence), then the body."""
+    title = article.title.strip()
+    if not title or article.text.startswith(title.rstrip("…").rstrip()):
+        return article.text
+    return f"{title}\n\n{article.text}"
+
+
 def chunk_article(article: Article, config: ChunkingConfig | None = None) -> list[Chunk]:
+    """Chunks of :func:`article_document`; ``start``/``end`` are offsets in that document."""
     splitter = SentenceTextSplitter(config)
+    document = article_document(article)
     return [
         Chunk(
             article_id=article.id,
             index=i,
-            text=article.text[s:e],
+            text=document[s:e],
             start=s,
             end=e,
             title=article.title,
@@ -141,17 +155,5 @@ def chunk_article(article: Article, config: ChunkingConfig | None = None) -> lis
             url=article.url,
             source=article.source,
         )
-        for i, (s, e) in enumerate(splitter.split_spans(article.text))
+        for i, (s, e) in enumerate(splitter.split_spans(document))
     ]
-
-
-def passage_text(chunk: Chunk) -> str:
-    """What is embedded for a chunk: its text, and for an article's first chunk the headline before it
-    (unless the text already starts with it), so that each token of the article is embedded once."""
-    if chunk.index == 0 and chunk.title and not chunk.text.startswith(chunk.title[:40].rstrip("…")):
-        return f"{chunk.title}\n{chunk.text}"
-    return chunk.text
-
-
-def passage_texts(chunks: Sequence[Chunk]) -> list[str]:
-    return [passage_text(c) for c in chunks]

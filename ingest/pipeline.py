@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.chunking import ChunkingConfig, chunk_article, passage_texts
+from ingest.chunking import ChunkingConfig, chunk_article
 from ingest.loaders import load_paths
 from ingest.locking import ingest_lock
 from retrieval.embeddings import NewsEmbeddings
@@ -180,7 +180,7 @@ class Ingestion:
                 report.cancelled = True
                 return
             chunks = [c for job in batch for c in job.chunks]
-            vectors = self.embeddings.embed_passages(passage_texts(chunks))
+            vectors = self.embeddings.embed_passages([c.text for c in chunks])
             writes, offset = [], 0
             for job in batch:
                 n = len(job.chunks)

@@ -12,6 +12,7 @@ The index lives in memory and is rebuilt from the store's chunks; keys are chunk
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -32,7 +33,7 @@ _ENGLISH_STOP = frozenset(STOPWORDS_EN) | {
     "had", "were", "been", "being", "its", "his", "her", "he", "she", "we", "you", "i", "me", "my",
     "our", "your", "s", "t", "about", "from", "than", "so", "can", "would", "could", "should", "those",
 }  # fmt: skip
-STOP_WORDS: frozenset[str] = _RUSSIAN_STOP | _ENGLISH_STOP
+_STOP_WORDS = _RUSSIAN_STOP | _ENGLISH_STOP
 
 _WORD = re.compile(r"\w+(?:[-‐‑]\w+)*")  # \w keeps "_": it is split off below, like a hyphen
 _HYPHEN = re.compile(r"[-‐‑_]+")
@@ -41,7 +42,7 @@ _LATIN = re.compile(r"[a-z]")
 
 _russian = Stemmer.Stemmer("russian")
 _english = Stemmer.Stemmer("english")
-
+_stemmer_lock = threading.Lock()  # PyStemmer objects are not thread-safe; searches run in worker threads
 
 _STEM_CACHE: dict[str, str] = {}
 _STEM_CACHE_LIMIT = 1 << 20
@@ -49,12 +50,14 @@ _STEM_CACHE_LIMIT = 1 << 20
 
 def _stem(word: str) -> str:
     """The stem of one lower-cased word, or ``""`` for a stop word."""
-    if word in STOP_WORDS:
+    if word in _STOP_WORDS:
         stem = ""
     elif _CYRILLIC.search(word):
-        stem = str(_russian.stemWord(word))
+        with _stemmer_lock:
+            stem = str(_russian.stemWord(word))
     elif _LATIN.search(word):
-        stem = str(_english.stemWord(word))
+        with _stemmer_lock:
+            stem = str(_english.stemWord(word))
     else:
         stem = word
     if len(_STEM_CACHE) >= _STEM_CACHE_LIMIT:

@@ -144,3 +144,52 @@ class IngestReport:
     @property
     def embedded_articles(self) -> int:
         return self.added + self.updated
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """Hard filters on what may be retrieved: inclusive day range and outlets (exact stored names)."""
+
+    since: date | None = None
+    until: date | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.since is None and self.until is None and not self.sources
+
+    def matches(self, chunk: Chunk) -> bool:
+        if self.since is not None or self.until is not None:
+            if chunk.date is None:
+                return False
+            if self.since is not None and chunk.date < self.since:
+                return False
+            if self.until is not None and chunk.date > self.until:
+                return False
+        return not self.sources or chunk.source in self.sources
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Source ``n`` of an answer: the article and the exact quote from it that the answer relies on."""
+
+    n: int
+    article_id: str
+    title: str
+    date: date | None
+    url: str | None
+    source: str | None
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    text: str
+    """The answer body with ``[n]`` markers, without the sources list."""
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    note: str | None = None
+    """Why the answer is what it is, when that matters (e.g. the LLM endpoint failed: offline answer)."""
+    mode: str = "offline"

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = 30.0
+    abstain_threshold: float | None = None
 
     # Telegram
     telegram_bot_token: str | None = Field(

@@ -39,7 +39,15 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, NotFoundError
 
 from retrieval.errors import ConfigError, EmbeddingMismatch, StoreError, StoreUnavailable
-from retrieval.records import ArticleInfo, Chunk, Passage, StoreStats, day_from_number, day_number
+from retrieval.records import (
+    ArticleInfo,
+    Chunk,
+    Passage,
+    SearchFilters,
+    StoreStats,
+    day_from_number,
+    day_number,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -422,7 +430,7 @@ class ChunkStore:
         }
 
     @_translate_errors
-    def search(self, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None) -> list[Passage]:
+    def search(self, vector: np.ndarray, k: int, filters: SearchFilters | None = None) -> list[Passage]:
         """The ``k`` nearest visible chunks; score is cosine similarity."""
         col = self._chunks()
         if col is None or k <= 0:
@@ -432,7 +440,7 @@ class ChunkStore:
             res = col.query(
                 query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
                 n_results=n,
-                where=dict(where) if where else None,
+                where=_where(filters),
                 include=["documents", "metadatas", "distances"],
             )
             ids = res["ids"][0]
@@ -469,6 +477,20 @@ class ChunkStore:
             location=self.location,
             last_ingest=meta.get(_META_LAST_INGEST),
         )
+
+
+def _where(filters: SearchFilters | None) -> Any:
+    """The Chroma ``where`` clause for ``filters`` (None when there is nothing to filter)."""
+    if filters is None or filters.empty:
+        return None
+    clauses: list[dict[str, Any]] = []
+    if filters.since is not None:
+        clauses.append({"day": {"$gte": day_number(filters.since)}})
+    if filters.until is not None:
+        clauses.append({"day": {"$lte": day_number(filters.until)}})
+    if filters.sources:
+        clauses.append({"source": {"$in": list(filters.sources)}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _check_name(name: str) -> None:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from ingest.chunking import passage_text
 from ingest.pipeline import Ingestion
 from retrieval.errors import StoreUnavailable
 from retrieval.store import ChunkStore
@@ -35,7 +34,7 @@ def test_ingest_into_server_is_idempotent_and_matches_embedded(chroma_server: st
     assert other.stats().articles == len(embedded.articles())
     assert other.generation() == remote.generation() > 0
     _cid, chunk = next(iter(embedded.visible_chunks()))
-    hits = other.search(HashingEmbeddings().embed_passages([passage_text(chunk)])[0], 3)
+    hits = other.search(HashingEmbeddings().embed_passages([chunk.text])[0], 3)
     assert hits[0].chunk == chunk
     assert hits[0].score == pytest.approx(1.0, abs=1e-4)
 

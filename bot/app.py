@@ -1,0 +1,157 @@
+"""Build the Telegram bot: the python-telegram-bot ``Application`` with newsbot's handlers, and run it.
+
+    app = build_application(settings)          # handlers, filters, error handler, Bot API server
+    run(settings)                              # long polling, or a webhook when NEWSBOT_WEBHOOK_URL is set
+
+Updates are processed concurrently (one slow answer never holds up the others); the answering itself is
+bounded by ``NEWSBOT_MAX_CONCURRENT_ANSWERS`` and runs in worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks, handlers, handlers_admin
+from bot.archive import Archive
+from bot.errors import on_error
+from bot.keyboards import FEEDBACK_PATTERN, PAGE_PATTERN, SOURCES_PATTERN
+from bot.logsafe import redact_in_logs
+from bot.services import KEY, Services, services_of
+from retrieval.errors import ConfigError, NewsbotError
+from retrieval.settings import Settings
+
+log = logging.getLogger("newsbot.bot")
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+USER_COMMANDS = [
+    BotCommand("ask", "a short answer with sources"),
+    BotCommand("search", "passages with date, outlet and link"),
+    BotCommand("stats", "what the archive holds"),
+    BotCommand("help", "how to ask, filters, examples"),
+]
+ADMIN_COMMANDS = [
+    *USER_COMMANDS,
+    BotCommand("reingest", "re-read the archive folder (add 'prune' to drop what is gone)"),
+    BotCommand("cancel", "stop a running ingestion"),
+]
+
+NewsbotApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def file_base_url(base_url: str) -> str:
+    """The file download base for an API base in PTB's form: ``…/bot`` -> ``…/file/bot``."""
+    stripped = base_url.rstrip("/")
+    if not stripped.endswith("/bot"):
+        raise ConfigError(
+            f"TELEGRAM_API_BASE_URL={base_url!r} must end in /bot, like https://api.telegram.org/bot"
+        )
+    return stripped.removesuffix("/bot") + "/file/bot"
+
+
+def build_application(settings: Settings, *, archive: Archive | None = None) -> NewsbotApp:
+    """The bot, ready to be started; needs ``TELEGRAM_BOT_TOKEN``. Nothing is contacted yet."""
+    token = settings.telegram_bot_token
+    if not token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather (see the README)")
+    redact_in_logs(token)
+    base_url = settings.telegram_api_base_url.rstrip("/")
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(file_base_url(base_url))
+        .defaults(
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
+        .concurrent_updates(True)
+        .post_init(prepare)
+        .post_stop(finish)
+        .build()
+    )
+    app.bot_data[KEY] = Services.build(settings, archive)
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: NewsbotApp) -> None:
+    messages = filters.UpdateType.MESSAGE
+    app.add_handler(CommandHandler(["start", "help"], handlers.on_help, filters=messages))
+    app.add_handler(CommandHandler("ask", handlers.on_ask, filters=messages))
+    app.add_handler(CommandHandler("search", handlers.on_search, filters=messages))
+    app.add_handler(CommandHandler("stats", handlers.on_stats, filters=messages))
+    app.add_handler(CommandHandler("reingest", handlers_admin.on_reingest, filters=messages))
+    app.add_handler(CommandHandler("cancel", handlers_admin.on_cancel, filters=messages))
+    app.add_handler(MessageHandler(messages & filters.Document.ALL, handlers_admin.on_document))
+    app.add_handler(MessageHandler(messages & filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    app.add_handler(CallbackQueryHandler(callbacks.on_sources, pattern=SOURCES_PATTERN))
+    app.add_handler(CallbackQueryHandler(callbacks.on_feedback, pattern=FEEDBACK_PATTERN))
+    app.add_handler(CallbackQueryHandler(callbacks.on_page, pattern=PAGE_PATTERN))
+    app.add_error_handler(on_error)
+
+
+async def prepare(app: NewsbotApp) -> None:
+    """After ``initialize``: the command menus, and the model and index loaded before the first question."""
+    services = services_of(app.bot_data)
+    try:
+        await app.bot.set_my_commands(USER_COMMANDS)
+        for admin in services.access.admin_ids:
+            await app.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
+    except TelegramError as exc:  # an admin who never wrote to the bot, say: menus are a nicety
+        log.warning("could not set the command menus: %s", exc)
+    try:
+        overview = await asyncio.to_thread(services.archive.warm)
+        log.info("archive ready: %d articles, %d chunks", overview.articles, overview.chunks)
+    except NewsbotError as exc:
+        log.warning("the archive is not reachable yet (%s); the bot answers once it is", exc)
+
+
+async def finish(app: NewsbotApp) -> None:
+    """Before shutdown: stop a running ingestion between batches and wait for it."""
+    await services_of(app.bot_data).jobs.shutdown()
+
+
+def webhook_secret(token: str) -> str:
+    """A stable secret Telegram sends with each webhook call, derived from (and not revealing) the token."""
+    return hashlib.sha256(f"newsbot-webhook:{token}".encode()).hexdigest()
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """How to serve by webhook: ``Application.run_webhook`` / ``Updater.start_webhook`` arguments."""
+    url = settings.webhook_url or ""
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(url).path.strip("/"),
+        "webhook_url": url,
+        "secret_token": webhook_secret(settings.telegram_bot_token or ""),
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
+def run(settings: Settings) -> None:
+    """Serve until interrupted: long polling, or a webhook when ``NEWSBOT_WEBHOOK_URL`` is set."""
+    app = build_application(settings)
+    if settings.webhook_url:
+        options = webhook_options(settings)
+        log.info("serving by webhook at %s (on %s:%s)", settings.webhook_url, options["listen"], options["port"])
+        app.run_webhook(**options)
+    else:
+        log.info("serving by long polling %s", settings.telegram_api_base_url)
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)

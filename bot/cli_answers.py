@@ -1,0 +1,134 @@
+"""``newsbot search``, ``newsbot ask`` and ``newsbot eval``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.text import format_answer, format_passages
+from bot.wiring import build_answerer
+from retrieval.answer_json import answer_json, passage_json
+from retrieval.dates import parse_date_arg
+from retrieval.errors import ConfigError
+from retrieval.evaluation import detail, format_table, load_questions, run_questions, summarise
+from retrieval.records import SearchFilters
+from retrieval.retriever import resolve_sources
+from retrieval.settings import Settings
+
+SEARCH_EPILOG = """\
+examples:
+  newsbot search "Уиткофф Кушнер Париж"
+  newsbot search "key rate" --since 2025-12-01 --source Экономика-Пример -k 10
+  newsbot search "переговоры в Париже" --json"""
+
+ASK_EPILOG = """\
+examples:
+  newsbot ask "who represents the US in Paris?"
+  newsbot ask "Что писали о морозах в январе 2026?"
+  newsbot ask "какая ставка ЦБ?" --until 2025-12-31 --json"""
+
+EVAL_EPILOG = """\
+examples:
+  newsbot eval ../shared/eval/dev/questions.jsonl
+  newsbot eval questions.jsonl --limit 200 --details out.jsonl --json"""
+
+
+def _filters_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--since", metavar="DATE", help="only articles from this day on (2026-01-06, 06.01.2026, …)"
+    )
+    p.add_argument("--until", metavar="DATE", help="only articles up to this day")
+    p.add_argument(
+        "--source", action="append", default=[], metavar="OUTLET", help="only this outlet (repeat)"
+    )
+
+
+def register(sub: Any) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
+    search = sub.add_parser(
+        "search", help="passages with dates and sources", epilog=SEARCH_EPILOG, formatter_class=fmt
+    )
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=5, help="passages to show (default 5)")
+    _filters_args(search)
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+    search.set_defaults(handler=run_search)
+
+    ask = sub.add_parser(
+        "ask", help="a short answer citing its sources", epilog=ASK_EPILOG, formatter_class=fmt
+    )
+    ask.add_argument("question")
+    _filters_args(ask)
+    ask.add_argument("--json", action="store_true", help="machine-readable output")
+    ask.set_defaults(handler=run_ask)
+
+    ev = sub.add_parser(
+        "eval",
+        help="retrieval and answer metrics over a questions file",
+        epilog=EVAL_EPILOG,
+        formatter_class=fmt,
+    )
+    ev.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
+    ev.add_argument("-k", type=int, default=5, help="cut-off for hit@k and evidence@k (default 5)")
+    ev.add_argument("--limit", type=int, help="only the first N questions")
+    ev.add_argument("--json", action="store_true", help="the table as JSON")
+    ev.add_argument("--details", type=Path, metavar="OUT.jsonl", help="one JSON line per question")
+    ev.set_defaults(handler=run_eval)
+
+
+def parse_filters(args: argparse.Namespace, known_sources: tuple[str, ...]) -> SearchFilters:
+    today = date.today()
+    try:
+        since = parse_date_arg(args.since, today=today) if args.since else None
+        until = parse_date_arg(args.until, today=today, end=True) if args.until else None
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    if since and until and since > until:
+        raise ConfigError(f"--since {since.isoformat()} is after --until {until.isoformat()}")
+    sources = resolve_sources(args.source, known_sources) if args.source else ()
+    return SearchFilters(since=since, until=until, sources=sources)
+
+
+def run_search(args: argparse.Namespace, settings: Settings) -> int:
+    answerer = build_answerer(settings)
+    answerer.retriever.lexical.current()
+    filters = parse_filters(args, answerer.retriever.lexical.sources)
+    result = answerer.retriever.search(args.query, args.k, filters)
+    passages = result.passages[: args.k]
+    if args.json:
+        print(json.dumps([passage_json(p) for p in passages], ensure_ascii=False, indent=2))
+    else:
+        print(format_passages(passages) if passages else "Nothing found.")
+    return 0
+
+
+def run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    answerer = build_answerer(settings)
+    answerer.retriever.lexical.current()
+    filters = parse_filters(args, answerer.retriever.lexical.sources)
+    answer = answerer.ask(args.question, filters)
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def run_eval(args: argparse.Namespace, settings: Settings) -> int:
+    questions = load_questions(args.questions, args.limit)
+    if not questions:
+        raise ConfigError(f"{args.questions}: no questions")
+    answerer = build_answerer(settings)
+    answerer.k = max(answerer.k, args.k)
+    answerer.ask("warm up")  # load the model and the lexical index outside the timings
+    outcomes = run_questions(questions, answerer.ask, args.k)
+    table = summarise(outcomes, args.k)
+    if args.details:
+        with args.details.open("w", encoding="utf-8") as f:
+            for o in outcomes:
+                f.write(json.dumps(detail(o), ensure_ascii=False) + "\n")
+    print(json.dumps(table, ensure_ascii=False, indent=2) if args.json else format_table(table))
+    return 0

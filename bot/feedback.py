@@ -1,0 +1,128 @@
+"""👍 / 👎 on answers, kept in SQLite under the data directory (``feedback.sqlite3``).
+
+One row per answer and user: voting again changes the vote. Each row keeps what is needed to review the
+answer later: the question, the answer text and the ids of the articles it cited.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+FILE_NAME = "feedback.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    answer_key TEXT NOT NULL,
+    user_id INTEGER NOT NULL,
+    chat_id INTEGER NOT NULL,
+    vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    article_ids TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (answer_key, user_id)
+)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    answer_key: str
+    user_id: int
+    chat_id: int
+    vote: int
+    """+1 for 👍, -1 for 👎."""
+    question: str
+    answer: str
+    article_ids: tuple[str, ...]
+    at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at,
+            "vote": "up" if self.vote > 0 else "down",
+            "user_id": self.user_id,
+            "chat_id": self.chat_id,
+            "question": self.question,
+            "answer": self.answer,
+            "article_ids": list(self.article_ids),
+        }
+
+
+class FeedbackStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def under(cls, data_dir: Path) -> FeedbackStore:
+        return cls(data_dir / FILE_NAME)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=10)
+        try:
+            with conn:
+                conn.execute(_SCHEMA)
+                yield conn
+        finally:
+            conn.close()
+
+    def record(
+        self,
+        *,
+        answer_key: str,
+        user_id: int,
+        chat_id: int,
+        vote: int,
+        question: str,
+        answer: str,
+        article_ids: Sequence[str],
+    ) -> Feedback:
+        entry = Feedback(
+            answer_key=answer_key,
+            user_id=user_id,
+            chat_id=chat_id,
+            vote=1 if vote > 0 else -1,
+            question=question,
+            answer=answer,
+            article_ids=tuple(article_ids),
+            at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (answer_key, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at",
+                (
+                    entry.answer_key,
+                    entry.user_id,
+                    entry.chat_id,
+                    entry.vote,
+                    entry.question,
+                    entry.answer,
+                    json.dumps(list(entry.article_ids), ensure_ascii=False),
+                    entry.at,
+                ),
+            )
+        return entry
+
+    def entries(self) -> list[Feedback]:
+        """Every vote, oldest first."""
+        if not self.path.exists():
+            return []
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT answer_key, user_id, chat_id, vote, question, answer, article_ids, at "
+                "FROM feedback ORDER BY at, rowid"
+            ).fetchall()
+        return [
+            Feedback(key, user, chat, vote, question, answer, tuple(json.loads(ids)), at)
+            for key, user, chat, vote, question, answer, ids, at in rows
+        ]

@@ -1,0 +1,171 @@
+"""What people do: ask (private text, mentions and replies in groups, /ask), /search, /stats, /help.
+
+Each handler parses, runs the blocking work in a thread (``asyncio.to_thread``), and renders. Failures
+go to the one error handler (:mod:`bot.errors`), which apologises to the user.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot, Message, MessageEntity, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.ext import ContextTypes
+
+from bot.keyboards import answer_keyboard, page_keyboard
+from bot.phrases import render_help, say
+from bot.query_syntax import FilterError, parse_query
+from bot.render import render_answer, render_search, render_stats
+from bot.services import Services, services_of
+from retrieval.errors import NewsbotError
+from retrieval.records import Answer
+
+SEARCH_RESULTS = 20
+log = logging.getLogger("newsbot.bot")
+
+
+def user_language(update: Update) -> str | None:
+    return update.effective_user.language_code if update.effective_user else None
+
+
+def command_argument(text: str | None) -> str:
+    """What follows ``/command`` (or ``/command@bot``), newlines and quotes kept."""
+    parts = (text or "").split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+def addressed_text(message: Message, bot: Bot) -> str | None:
+    """The question in ``message`` if it is meant for the bot, without the @mention; else None.
+
+    In a private chat every text is; in a group only one that mentions the bot or replies to it.
+    """
+    text = message.text or ""
+    mentions = [
+        e
+        for e in message.entities
+        if (e.type == MessageEntity.MENTION and message.parse_entity(e).lower() == f"@{bot.username}".lower())
+        or (e.type == MessageEntity.TEXT_MENTION and e.user is not None and e.user.id == bot.id)
+    ]
+    for entity in sorted(mentions, key=lambda e: -e.offset):
+        text = text.replace(message.parse_entity(entity), " ", 1)
+    if message.chat.type == ChatType.PRIVATE:
+        return text
+    replied = message.reply_to_message
+    to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == bot.id
+    return text if mentions or to_bot else None
+
+
+async def admitted(update: Update, services: Services) -> bool:
+    """Allow-listed (or no allow-list); someone else gets one polite refusal, then silence."""
+    user = update.effective_user
+    chat = update.effective_chat
+    user_id, chat_id = (user.id if user else None), (chat.id if chat else None)
+    if services.access.is_allowed(user_id, chat_id):
+        return True
+    log.info("refused user %s in chat %s: not on the allow-list", user_id, chat_id)
+    message = update.effective_message
+    if message is not None and services.access.first_refusal(user_id, chat_id):
+        await message.reply_html(say("not_allowed", user_language(update), user_id=user_id))
+    return False
+
+
+async def within_rate(update: Update, services: Services) -> bool:
+    user = update.effective_user
+    wait = services.limiter.wait_time(user.id) if user else 0.0
+    if wait <= 0:
+        return True
+    message = update.effective_message
+    if message is not None:
+        await message.reply_html(say("rate_limited", user_language(update), seconds=max(1, round(wait))))
+    return False
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, raw: str) -> None:
+    services = services_of(context.bot_data)
+    message = update.effective_message
+    if message is None or not await admitted(update, services) or not await within_rate(update, services):
+        return
+    query = parse_query(raw)
+    if not query.text:
+        await message.reply_html(say("empty_ask", user_language(update)))
+        return
+    await message.chat.send_action(ChatAction.TYPING)
+    try:
+        async with services.answering:
+            answer = await asyncio.to_thread(services.archive.ask, query)
+    except FilterError as exc:
+        await message.reply_html(say("bad_filter", user_language(update), reason=str(exc)))
+        return
+    await send_answer(message, answer, services)
+
+
+async def send_answer(message: Message, answer: Answer, services: Services) -> list[Message]:
+    """The answer in as many messages as it takes; the buttons go under the last one."""
+    keyboard = answer_keyboard(services.state.answers.add(answer), answer)
+    parts = render_answer(answer)
+    sent = []
+    for i, part in enumerate(parts):
+        markup = keyboard if i == len(parts) - 1 else None
+        sent.append(await message.reply_html(part, reply_markup=markup, do_quote=None if i == 0 else False))
+    return sent
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    question = addressed_text(message, context.bot)
+    if question is not None:
+        await answer_question(update, context, question)
+
+
+async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is not None:
+        await answer_question(update, context, command_argument(message.text))
+
+
+async def on_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context.bot_data)
+    message = update.effective_message
+    if message is None or not await admitted(update, services) or not await within_rate(update, services):
+        return
+    query = parse_query(command_argument(message.text))
+    if not query.text:
+        await message.reply_html(say("empty_search", user_language(update)))
+        return
+    await message.chat.send_action(ChatAction.TYPING)
+    try:
+        async with services.answering:
+            passages = await asyncio.to_thread(services.archive.search, query, SEARCH_RESULTS)
+    except FilterError as exc:
+        await message.reply_html(say("bad_filter", user_language(update), reason=str(exc)))
+        return
+    pages = render_search(query.text, passages)
+    key = services.state.searches.add(pages)
+    await message.reply_html(pages.pages[0], reply_markup=page_keyboard(key, 0, len(pages.pages)))
+
+
+async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context.bot_data)
+    message = update.effective_message
+    if message is None or not await admitted(update, services):
+        return
+    stats = await asyncio.to_thread(services.archive.stats)
+    await message.reply_html(render_stats(stats))
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context.bot_data)
+    message = update.effective_message
+    if message is None or not await admitted(update, services):
+        return
+    try:
+        overview = await asyncio.to_thread(services.archive.overview)
+    except NewsbotError as exc:
+        log.warning("no archive overview for /help: %s", exc)
+        overview = None
+    user = update.effective_user
+    admin = services.access.is_admin(user.id if user else None)
+    await message.reply_html(render_help(overview, context.bot.username, admin=admin))

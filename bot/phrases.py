@@ -1,0 +1,130 @@
+"""What the bot says besides answers: help, refusals, apologies; in Russian or English.
+
+The language follows the Telegram client's (``language_code``): Russian for ``ru``, ``uk`` and ``be``,
+English otherwise. Texts are HTML; ``{…}`` fields are filled with already escaped values.
+"""
+
+from __future__ import annotations
+
+from bot.archive import Overview
+from bot.render import escape
+
+_RUSSIAN_CLIENTS = ("ru", "uk", "be")
+
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "not_allowed": ("Sorry, this bot answers only its members. Ask its owner to add your id: {user_id}."),
+        "rate_limited": "You are asking faster than I can read 🙂 Please wait {seconds} s and ask again.",
+        "empty_ask": (
+            "Ask me something after the command, e.g. <code>/ask who represents the US in Paris?</code>"
+        ),
+        "empty_search": (
+            "Give me words to look for, e.g. <code>/search ключевая ставка since:2025-12-01</code>"
+        ),
+        "bad_filter": "⚠️ {reason}",
+        "sorry": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "store_down": "Sorry, the archive is unavailable right now. Please try again in a minute.",
+        "expired": "This answer is too old for its buttons; please ask again.",
+        "thanks_up": "Thanks! 👍 recorded.",
+        "thanks_down": "Thanks! 👎 recorded; it helps to improve the answers.",
+        "admin_only": "Sorry, only the archive's administrators can do that.",
+        "no_archive_dir": "NEWSBOT_ARCHIVE_DIR is not set, so there is nothing to re-ingest.",
+        "busy": "An ingestion is already running: {what}. Send /cancel to stop it.",
+        "nothing_to_cancel": "No ingestion is running.",
+        "cancelling": "Stopping after the current batch; the archive stays consistent.",
+        "receiving": "📥 Receiving {name}…",
+        "kept_busy": "Saved {name}, but another ingestion started meanwhile; send /reingest later.",
+        "upload_in_groups": "Send documents to me in a private chat, please.",
+    },
+    "ru": {
+        "not_allowed": (
+            "Извините, бот отвечает только своим участникам. Попросите владельца добавить ваш id: {user_id}."
+        ),
+        "rate_limited": "Вы спрашиваете быстрее, чем я читаю 🙂 Подождите {seconds} с и спросите снова.",
+        "empty_ask": (
+            "Напишите вопрос после команды, например <code>/ask Что писали о морозах в январе?</code>"
+        ),
+        "empty_search": (
+            "Напишите, что искать, например <code>/search ключевая ставка since:2025-12-01</code>"
+        ),
+        "bad_filter": "⚠️ {reason}",
+        "sorry": "Извините, у меня что-то сломалось. Попробуйте ещё раз чуть позже.",
+        "store_down": "Извините, архив сейчас недоступен. Попробуйте через минуту.",
+        "expired": "Кнопки этого ответа устарели; задайте вопрос снова.",
+        "thanks_up": "Спасибо! 👍 учтён.",
+        "thanks_down": "Спасибо! 👎 учтён, это поможет улучшить ответы.",
+        "admin_only": "Извините, это могут делать только администраторы архива.",
+        "no_archive_dir": "NEWSBOT_ARCHIVE_DIR не задан: переиндексировать нечего.",
+        "busy": "Индексация уже идёт: {what}. Остановить: /cancel.",
+        "nothing_to_cancel": "Индексация не идёт.",
+        "cancelling": "Останавливаю после текущей пачки; архив останется целостным.",
+        "receiving": "📥 Получаю {name}…",
+        "kept_busy": "Файл {name} сохранён, но уже началась другая индексация; отправьте /reingest позже.",
+        "upload_in_groups": "Документы присылайте мне в личный чат, пожалуйста.",
+    },
+}
+
+
+def language(language_code: str | None) -> str:
+    return "ru" if (language_code or "").split("-")[0].lower() in _RUSSIAN_CLIENTS else "en"
+
+
+def say(key: str, language_code: str | None, **fields: object) -> str:
+    return PHRASES[language(language_code)][key].format(**fields)
+
+
+HELP = """\
+<b>I answer questions about a news archive and cite my sources.</b>
+{archive}
+
+<b>How to ask</b>
+• In a private chat, just write your question.
+• In a group, mention me ({mention}), reply to my message, or use /ask.
+Examples:
+  <code>Кто представит США на переговорах в Париже?</code>
+  <code>Что писали о морозах в январе 2026?</code>
+  <code>who represents the US in Paris?</code>
+  <code>What did the central bank do with the key rate?</code>
+Under each answer: 📄 shows the quoted passages, 👍 / 👎 tell us how it went.
+
+<b>Commands</b>
+/ask <i>question</i> — a short answer with sources
+/search <i>words</i> — passages with date, outlet and link, page by page (for journalists)
+/stats — what the archive holds
+/help — this message
+
+<b>Filters</b> (in a question, /ask or /search)
+<code>since:2026-01-01</code>  <code>until:2026-01-31</code> — dates; also 06.01.2026, "January 2026",
+  yesterday
+<code>source:Example</code>, <code>source:"Example Wire"</code> — an outlet, by its name or the start
+  of it; repeat for several
+Russian keys work too: <code>от:</code> <code>до:</code> <code>источник:</code>
+e.g. <code>/search ключевая ставка since:2025-12-01 source:Экономика</code>"""
+
+ADMIN_HELP = """
+
+<b>Administrators</b>
+/reingest — re-read the archive folder (<code>/reingest prune</code> also drops articles gone from it)
+/cancel — stop a running ingestion
+Send a .txt .md .json .jsonl .csv .html file, or a .zip of them, to add it to the archive."""
+
+
+def render_help(overview: Overview | None, bot_username: str | None, *, admin: bool) -> str:
+    if overview is None:
+        archive = "<i>The archive cannot be reached right now; I will answer as soon as it is back.</i>"
+    elif overview.articles == 0:
+        archive = "The archive is empty for now."
+    else:
+        span = (
+            f", from {overview.since.isoformat()} to {overview.until.isoformat()}"
+            if overview.since and overview.until
+            else ""
+        )
+        outlets = ", ".join(escape(s) for s in overview.sources[:8])
+        more = f" and {len(overview.sources) - 8} more" if len(overview.sources) > 8 else ""
+        archive = f"It holds <b>{overview.articles}</b> articles{span}."
+        if outlets:
+            archive += f"\nOutlets: {outlets}{more}."
+    mention = f"@{escape(bot_username)}" if bot_username else "@me"
+    text = HELP.format(archive=archive, mention=mention)
+    return text + ADMIN_HELP if admin else text

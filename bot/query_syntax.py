@@ -1,0 +1,89 @@
+"""Filters typed into a question or a search: ``since:``, ``until:`` and ``source:``.
+
+    parse_query('ставка ЦБ since:2025-12-01 source:"Example Wire"')
+    -> Query(text='ставка ЦБ', since='2025-12-01', until=None, sources=('Example Wire',))
+
+Russian keys work too (``от:``, ``до:``, ``источник:``). A value with spaces goes in quotes ("…" or «…»).
+Dates take every form ``newsbot ask --since`` takes (2026-01-06, 06.01.2026, "January 2026", yesterday);
+outlets match exactly, then case-insensitively, then by prefix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from retrieval.dates import parse_date_arg
+from retrieval.records import SearchFilters
+from retrieval.retriever import resolve_sources
+
+_KEYS = {
+    "since": "since",
+    "от": "since",
+    "until": "until",
+    "до": "until",
+    "source": "source",
+    "источник": "source",
+}
+_FILTER = re.compile(
+    r"(?<!\S)(?P<key>since|until|source|от|до|источник):\s?"
+    r"(?:\"(?P<dq>[^\"]*)\"|«(?P<gq>[^»]*)»|(?P<bare>\S+))",
+    re.IGNORECASE,
+)
+
+
+class FilterError(ValueError):
+    """A filter that cannot be applied; the message is meant for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    since: str | None = None
+    until: str | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.since or self.until or self.sources)
+
+
+def parse_query(raw: str) -> Query:
+    """Split the filters off ``raw``; the rest, whitespace tidied, is the question or the search."""
+    found: dict[str, str] = {}
+    sources: list[str] = []
+
+    def take(m: re.Match[str]) -> str:
+        key = _KEYS[m.group("key").lower()]
+        value = next(v for v in (m.group("dq"), m.group("gq"), m.group("bare")) if v is not None).strip()
+        if key == "source":
+            sources.append(value)
+        else:
+            found[key] = value
+        return " "
+
+    text = " ".join(_FILTER.sub(take, raw).split())
+    return Query(text, found.get("since"), found.get("until"), tuple(s for s in sources if s))
+
+
+def _day(value: str, today: date, *, end: bool) -> date:
+    try:
+        return parse_date_arg(value, today=today, end=end)
+    except ValueError as exc:
+        raise FilterError(f"«{value}» is not a date I understand: {exc}") from exc
+
+
+def resolve_filters(query: Query, known_sources: Sequence[str], today: date) -> SearchFilters:
+    """The hard filters ``query`` asks for, against the outlets the archive holds; FilterError if wrong."""
+    since = _day(query.since, today, end=False) if query.since else None
+    until = _day(query.until, today, end=True) if query.until else None
+    if since and until and since > until:
+        raise FilterError(f"since:{since.isoformat()} is after until:{until.isoformat()}")
+    sources = resolve_sources(query.sources, known_sources) if query.sources else ()
+    unknown = [s for s in sources if s not in known_sources]
+    if unknown and known_sources:
+        shown = ", ".join(known_sources[:20])
+        raise FilterError(f"No outlet called «{unknown[0]}» in the archive. Outlets: {shown}")
+    return SearchFilters(since=since, until=until, sources=sources)

@@ -1,0 +1,206 @@
+"""What the bot shows, as Telegram HTML: pure functions over newsbot's records.
+
+Everything that comes from users or articles is escaped; links are made only of http(s) URLs. Functions
+that can produce long text return a list of messages, each under Telegram's limit (see
+:mod:`bot.render_split`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.render_split import MAX_MESSAGE, split_html, utf16_len
+from bot.report import format_duration, format_ingest_report
+from ingest.pipeline import Progress
+from retrieval.records import Answer, Citation, IngestReport, Passage, StoreStats
+from retrieval.retriever import question_language
+
+PASSAGE_CHARS = 900
+QUOTE_CONTEXT_CHARS = 1200
+PER_PAGE = 5
+TOP_SOURCES = 15
+
+_LABELS = {
+    "ru": {"sources": "Источники", "quotes": "Цитаты источников", "undated": "без даты"},
+    "en": {"sources": "Sources", "quotes": "Quoted passages", "undated": "undated"},
+}
+
+
+def escape(text: str) -> str:
+    """Text shown as-is: ``<``, ``>`` and ``&`` become references (quotes stay, they are harmless here)."""
+    return html.escape(text, quote=False)
+
+
+def link(text: str, url: str | None) -> str:
+    """``text`` as a link to ``url`` when it is an http(s) URL, else as plain text."""
+    shown = escape(text)
+    if url and url.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in url):
+        return f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
+    return shown
+
+
+def labels(question: str) -> dict[str, str]:
+    return _LABELS[question_language(question)]
+
+
+def _trim(text: str, limit: int) -> str:
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip() + " …"
+
+
+def _day(d: date | None, undated: str) -> str:
+    return d.isoformat() if d else undated
+
+
+def source_line(c: Citation, undated: str = "undated") -> str:
+    """``[n] Title — 2026-01-06 — Outlet``, the title linking to the article."""
+    parts = [f"[{c.n}] {link(c.title or c.article_id, c.url)}", _day(c.date, undated)]
+    if c.source:
+        parts.append(escape(c.source))
+    return " — ".join(parts)
+
+
+def render_answer(answer: Answer) -> list[str]:
+    """The answer body with its ``[n]`` markers, then one line per source, then the note if any."""
+    words = labels(answer.question)
+    blocks = [escape(answer.text)]
+    if answer.citations:
+        lines = [f"<b>{words['sources']}:</b>"]
+        lines.extend(source_line(c, words["undated"]) for c in answer.citations)
+        blocks.append("\n".join(lines))
+    if answer.note:
+        blocks.append(f"<i>({escape(answer.note)})</i>")
+    return split_html("\n\n".join(blocks))
+
+
+def _context_of(citation: Citation, passages: Sequence[Passage]) -> tuple[str, str, str]:
+    """The passage text around ``citation.quote``: (before, quote, after), trimmed to a readable size."""
+    text = next((p.chunk.text for p in passages if citation.quote and citation.quote in p.chunk.text), "")
+    if not text:
+        return "", citation.quote, ""
+    at = text.index(citation.quote)
+    room = max(0, QUOTE_CONTEXT_CHARS - len(citation.quote)) // 2
+    before, after = (
+        text[max(0, at - room) : at],
+        text[at + len(citation.quote) : at + len(citation.quote) + room],
+    )
+    if at - room > 0:
+        before = "… " + before.split(" ", 1)[-1]
+    if at + len(citation.quote) + room < len(text):
+        after = after.rsplit(" ", 1)[0] + " …"
+    return before, citation.quote, after
+
+
+def render_sources(answer: Answer) -> list[str]:
+    """Each cited article with the passage it is quoted from, the quote itself in bold."""
+    words = labels(answer.question)
+    blocks = [f"<b>{words['quotes']}</b>"]
+    for c in answer.citations:
+        before, quote, after = _context_of(c, answer.passages)
+        body = f"{escape(before)}<b>{escape(quote)}</b>{escape(after)}"
+        blocks.append(f"{source_line(c, words['undated'])}\n<blockquote>{body}</blockquote>")
+    return split_html("\n\n".join(blocks))
+
+
+def passage_block(n: int, passage: Passage, undated: str = "undated") -> str:
+    c = passage.chunk
+    head = [_day(c.date, undated)]
+    if c.source:
+        head.append(escape(c.source))
+    title = link(c.title or c.article_id, c.url)
+    body = escape(_trim(c.text, PASSAGE_CHARS))
+    return f"<b>{n}.</b> {title}\n{' · '.join(head)}\n<blockquote>{body}</blockquote>"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPages:
+    """A search's results, already laid out one message per page."""
+
+    query: str
+    pages: tuple[str, ...]
+    total: int
+
+
+def render_search(query: str, passages: Sequence[Passage], *, per_page: int = PER_PAGE) -> SearchPages:
+    """Passages with date, outlet and link, up to ``per_page`` to a page, each page under the limit."""
+    words = labels(query)
+    if not passages:
+        nothing = "Ничего не найдено" if question_language(query) == "ru" else "Nothing found"
+        return SearchPages(query, (f"{nothing}: «{escape(query)}».",), 0)
+    blocks = [passage_block(i, p, words["undated"]) for i, p in enumerate(passages, 1)]
+    groups = _pack(blocks, per_page, MAX_MESSAGE - 300)
+    pages = []
+    for number, group in enumerate(groups, 1):
+        first = sum(len(g) for g in groups[: number - 1]) + 1
+        header = (
+            f"🔎 <b>{escape(_trim(query, 200))}</b>: {first}–{first + len(group) - 1} / {len(passages)}"
+            f" · {number}/{len(groups)}"
+        )
+        pages.append("\n\n".join([header, *group]))
+    return SearchPages(query, tuple(pages), len(passages))
+
+
+def _pack(blocks: list[str], per_page: int, budget: int) -> list[list[str]]:
+    """Consecutive blocks grouped: at most ``per_page`` to a group and ``budget`` characters in all."""
+    groups: list[list[str]] = [[]]
+    size = 0
+    for block in blocks:
+        length = utf16_len(block) + 2
+        if groups[-1] and (len(groups[-1]) >= per_page or size + length > budget):
+            groups.append([])
+            size = 0
+        groups[-1].append(block)
+        size += length
+    return groups
+
+
+def render_stats(stats: StoreStats) -> str:
+    span = (
+        f"{stats.min_date.isoformat()} … {stats.max_date.isoformat()}"
+        if stats.min_date and stats.max_date
+        else "no dated articles"
+    )
+    lines = [
+        "<b>Archive</b>",
+        f"Articles: {stats.articles}",
+        f"Chunks: {stats.chunks}",
+        f"Dates: {span}",
+        f"Last ingestion: {escape(stats.last_ingest or 'never')}",
+        f"Sources ({len(stats.sources)}):",
+    ]
+    items = list(stats.sources.items())
+    lines.extend(f"  {escape(name)}: {count}" for name, count in items[:TOP_SOURCES])
+    if len(items) > TOP_SOURCES:
+        lines.append(f"  … and {len(items) - TOP_SOURCES} more")
+    return "\n".join(lines)
+
+
+def render_text(text: str) -> list[str]:
+    """Plain text (an ingestion report, say) as escaped HTML messages."""
+    return split_html(escape(text))
+
+
+def render_progress(label: str, progress: Progress | None) -> str:
+    """The status line of a running ingestion: articles done / total, rate and time left."""
+    head = f"⏳ {escape(label)}"
+    if progress is None:
+        return f"{head}\nReading files…\n/cancel stops it."
+    if progress.articles_total == 0:
+        return f"{head}\nNothing new to embed; finishing…"
+    eta = format_duration(progress.eta) if progress.eta is not None else "…"
+    return (
+        f"{head}\nArticles {progress.articles_done} / {progress.articles_total}"
+        f" · chunks {progress.chunks_done} / {progress.chunks_total}"
+        f" · {progress.rate:.1f} chunks/s · ETA {eta}\n/cancel stops it."
+    )
+
+
+def render_ingest_result(label: str, report: IngestReport) -> list[str]:
+    """The end of an ingestion: the same report ``newsbot ingest`` prints, under a headline."""
+    mark = "⏹" if report.cancelled else "✅"
+    return split_html(f"{mark} {escape(label)}\n{escape(format_ingest_report(report))}")

@@ -1,0 +1,48 @@
+"""``compose``: a question in, a cited answer out (offline extractive, or an LLM when configured).
+
+    Answerer(retriever).ask("who represents the US in Paris?") -> Answer
+
+The same ``ask`` serves ``newsbot ask``, ``newsbot eval`` and the Telegram bot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from retrieval.compose import abstain, compose_offline
+from retrieval.errors import AnswerError
+from retrieval.records import Answer, SearchFilters
+from retrieval.relevance import AbstainPolicy
+from retrieval.retriever import Retriever, SearchResult
+
+
+class LLMComposer(Protocol):
+    def compose(self, question: str, result: SearchResult, fallback: Answer) -> Answer: ...
+
+
+@dataclass
+class Answerer:
+    retriever: Retriever
+    policy: AbstainPolicy
+    llm: LLMComposer | None = None
+    k: int = 5
+
+    def search(self, question: str, filters: SearchFilters | None = None) -> SearchResult:
+        return self.retriever.search(question, self.k, filters)
+
+    def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
+        result = self.search(question, filters)
+        return self.answer(question, result)
+
+    def answer(self, question: str, result: SearchResult) -> Answer:
+        if not result.passages or self.policy.should_abstain(result):
+            since, until = self.retriever.lexical.date_range
+            return replace(abstain(question, result.language, since, until), passages=tuple(result.passages))
+        offline = compose_offline(question, result.passages, result.language)
+        if self.llm is None:
+            return offline
+        try:
+            return self.llm.compose(question, result, offline)
+        except AnswerError as exc:
+            return replace(offline, note=f"LLM unavailable, offline answer given: {exc}")

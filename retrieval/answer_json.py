@@ -1,0 +1,49 @@
+"""Answers and passages as JSON-ready dicts (``ask --json``, ``search --json``, eval details)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from retrieval.records import Answer, Citation, Passage
+
+
+def passage_json(p: Passage) -> dict[str, Any]:
+    c = p.chunk
+    return {
+        "article_id": c.article_id,
+        "title": c.title,
+        "date": c.date.isoformat() if c.date else None,
+        "url": c.url,
+        "source": c.source,
+        "index": c.index,
+        "start": c.start,
+        "end": c.end,
+        "text": c.text,
+        "score": round(p.score, 5),
+    }
+
+
+def citation_json(c: Citation) -> dict[str, Any]:
+    return {
+        "n": c.n,
+        "article_id": c.article_id,
+        "title": c.title,
+        "date": c.date.isoformat() if c.date else None,
+        "url": c.url,
+        "source": c.source,
+        "quote": c.quote,
+    }
+
+
+def answer_json(a: Answer) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "question": a.question,
+        "answer": a.text,
+        "abstained": a.abstained,
+        "citations": [citation_json(c) for c in a.citations],
+        "passages": [passage_json(p) for p in a.passages],
+        "mode": a.mode,
+    }
+    if a.note:
+        data["note"] = a.note
+    return data

@@ -1,0 +1,72 @@
+"""The bot end to end: the real ``Application`` long polling a local Bot API emulator, over a real archive.
+
+``sample_store`` ingests the repo's ``sample/`` archive once per module with the bundled model; each test
+gets a fresh emulator and a bot built from settings, as ``newsbot serve`` builds it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import NewsbotApp, build_application
+from bot.archive import AnswererFactory, Archive, default_answerer
+from bot.wiring import open_store
+from ingest.pipeline import Ingestion
+from retrieval.embeddings import E5Embeddings
+from retrieval.settings import Settings, load_settings
+from tests.conftest import SAMPLE
+from tests.emulators.bot_api import BotApiEmulator
+
+TOKEN = "424242:TEST-newsbot_token-xyz"
+ADMIN_ID = 9001
+
+
+@pytest.fixture(scope="module")
+def sample_data_dir(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Path:
+    """A data directory whose embedded store holds ``sample/`` (12 articles, 16 chunks)."""
+    data_dir = tmp_path_factory.mktemp("bot-archive")
+    settings = load_settings(data_dir=data_dir)
+    report = Ingestion(open_store(settings), e5, lock_dir=data_dir / "locks").run([SAMPLE])
+    assert report.added == 12 and not report.skipped
+    return data_dir
+
+
+@pytest.fixture
+def emu() -> Iterator[BotApiEmulator]:
+    with BotApiEmulator(token=TOKEN) as emulator:
+        yield emulator
+
+
+def bot_settings(emu: BotApiEmulator, data_dir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "telegram_bot_token": emu.token,
+        "telegram_api_base_url": emu.base_url,
+        "admin_ids": [ADMIN_ID],
+    }
+    return load_settings(**(values | overrides))
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    settings: Settings, e5: E5Embeddings, make_answerer: AnswererFactory = default_answerer
+) -> AsyncIterator[NewsbotApp]:
+    """The bot as ``newsbot serve`` runs it (post_init, long polling, post_stop), on this test's loop."""
+    app = build_application(settings, archive=Archive(settings, embeddings=e5, make_answerer=make_answerer))
+    async with app:
+        assert app.post_init is not None and app.updater is not None
+        await app.post_init(app)
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)

@@ -1,0 +1,167 @@
+"""Rendering is pure: answers, sources and search pages as Telegram HTML, split under 4096 characters."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from bot.render import (
+    escape,
+    link,
+    render_answer,
+    render_progress,
+    render_search,
+    render_sources,
+    source_line,
+)
+from bot.render_split import MAX_MESSAGE, split_html, utf16_len
+from ingest.pipeline import Progress
+from retrieval.records import Answer, Chunk, Citation, Passage
+from tests.emulators.bot_api import parse_html
+
+MARKER = re.compile(r"\[\d+\]")
+
+
+def passage(i: int, text: str, *, url: str | None = "https://example.org/a", source: str = "Wire") -> Passage:
+    chunk = Chunk(f"art-{i}", 0, text, 0, len(text), f"Title {i} <&>", date(2026, 1, i % 28 + 1), url, source)
+    return Passage(chunk, 1.0 / (i + 1))
+
+
+def citation(n: int, quote: str = "A quote.", url: str | None = "https://example.org/a?x=1&y=2") -> Citation:
+    return Citation(n, f"art-{n}", f"Title {n} <b>not bold</b>", date(2026, 1, n), url, "Wire & Co", quote)
+
+
+def visible(html: str) -> str:
+    """What the user sees, as Telegram's parser (the emulator's copy of tdlib's) turns it out."""
+    return parse_html(html)[0]
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+def long_answer(chars: int = 10_000) -> Answer:
+    sentences = []
+    n = 0
+    while sum(len(s) + 1 for s in sentences) < chars:
+        n += 1
+        sentences.append(
+            f"Sentence {n} says that prices & wages <rose> by {n}% in region «{n}» [{n % 7 + 1}]."
+        )
+    text = " ".join(sentences)
+    citations = tuple(citation(i) for i in range(1, 8))
+    return Answer("what happened to prices?", text, False, citations)
+
+
+def test_escapes_user_and_article_text() -> None:
+    assert escape("<b>x</b> & y") == "&lt;b&gt;x&lt;/b&gt; &amp; y"
+    assert link("a <b>", "https://e.org/?q=1&r=\"2\"") == '<a href="https://e.org/?q=1&amp;r=&quot;2&quot;">a &lt;b&gt;</a>'
+    assert link("title", "javascript:alert(1)") == "title"
+    assert link("title", None) == "title"
+
+
+def test_a_short_answer_is_one_message_with_its_source_lines() -> None:
+    answer = Answer("who?", "Witkoff and Kushner [1].", False, (citation(1), citation(2, url=None)))
+    [message] = render_answer(answer)
+    shown = visible(message)
+    assert shown.startswith("Witkoff and Kushner [1].")
+    assert "Sources:\n[1] Title 1 <b>not bold</b> — 2026-01-01 — Wire & Co\n[2] Title 2" in shown
+    assert '<a href="https://example.org/a?x=1&amp;y=2">' in message
+
+
+def test_answer_labels_follow_the_question_language() -> None:
+    answer = Answer("кто представит США?", "Уиткофф [1].", False, (citation(1),))
+    assert "Источники:" in visible(render_answer(answer)[0])
+
+
+def test_a_10000_character_answer_is_split_without_breaking_tags_citations_or_source_lines() -> None:
+    answer = long_answer()
+    assert len(answer.text) >= 10_000
+    messages = render_answer(answer)
+    assert len(messages) >= 3
+    shown = [visible(m) for m in messages]  # each part parses on its own: no broken tag or reference
+    for m in messages:
+        assert utf16_len(m) <= MAX_MESSAGE
+    expected = words(answer.text) + ["Sources:"]
+    for c in answer.citations:
+        expected += words(visible(source_line(c)))
+    assert words(" ".join(shown)) == expected  # nothing lost, nothing doubled
+    for part in shown:  # every citation marker whole, never cut off the sentence it closes
+        assert not re.search(r"\[\d*$|^\d*\]", part)
+        assert not part.lstrip().startswith("[")
+    lines = [line for s in shown for line in s.splitlines()]
+    for c in answer.citations:  # every source line whole, in one message
+        assert visible(source_line(c)) in lines
+
+
+def test_splitting_reopens_tags_that_span_a_cut() -> None:
+    html = "<b>" + " ".join(f"word{i}" for i in range(2000)) + "</b> tail"
+    parts = split_html(html, limit=1000)
+    assert len(parts) > 10
+    for part in parts:
+        assert utf16_len(part) <= 1000
+        text, entities = parse_html(part)
+        if "tail" not in text:
+            assert entities and entities[0]["type"] == "bold" and entities[0]["length"] == utf16_len(text)
+    assert words(" ".join(visible(p) for p in parts)) == words(visible(html))
+
+
+def test_splitting_never_cuts_a_reference_or_a_marker() -> None:
+    html = "&amp;[12]" * 700  # no spaces at all: only hard cuts are possible
+    parts = split_html(html, limit=100)
+    assert all(utf16_len(p) <= 100 for p in parts)
+    for part in parts:
+        assert visible(part) == "&[12]" * (len(visible(part)) // 5)
+    assert "".join(visible(p) for p in parts) == "&[12]" * 700
+
+
+def test_a_short_text_is_left_alone_and_blank_text_vanishes() -> None:
+    assert split_html("  <b>hi</b>  ") == ["<b>hi</b>"]
+    assert split_html(" \n ") == []
+
+
+def test_sources_show_the_passage_around_each_quote() -> None:
+    text = "First sentence. The quoted sentence & more. Last one."
+    answer = Answer(
+        "who?",
+        "x [1]",
+        False,
+        (citation(1, quote="The quoted sentence & more."),),
+        passages=(passage(1, text),),
+    )
+    [message] = render_sources(answer)
+    assert "<b>The quoted sentence &amp; more.</b>" in message
+    assert "First sentence." in visible(message) and "Last one." in visible(message)
+
+
+def test_search_pages_carry_date_outlet_and_link_and_fit_the_limit() -> None:
+    passages = [passage(i, f"Passage {i} " + "text " * 400) for i in range(1, 18)]
+    pages = render_search("prices <since>", passages)
+    assert pages.total == 17
+    assert len(pages.pages) >= 4
+    for page in pages.pages:
+        assert utf16_len(page) <= MAX_MESSAGE
+        visible(page)
+    first = visible(pages.pages[0])
+    assert first.startswith("🔎 prices <since>: 1–")
+    assert "2026-01-02 · Wire" in first and "Title 1 <&>" in first
+    assert '<a href="https://example.org/a">Title 1 &lt;&amp;&gt;</a>' in pages.pages[0]
+    numbers = [int(n) for page in pages.pages for n in re.findall(r"^(\d+)\. ", visible(page), re.M)]
+    assert numbers == list(range(1, 18))
+
+
+def test_search_with_nothing_found() -> None:
+    assert visible(render_search("марсиане", []).pages[0]) == "Ничего не найдено: «марсиане»."
+
+
+@pytest.mark.parametrize(
+    ("progress", "expected"),
+    [
+        (None, "Reading files…"),
+        (Progress(5, 10, 50, 100, 10.0), "Articles 5 / 10 · chunks 50 / 100 · 5.0 chunks/s · ETA 10 s"),
+    ],
+)
+def test_progress_line(progress: Progress | None, expected: str) -> None:
+    assert expected in visible(render_progress("Re-ingesting /srv/news", progress))

@@ -56,6 +56,8 @@ class RateLimiter:
         if self.per_minute <= 0:
             return 0.0
         now = self.clock()
+        if len(self._times) > 10_000:  # forget users quiet for a minute
+            self._times = {u: t for u, t in self._times.items() if t and now - t[-1] < self.window}
         times = self._times.setdefault(user_id, deque())
         while times and now - times[0] >= self.window:
             times.popleft()

@@ -109,12 +109,13 @@ def add_handlers(app: NewsbotApp) -> None:
 async def prepare(app: NewsbotApp) -> None:
     """After ``initialize``: the command menus, and the model and index loaded before the first question."""
     services = services_of(app.bot_data)
-    try:
-        await app.bot.set_my_commands(USER_COMMANDS)
-        for admin in services.access.admin_ids:
-            await app.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
-    except TelegramError as exc:  # an admin who never wrote to the bot, say: menus are a nicety
-        log.warning("could not set the command menus: %s", exc)
+    menus: list[tuple[list[BotCommand], BotCommandScopeChat | None]] = [(USER_COMMANDS, None)]
+    menus += [(ADMIN_COMMANDS, BotCommandScopeChat(admin)) for admin in sorted(services.access.admin_ids)]
+    for commands, scope in menus:
+        try:
+            await app.bot.set_my_commands(commands, scope=scope)
+        except TelegramError as exc:  # an admin who never wrote to the bot, say: menus are a nicety
+            log.warning("could not set the command menu for %s: %s", scope.chat_id if scope else "all", exc)
     try:
         overview = await asyncio.to_thread(services.archive.warm)
         log.info("archive ready: %d articles, %d chunks", overview.articles, overview.chunks)
@@ -150,7 +151,9 @@ def run(settings: Settings) -> None:
     app = build_application(settings)
     if settings.webhook_url:
         options = webhook_options(settings)
-        log.info("serving by webhook at %s (on %s:%s)", settings.webhook_url, options["listen"], options["port"])
+        log.info(
+            "serving by webhook at %s (on %s:%s)", settings.webhook_url, options["listen"], options["port"]
+        )
         app.run_webhook(**options)
     else:
         log.info("serving by long polling %s", settings.telegram_api_base_url)

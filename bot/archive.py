@@ -11,7 +11,7 @@ is down, and answers as soon as it is back.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,8 +20,9 @@ from bot.query_syntax import Query, resolve_filters
 from bot.wiring import build_answerer, load_embeddings
 from ingest.pipeline import Ingestion, ProgressCallback
 from retrieval.answer import Answerer
+from retrieval.archive_index import ArchiveSnapshot
 from retrieval.embeddings import NewsEmbeddings
-from retrieval.records import Answer, Chunk, Passage, SearchFilters, StoreStats
+from retrieval.records import Answer, Passage, SearchFilters, StoreStats
 from retrieval.settings import Settings
 
 AnswererFactory = Callable[[Settings, NewsEmbeddings], Answerer]
@@ -55,7 +56,7 @@ class Archive:
         self._make_answerer = make_answerer
         self._answerer: Answerer | None = None
         self._lock = threading.Lock()
-        self._overview: tuple[Mapping[str, Chunk], Overview] | None = None
+        self._overview: tuple[ArchiveSnapshot, Overview] | None = None
 
     @property
     def embeddings(self) -> NewsEmbeddings:
@@ -79,8 +80,10 @@ class Archive:
     def filters(self, query: Query) -> SearchFilters | None:
         if not query.has_filters:
             return None
-        sources = self.answerer().retriever.lexical.sources if query.sources else ()
-        return resolve_filters(query, sources, date.today())
+        known: tuple[str, ...] = ()
+        if query.sources:
+            known = self.answerer().retriever.archive.current().sources  # as of the latest ingestion
+        return resolve_filters(query, known, date.today())
 
     def ask(self, query: Query) -> Answer:
         answerer = self.answerer()
@@ -92,19 +95,18 @@ class Archive:
         return result.passages[:k]
 
     def overview(self) -> Overview:
-        lexical = self.answerer().retriever.lexical
-        _, chunks = lexical.current()
+        snapshot = self.answerer().retriever.archive.current()
         cached = self._overview
-        if cached is not None and cached[0] is chunks:
+        if cached is not None and cached[0] is snapshot:
             return cached[1]
         overview = Overview(
-            articles=len({c.article_id for c in chunks.values()}),
-            chunks=len(chunks),
-            since=lexical.date_range[0],
-            until=lexical.date_range[1],
-            sources=lexical.sources,
+            articles=len({c.article_id for c in snapshot.chunks}),
+            chunks=len(snapshot),
+            since=snapshot.date_range[0],
+            until=snapshot.date_range[1],
+            sources=snapshot.sources,
         )
-        self._overview = (chunks, overview)
+        self._overview = (snapshot, overview)
         return overview
 
     def stats(self) -> StoreStats:

@@ -94,8 +94,8 @@ def parse_filters(args: argparse.Namespace, known_sources: tuple[str, ...]) -> S
 
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
     answerer = build_answerer(settings)
-    answerer.retriever.lexical.current()
-    filters = parse_filters(args, answerer.retriever.lexical.sources)
+    answerer.retriever.archive.current()
+    filters = parse_filters(args, answerer.retriever.archive.sources)
     result = answerer.retriever.search(args.query, args.k, filters)
     passages = result.passages[: args.k]
     if args.json:
@@ -107,8 +107,8 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     answerer = build_answerer(settings)
-    answerer.retriever.lexical.current()
-    filters = parse_filters(args, answerer.retriever.lexical.sources)
+    answerer.retriever.archive.current()
+    filters = parse_filters(args, answerer.retriever.archive.sources)
     answer = answerer.ask(args.question, filters)
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))

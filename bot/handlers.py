@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from telegram import Bot, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.keyboards import answer_keyboard, page_keyboard
 from bot.phrases import render_help, say
-from bot.query_syntax import FilterError, parse_query
-from bot.render import render_answer, render_search, render_stats
+from bot.query_syntax import FilterError, Query, parse_query
+from bot.render import escape, render_answer, render_search, render_stats
 from bot.services import Services, services_of
 from retrieval.errors import NewsbotError
-from retrieval.records import Answer
 
 SEARCH_RESULTS = 20
+T = TypeVar("T")
 log = logging.getLogger("newsbot.bot")
 
 
@@ -81,34 +84,44 @@ async def within_rate(update: Update, services: Services) -> bool:
     return False
 
 
-async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, raw: str) -> None:
-    services = services_of(context.bot_data)
+async def work_on(
+    update: Update, services: Services, raw: str, usage: str, work: Callable[[Query], T]
+) -> tuple[Message, T] | None:
+    """Admit the asker, parse ``raw``, and run ``work`` in a thread within the global answering limit.
+
+    None when there is nothing to send back any more: not admitted, rate-limited, no question (the usage
+    was shown) or a filter mistake (explained).
+    """
     message = update.effective_message
     if message is None or not await admitted(update, services) or not await within_rate(update, services):
-        return
+        return None
     query = parse_query(raw)
     if not query.text:
-        await message.reply_html(say("empty_ask", user_language(update)))
-        return
-    await message.chat.send_action(ChatAction.TYPING)
+        await message.reply_html(say(usage, user_language(update)))
+        return None
+    try:  # "typing…" while the answer is computed: a nicety, its failure is not the answer's
+        await message.chat.send_action(ChatAction.TYPING)
+    except TelegramError as exc:
+        log.info("no typing action in chat %s: %s", message.chat_id, exc)
     try:
         async with services.answering:
-            answer = await asyncio.to_thread(services.archive.ask, query)
+            return message, await asyncio.to_thread(work, query)
     except FilterError as exc:
-        await message.reply_html(say("bad_filter", user_language(update), reason=str(exc)))
+        await message.reply_html(say("bad_filter", user_language(update), reason=escape(str(exc))))
+        return None
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, raw: str) -> None:
+    services = services_of(context.bot_data)
+    done = await work_on(update, services, raw, "empty_ask", services.archive.ask)
+    if done is None:
         return
-    await send_answer(message, answer, services)
-
-
-async def send_answer(message: Message, answer: Answer, services: Services) -> list[Message]:
-    """The answer in as many messages as it takes; the buttons go under the last one."""
-    keyboard = answer_keyboard(services.state.answers.add(answer), answer)
-    parts = render_answer(answer)
-    sent = []
+    message, answer = done
+    keyboard = answer_keyboard(services.state.add_answer(answer), answer)
+    parts = render_answer(answer)  # as many messages as it takes; the buttons under the last one
     for i, part in enumerate(parts):
         markup = keyboard if i == len(parts) - 1 else None
-        sent.append(await message.reply_html(part, reply_markup=markup, do_quote=None if i == 0 else False))
-    return sent
+        await message.reply_html(part, reply_markup=markup, do_quote=None if i == 0 else False)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -128,21 +141,17 @@ async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context.bot_data)
-    message = update.effective_message
-    if message is None or not await admitted(update, services) or not await within_rate(update, services):
+    raw = command_argument(update.effective_message.text if update.effective_message else "")
+    done = await work_on(
+        update,
+        services,
+        raw,
+        "empty_search",
+        lambda query: render_search(query.text, services.archive.search(query, SEARCH_RESULTS)),
+    )
+    if done is None:
         return
-    query = parse_query(command_argument(message.text))
-    if not query.text:
-        await message.reply_html(say("empty_search", user_language(update)))
-        return
-    await message.chat.send_action(ChatAction.TYPING)
-    try:
-        async with services.answering:
-            passages = await asyncio.to_thread(services.archive.search, query, SEARCH_RESULTS)
-    except FilterError as exc:
-        await message.reply_html(say("bad_filter", user_language(update), reason=str(exc)))
-        return
-    pages = render_search(query.text, passages)
+    message, pages = done
     key = services.state.searches.add(pages)
     await message.reply_html(pages.pages[0], reply_markup=page_keyboard(key, 0, len(pages.pages)))
 

@@ -27,7 +27,7 @@ def answer_keyboard(key: str, answer: Answer, vote: str | None = None) -> Inline
     """📄 (when the answer cites something), 👍 and 👎; the vote already given is ticked."""
     row = []
     if answer.citations:
-        label = f"📄 {labels(answer.question)['sources']}"
+        label = f"📄 {labels(answer.question)['button']}"
         row.append(InlineKeyboardButton(label, callback_data=f"{SOURCES}:{key}"))
     row.append(InlineKeyboardButton("👍 ✓" if vote == UP else "👍", callback_data=f"{FEEDBACK}:{key}:{UP}"))
     row.append(

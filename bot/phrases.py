@@ -34,7 +34,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "cancelling": "Stopping after the current batch; the archive stays consistent.",
         "receiving": "📥 Receiving {name}…",
         "kept_busy": "Saved {name}, but another ingestion started meanwhile; send /reingest later.",
-        "upload_in_groups": "Send documents to me in a private chat, please.",
     },
     "ru": {
         "not_allowed": (
@@ -60,7 +59,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "cancelling": "Останавливаю после текущей пачки; архив останется целостным.",
         "receiving": "📥 Получаю {name}…",
         "kept_busy": "Файл {name} сохранён, но уже началась другая индексация; отправьте /reingest позже.",
-        "upload_in_groups": "Документы присылайте мне в личный чат, пожалуйста.",
     },
 }
 
@@ -94,10 +92,8 @@ Under each answer: 📄 shows the quoted passages, 👍 / 👎 tell us how it we
 /help — this message
 
 <b>Filters</b> (in a question, /ask or /search)
-<code>since:2026-01-01</code>  <code>until:2026-01-31</code> — dates; also 06.01.2026, "January 2026",
-  yesterday
-<code>source:Example</code>, <code>source:"Example Wire"</code> — an outlet, by its name or the start
-  of it; repeat for several
+<code>since:2026-01-01</code> <code>until:31.01.2026</code> — dates (also "January 2026", yesterday)
+<code>source:"Example Wire"</code> — an outlet, or the start of its name; repeat for several
 Russian keys work too: <code>от:</code> <code>до:</code> <code>источник:</code>
 e.g. <code>/search ключевая ставка since:2025-12-01 source:Экономика</code>"""
 

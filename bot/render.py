@@ -24,8 +24,8 @@ PER_PAGE = 5
 TOP_SOURCES = 15
 
 _LABELS = {
-    "ru": {"sources": "Источники", "quotes": "Цитаты источников", "undated": "без даты"},
-    "en": {"sources": "Sources", "quotes": "Quoted passages", "undated": "undated"},
+    "ru": {"sources": "Источники", "quotes": "Цитаты источников", "button": "Цитаты", "undated": "без даты"},
+    "en": {"sources": "Sources", "quotes": "Quoted passages", "button": "Quotes", "undated": "undated"},
 }
 
 
@@ -160,6 +160,7 @@ def _pack(blocks: list[str], per_page: int, budget: int) -> list[list[str]]:
 
 
 def render_stats(stats: StoreStats) -> str:
+    """``/stats`` for anyone: like ``newsbot stats`` without the store's location and model (internals)."""
     span = (
         f"{stats.min_date.isoformat()} … {stats.max_date.isoformat()}"
         if stats.min_date and stats.max_date

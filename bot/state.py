@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from bot.render import SearchPages
@@ -17,7 +17,7 @@ from retrieval.records import Answer
 
 T = TypeVar("T")
 
-CAPACITY = 5000
+CAPACITY = 2000
 
 
 class Recent(Generic[T]):
@@ -52,6 +52,13 @@ class ConversationState:
 
     answers: Recent[Answer]
     searches: Recent[SearchPages]
+
+    def add_answer(self, answer: Answer) -> str:
+        """Keep what the buttons need: the citations and the passages they quote, not every passage."""
+        cited = {c.article_id for c in answer.citations}
+        return self.answers.add(
+            replace(answer, passages=tuple(p for p in answer.passages if p.article_id in cited))
+        )
 
     @classmethod
     def empty(cls, capacity: int = CAPACITY) -> ConversationState:

@@ -89,10 +89,11 @@ def unpack(saved: Path, max_bytes: int) -> Unpacked:
     try:
         with zipfile.ZipFile(saved) as archive:
             skipped = _extract(archive, target, max_bytes * ZIP_EXPANSION, saved.name)
-    except (zipfile.BadZipFile, UploadError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, UploadError) as exc:
         shutil.rmtree(target, ignore_errors=True)  # nothing half-extracted is left to ingest later
         if isinstance(exc, UploadError):
             raise
+        # a damaged file, an unsupported compression method, a password-protected member
         raise UploadError(f"This is not a readable zip file: {exc}") from exc
     return Unpacked(target, skipped)
 

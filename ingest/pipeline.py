@@ -180,7 +180,9 @@ class Ingestion:
                 report.cancelled = True
                 return
             chunks = [c for job in batch for c in job.chunks]
-            vectors = self.embeddings.embed_passages([c.text for c in chunks])
+            texts = [c.text for c in chunks]
+            vectors = self.embeddings.embed_passages(texts)
+            sparse = self.embeddings.sparse_passages(texts) if self.embeddings.sparse_dim else None
             writes, offset = [], 0
             for job in batch:
                 n = len(job.chunks)
@@ -194,7 +196,8 @@ class Ingestion:
                     url=job.article.url,
                     origin=job.article.origin,
                 )
-                writes.append(ArticleWrite(info, job.chunks, vectors[offset : offset + n], job.root))
+                part = sparse[offset : offset + n] if sparse is not None else None
+                writes.append(ArticleWrite(info, job.chunks, vectors[offset : offset + n], job.root, part))
                 offset += n
                 if job.is_update:
                     report.updated += 1

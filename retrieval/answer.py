@@ -37,7 +37,7 @@ class Answerer:
 
     def answer(self, question: str, result: SearchResult) -> Answer:
         if not result.passages or self.policy.should_abstain(result):
-            since, until = self.retriever.lexical.date_range
+            since, until = self.retriever.archive.date_range
             return replace(abstain(question, result.language, since, until), passages=tuple(result.passages))
         offline = compose_offline(question, result.passages, result.language)
         if self.llm is None:

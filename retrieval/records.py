@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 
 def day_number(d: date) -> int:
     """The date as an integer ``YYYYMMDD``: orderable, and usable in Chroma ``$gte``/``$lte`` filters."""
@@ -68,6 +70,14 @@ class Chunk:
     source: str | None = None
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class SparseVector:
+    """A sparse "latent terms" vector: feature indices (int32) and their weights (float32)."""
+
+    indices: np.ndarray
+    values: np.ndarray
+
+
 @dataclass(frozen=True, slots=True)
 class Passage:
     """A retrieved chunk with its score (higher is better) and where the score came from."""
@@ -75,6 +85,8 @@ class Passage:
     chunk: Chunk
     score: float
     retriever: str = "dense"
+    focus: tuple[int, int] | None = None
+    """Where in ``chunk.text`` the best-matching part lies, when the passage shows context around it."""
 
     @property
     def article_id(self) -> str:

@@ -1,26 +1,34 @@
-"""Hybrid retrieval: dense search in Chroma plus BM25, fused into one ranking of passages.
+"""Hybrid retrieval: dense search in Chroma, sparse latent terms and BM25, fused into one ranking.
 
-The lexical index is built from the store's visible chunks and rebuilt whenever the store's generation
-changes (any ingestion, prune or rebuild, by this process or another one sharing a Chroma server).
-Dates the question names boost passages of those days (a soft preference: undated archives still answer);
-explicit filters (``--since``, ``--until``, sources) are hard. Latest-state questions prefer newer articles.
+1. Candidates: the nearest chunks in Chroma (dense), the best sparse latent-term matches (these match
+   across languages: an English question finds a Russian sentence), the best BM25 matches (Russian and
+   English stems), and the neighbours of all of those in their articles.
+2. Every candidate is scored exactly by each signal; each signal is standardised over the candidates and
+   the weighted sum is the fused score (BM25 only counts for questions in the archive's language, where
+   words can match at all).
+3. A chunk whose neighbour matches too gains a little (context), dates the question names and
+   latest-state questions boost dated chunks, and each article keeps at most a few passages.
+4. A passage is the matching chunk with its neighbours around it (``focus`` marks the chunk), so that a
+   reader sees the sentence in context.
+
+Explicit filters (``--since``, ``--until``, sources) are hard; dates inside the question are a soft
+preference, so that an undated archive still answers.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 
+from retrieval.archive_index import ArchiveIndex, ArchiveSnapshot
 from retrieval.dates import DateIntent, parse_question_dates
 from retrieval.embeddings import NewsEmbeddings
-from retrieval.fusion import limit_per_article, reciprocal_rank_fusion
-from retrieval.lexical import LexicalIndex
 from retrieval.records import Chunk, Passage, SearchFilters
 from retrieval.store import ChunkStore
 
@@ -36,15 +44,18 @@ def question_language(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RetrievalConfig:
-    dense_k: int = 40
-    lexical_k: int = 40
-    rrf_k: int = 60
+    candidates: int = 50
     dense_weight: float = 1.0
-    lexical_weight_same_language: float = 1.0
-    lexical_weight_cross_language: float = 0.3
-    per_article: int = 2
-    date_boost: float = 0.02
-    recency_boost: float = 0.01
+    sparse_weight: float = 1.0
+    lexical_weight_same_language: float = 0.7
+    lexical_weight_cross_language: float = 0.0
+    neighbour_weight: float = 0.2
+    per_article: int = 3
+    window: int = 1
+    """Chunks of context on each side of a matching chunk in a passage."""
+    date_boost: float = 1.0
+    recency_boost: float = 0.5
+    archive_language: str = "ru"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,43 +64,15 @@ class SearchResult:
     intent: DateIntent
     language: str
     dense_top: float
-    """Cosine similarity of the best dense hit (0 when none): the main relevance signal."""
-    lexical_top: float
+    """Cosine similarity of the best dense match (0 when none): a relevance signal for abstention."""
+    sparse_top: float = 0.0
+    lexical_top: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
 
-class LexicalCache:
-    """The BM25 index of a store's visible chunks, rebuilt when the store's generation moves."""
-
-    def __init__(self, store: ChunkStore) -> None:
-        self.store = store
-        self._lock = threading.Lock()
-        self._generation: int | None = None
-        self.index = LexicalIndex.build([])
-        self.chunks: dict[str, Chunk] = {}
-        self.date_range: tuple[date | None, date | None] = (None, None)
-        self.sources: tuple[str, ...] = ()
-
-    def current(self) -> tuple[LexicalIndex, dict[str, Chunk]]:
-        generation = self.store.generation()
-        with self._lock:
-            if generation != self._generation:
-                chunks = dict(self.store.visible_chunks())
-                self.index = LexicalIndex.build([(cid, _lexical_text(c)) for cid, c in chunks.items()])
-                self.chunks = chunks
-                dates = [c.date for c in chunks.values() if c.date]
-                self.date_range = (min(dates), max(dates)) if dates else (None, None)
-                self.sources = tuple(sorted({c.source for c in chunks.values() if c.source}))
-                self._generation = generation
-            return self.index, self.chunks
-
-
-def _lexical_text(chunk: Chunk) -> str:
-    return f"{chunk.title}\n{chunk.text}" if chunk.index == 0 else chunk.text
-
-
-def _chunk_key(chunk: Chunk) -> tuple[str, int]:
-    return chunk.article_id, chunk.index
+def standardise(x: np.ndarray) -> np.ndarray:
+    std = float(x.std())
+    return (x - float(x.mean())) / std if std > 1e-9 else np.zeros_like(x)
 
 
 class Retriever:
@@ -105,72 +88,156 @@ class Retriever:
         self.embeddings = embeddings
         self.config = config or RetrievalConfig()
         self.today = today
-        self.lexical = LexicalCache(store)
+        self.archive = ArchiveIndex(store, embeddings.sparse_dim)
 
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> SearchResult:
         cfg = self.config
         filters = filters or SearchFilters()
-        timings: dict[str, float] = {}
         t0 = time.perf_counter()
+        snap = self.archive.current()
         intent = parse_question_dates(query, today=self.today())
         language = question_language(query)
-        vector = self.embeddings.embed_question(query)
+        qv = self.embeddings.embed_question(query)
+        qs = self.embeddings.sparse_query(query) if len(snap.sparse) else None
         t1 = time.perf_counter()
-        dense = self.store.search(vector, cfg.dense_k, filters)
-        t2 = time.perf_counter()
-        index, chunks = self.lexical.current()
-        allowed = None if filters.empty else (lambda cid: filters.matches(chunks[cid]))
-        lexical = index.search(query, cfg.lexical_k, allowed)
-        t3 = time.perf_counter()
-        timings.update(embed=t1 - t0, dense=t2 - t1, lexical=t3 - t2)
 
-        by_key: dict[tuple[str, int], Passage] = {_chunk_key(p.chunk): p for p in dense}
-        dense_ids = [_chunk_key(p.chunk) for p in dense]
-        lexical_ids: list[tuple[str, int]] = []
-        for cid, score in lexical:
-            chunk = chunks[cid]
-            key = _chunk_key(chunk)
-            lexical_ids.append(key)
-            by_key.setdefault(key, Passage(chunk, score, "lexical"))
+        def allowed(row: int) -> bool:
+            return filters.empty or filters.matches(snap.chunks[row])
+
+        rows: set[int] = set()
+        for cid, _score in self.store.search_ids(qv, cfg.candidates, filters):
+            if cid in snap.row:  # a chunk newer than the snapshot waits for the next rebuild
+                rows.add(snap.row[cid])
+        key_allowed = None if filters.empty else (lambda cid: allowed(snap.row[cid]))
+        if qs is not None:
+            rows.update(snap.row[cid] for cid, _ in snap.sparse.search(qs, cfg.candidates, key_allowed))
+        rows.update(snap.row[cid] for cid, _ in snap.lexical.search(query, cfg.candidates, key_allowed))
+        t2 = time.perf_counter()
+        if not rows:
+            return SearchResult([], intent, language, 0.0, timings={"embed": t1 - t0, "total": t2 - t0})
+        for r in list(rows):
+            for n in (snap.prev[r], snap.next[r]):
+                if n >= 0 and allowed(int(n)):
+                    rows.add(int(n))
+        cand = np.array(sorted(rows), dtype=np.int64)
+
+        dense = snap.vectors[cand] @ qv
+        sparse = snap.sparse.row_scores(cand, qs) if qs is not None else np.zeros(len(cand), np.float32)
+        lexical = snap.lexical.scores(query)[cand]
         lex_weight = (
-            cfg.lexical_weight_same_language if language == "ru" else cfg.lexical_weight_cross_language
+            cfg.lexical_weight_same_language
+            if language == cfg.archive_language
+            else cfg.lexical_weight_cross_language
         )
-        fused = reciprocal_rank_fusion(
-            [[_key_str(k) for k in dense_ids], [_key_str(k) for k in lexical_ids]],
-            k=cfg.rrf_k,
-            weights=[cfg.dense_weight, lex_weight],
+        fused = (
+            cfg.dense_weight * standardise(dense)
+            + cfg.sparse_weight * standardise(sparse)
+            + lex_weight * standardise(lexical)
         )
-        keys = {_key_str(k): k for k in by_key}
-        ranked = [
-            replace(by_key[keys[key]], score=score + self._date_bonus(by_key[keys[key]].chunk, intent))
-            for key, score in fused
-        ]
-        ranked.sort(key=lambda p: -p.score)
-        passages = limit_per_article(ranked, cfg.per_article)[: max(k, 1) * 4]
-        timings["total"] = time.perf_counter() - t0
+        fused = self._smooth(snap, cand, fused) + self._date_bonus(snap, cand, intent)
+        passages = self._passages(snap, cand, fused, k)
+        t3 = time.perf_counter()
         return SearchResult(
             passages=passages,
             intent=intent,
             language=language,
-            dense_top=dense[0].score if dense else 0.0,
-            lexical_top=lexical[0][1] if lexical else 0.0,
-            timings=timings,
+            dense_top=float(dense.max()),
+            sparse_top=float(sparse.max()),
+            lexical_top=float(lexical.max()),
+            timings={"embed": t1 - t0, "candidates": t2 - t1, "fuse": t3 - t2, "total": t3 - t0},
         )
 
-    def _date_bonus(self, chunk: Chunk, intent: DateIntent) -> float:
-        if chunk.date is None:
-            return 0.0
-        bonus = 0.0
-        if intent.range is not None and chunk.date in intent.range:
-            bonus += self.config.date_boost
-        if intent.prefer_recent:
-            age_days = max(0, (self.today() - chunk.date).days)
-            bonus += self.config.recency_boost / (1.0 + age_days / 30.0)
+    def _smooth(self, snap: ArchiveSnapshot, cand: np.ndarray, fused: np.ndarray) -> np.ndarray:
+        """A chunk gains ``neighbour_weight`` times its best neighbour's score (context agrees)."""
+        if not self.config.neighbour_weight:
+            return fused
+        pos = {int(r): i for i, r in enumerate(cand)}
+        floor = float(fused.min())
+        best = np.full(len(cand), floor)
+        for i, r in enumerate(cand):
+            for n in (int(snap.prev[r]), int(snap.next[r])):
+                j = pos.get(n)
+                if j is not None:
+                    best[i] = max(best[i], fused[j])
+        return fused + self.config.neighbour_weight * best
+
+    def _date_bonus(self, snap: ArchiveSnapshot, cand: np.ndarray, intent: DateIntent) -> np.ndarray:
+        bonus = np.zeros(len(cand))
+        if intent.range is None and not intent.prefer_recent:
+            return bonus
+        today = self.today()
+        for i, r in enumerate(cand):
+            day = snap.chunks[r].date
+            if day is None:
+                continue
+            if intent.range is not None and day in intent.range:
+                bonus[i] += self.config.date_boost
+            if intent.prefer_recent:
+                bonus[i] += self.config.recency_boost / (1.0 + max(0, (today - day).days) / 30.0)
         return bonus
 
+    def _passages(self, snap: ArchiveSnapshot, cand: np.ndarray, fused: np.ndarray, k: int) -> list[Passage]:
+        """Best chunks first, at most ``per_article`` passages per article, each with its context."""
+        cfg = self.config
+        order = np.argsort(-fused, kind="stable")
+        spans: dict[
+            str, list[tuple[int, int, int]]
+        ] = {}  # article -> [first row, last row, focus row] per passage
+        chosen: list[tuple[str, int, float]] = []
+        limit = max(k, 1) * 4
+        for i in order:
+            r = int(cand[i])
+            article = snap.chunks[r].article_id
+            taken = spans.setdefault(article, [])
+            if any(first <= r <= last for first, last, _ in taken):
+                continue  # already shown inside another passage of this article
+            if len(taken) >= cfg.per_article:
+                continue
+            first, last = _window(snap, r, cfg.window)
+            taken.append((first, last, r))
+            chosen.append((article, len(taken) - 1, float(fused[i])))
+            if len(chosen) >= limit:
+                break
+        passages = []
+        for article, n, score in chosen:
+            first, last, focus = spans[article][n]
+            passages.append(_passage(snap, first, last, focus, score))
+        return passages
 
-def _key_str(key: tuple[str, int]) -> str:
-    return f"{key[0]}\x1f{key[1]}"
+
+def _window(snap: ArchiveSnapshot, row: int, size: int) -> tuple[int, int]:
+    first = last = row
+    for _ in range(size):
+        if snap.prev[first] >= 0:
+            first = int(snap.prev[first])
+        if snap.next[last] >= 0:
+            last = int(snap.next[last])
+    return first, last
+
+
+def _passage(snap: ArchiveSnapshot, first: int, last: int, focus_row: int, score: float) -> Passage:
+    """Contiguous chunks of one article as one passage (a paragraph break where the gap was wider)."""
+    members = snap.chunks[first : last + 1]
+    focus = snap.chunks[focus_row]
+    text = members[0].text
+    focus_at = 0
+    for before, after in itertools.pairwise(members):
+        text += "\n\n" if after.start - before.end >= 2 else " "
+        if after is focus:
+            focus_at = len(text)
+        text += after.text
+    chunk = Chunk(
+        article_id=focus.article_id,
+        index=focus.index,
+        text=text,
+        start=members[0].start,
+        end=members[-1].end,
+        title=focus.title,
+        date=focus.date,
+        url=focus.url,
+        source=focus.source,
+    )
+    return Passage(chunk, score, "hybrid", (focus_at, focus_at + len(focus.text)))
 
 
 def resolve_sources(names: Sequence[str], known: Sequence[str]) -> tuple[str, ...]:
@@ -182,7 +249,3 @@ def resolve_sources(names: Sequence[str], known: Sequence[str]) -> tuple[str, ..
         matches = exact or [k for k in known if k.lower().startswith(lowered)]
         resolved.extend(matches or [name])
     return tuple(dict.fromkeys(resolved))
-
-
-def cosine(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.dot(a, b) / ((np.linalg.norm(a) * np.linalg.norm(b)) or 1.0))

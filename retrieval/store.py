@@ -21,6 +21,7 @@ import os
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
+import base64
 import contextlib
 import functools
 from collections import Counter
@@ -44,6 +45,7 @@ from retrieval.records import (
     Chunk,
     Passage,
     SearchFilters,
+    SparseVector,
     StoreStats,
     day_from_number,
     day_number,
@@ -114,6 +116,21 @@ def chunk_id(article_id: str, version: str, index: int) -> str:
     return f"{article_id}|{version}|{index}"
 
 
+def encode_sparse(v: SparseVector) -> str:
+    """A sparse vector as a compact string for chunk metadata: indices and float16 weights, base64."""
+    wide = v.indices.size and int(v.indices.max()) > 0xFFFF
+    idx = v.indices.astype("<i4" if wide else "<u2").tobytes()
+    val = v.values.astype("<f2").tobytes()
+    return f"{'i4' if wide else 'u2'}:{base64.b64encode(idx).decode()}:{base64.b64encode(val).decode()}"
+
+
+def decode_sparse(text: str) -> SparseVector:
+    kind, idx, val = text.split(":")
+    indices = np.frombuffer(base64.b64decode(idx), dtype="<i4" if kind == "i4" else "<u2").astype(np.int32)
+    values = np.frombuffer(base64.b64decode(val), dtype="<f2").astype(np.float32)
+    return SparseVector(indices, values)
+
+
 def _chunk_metadata(chunk: Chunk, version: str) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "article_id": chunk.article_id,
@@ -180,6 +197,16 @@ def _info_from(article_id: str, meta: Mapping[str, Any]) -> ArticleInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredChunk:
+    """A chunk as the store holds it: its id, the chunk, its sparse vector and (if read) dense vector."""
+
+    id: str
+    chunk: Chunk
+    sparse: SparseVector | None = None
+    vector: np.ndarray | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleWrite:
     """One article's new version: its manifest record, its chunks and their vectors (row per chunk)."""
 
@@ -187,6 +214,7 @@ class ArticleWrite:
     chunks: Sequence[Chunk]
     vectors: np.ndarray
     root: str = ""
+    sparse: Sequence[SparseVector] | None = None
 
 
 class ChunkStore:
@@ -324,10 +352,14 @@ class ChunkStore:
         metas: list[Mapping[str, Any]] = []
         vectors: list[np.ndarray] = []
         for w in writes:
-            for chunk, vector in zip(w.chunks, w.vectors, strict=True):
+            sparse = w.sparse if w.sparse is not None else [None] * len(w.chunks)
+            for chunk, vector, sv in zip(w.chunks, w.vectors, sparse, strict=True):
                 ids.append(chunk_id(chunk.article_id, w.info.content_hash, chunk.index))
                 docs.append(chunk.text)
-                metas.append(_chunk_metadata(chunk, w.info.content_hash))
+                meta = _chunk_metadata(chunk, w.info.content_hash)
+                if sv is not None:
+                    meta["sparse"] = encode_sparse(sv)
+                metas.append(meta)
                 vectors.append(vector)
         batch = max(1, self.client.get_max_batch_size())
         for i in range(0, len(ids), batch):
@@ -387,36 +419,46 @@ class ChunkStore:
         return len(orphans)
 
     def _chunk_rows(self, col: Collection, include: list[Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        for cid, _doc, meta in self._chunk_pages(col, include):
+        for cid, _doc, meta, _vec in self._chunk_pages(col, include):
             yield cid, meta
 
     def _chunk_pages(
         self, col: Collection, include: list[Any]
-    ) -> Iterator[tuple[str, str | None, Mapping[str, Any]]]:
+    ) -> Iterator[tuple[str, str | None, Mapping[str, Any], np.ndarray | None]]:
         offset = 0
         while True:
             page = col.get(include=include, limit=_PAGE, offset=offset)
-            docs: list[str | None] = [None] * len(page["ids"])
-            if page.get("documents"):
-                docs = list(page["documents"] or [])
-            for cid, doc, meta in zip(page["ids"], docs, page["metadatas"] or [], strict=True):
-                yield cid, doc, meta or {}
-            if len(page["ids"]) < _PAGE:
+            n = len(page["ids"])
+            docs: list[str | None] = list(page["documents"] or []) if page.get("documents") else [None] * n
+            vectors: list[Any] = [None] * n
+            if page.get("embeddings") is not None:
+                vectors = list(np.asarray(page["embeddings"], dtype=np.float32))
+            for cid, doc, meta, vec in zip(page["ids"], docs, page["metadatas"] or [], vectors, strict=True):
+                yield cid, doc, meta or {}, vec
+            if n < _PAGE:
                 return
             offset += _PAGE
 
     # -- reading -----------------------------------------------------------------------------------
 
-    @_translate_errors
     def visible_chunks(self) -> Iterator[tuple[str, Chunk]]:
-        """Every chunk that search may return, with its id (what the lexical index is built from)."""
+        """Every chunk that search may return, with its id."""
+        for row in self.visible_rows():
+            yield row.id, row.chunk
+
+    @_translate_errors
+    def visible_rows(self, *, vectors: bool = False) -> Iterator[StoredChunk]:
+        """Every chunk that search may return, with its sparse vector and (if asked) its dense vector:
+        what the in-memory indexes are built from."""
         col = self._chunks()
         if col is None:
             return
         versions = {aid: str(meta.get("version")) for aid, meta in self._manifest_rows()}
-        for cid, doc, meta in self._chunk_pages(col, ["documents", "metadatas"]):
+        include: list[Any] = ["documents", "metadatas", *(["embeddings"] if vectors else [])]
+        for cid, doc, meta, vec in self._chunk_pages(col, include):
             if versions.get(str(meta.get("article_id"))) == meta.get("version"):
-                yield cid, _chunk_from(doc, meta)
+                sparse = meta.get("sparse")
+                yield StoredChunk(cid, _chunk_from(doc, meta), decode_sparse(sparse) if sparse else None, vec)
 
     @_translate_errors
     def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
@@ -430,8 +472,18 @@ class ChunkStore:
         }
 
     @_translate_errors
+    def search_ids(
+        self, vector: np.ndarray, k: int, filters: SearchFilters | None = None
+    ) -> list[tuple[str, float]]:
+        """Ids of the ``k`` nearest visible chunks with their cosine similarity, best first."""
+        return [(cid, p.score) for cid, p in self._search(vector, k, filters)]
+
     def search(self, vector: np.ndarray, k: int, filters: SearchFilters | None = None) -> list[Passage]:
         """The ``k`` nearest visible chunks; score is cosine similarity."""
+        return [p for _cid, p in self._search(vector, k, filters)]
+
+    @_translate_errors
+    def _search(self, vector: np.ndarray, k: int, filters: SearchFilters | None) -> list[tuple[str, Passage]]:
         col = self._chunks()
         if col is None or k <= 0:
             return []
@@ -446,15 +498,15 @@ class ChunkStore:
             ids = res["ids"][0]
             metas = (res["metadatas"] or [[]])[0]
             versions = self.versions(sorted({str(m["article_id"]) for m in metas if m}))
-            passages = [
-                Passage(_chunk_from(doc, meta), 1.0 - float(dist), "dense")
-                for doc, meta, dist in zip(
-                    (res["documents"] or [[]])[0], metas, (res["distances"] or [[]])[0], strict=True
+            found = [
+                (cid, Passage(_chunk_from(doc, meta), 1.0 - float(dist), "dense"))
+                for cid, doc, meta, dist in zip(
+                    ids, (res["documents"] or [[]])[0], metas, (res["distances"] or [[]])[0], strict=True
                 )
                 if meta and versions.get(str(meta["article_id"])) == meta.get("version")
             ]
-            if len(passages) >= k or len(ids) < n:
-                return passages[:k]
+            if len(found) >= k or len(ids) < n:
+                return found[:k]
             n *= 4  # invisible chunks of an interrupted run took places; ask for more
 
     @_translate_errors

@@ -1,7 +1,8 @@
 """The bot end to end: the real ``Application`` long polling a local Bot API emulator, over a real archive.
 
-``sample_store`` ingests the repo's ``sample/`` archive once per module with the bundled model; each test
-gets a fresh emulator and a bot built from settings, as ``newsbot serve`` builds it.
+``sample_data_dir`` ingests the repo's ``sample/`` archive once with the bundled model (tests only read
+it; those that ingest use their own data directory); each test gets a fresh emulator and a bot built
+from settings, as ``newsbot serve`` builds it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import NewsbotApp, build_application
+from bot.app import ALLOWED_UPDATES, NewsbotApp, build_application
 from bot.archive import AnswererFactory, Archive, default_answerer
 from bot.wiring import open_store
 from ingest.pipeline import Ingestion
@@ -26,7 +27,7 @@ TOKEN = "424242:TEST-newsbot_token-xyz"
 ADMIN_ID = 9001
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sample_data_dir(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Path:
     """A data directory whose embedded store holds ``sample/`` (12 articles, 16 chunks)."""
     data_dir = tmp_path_factory.mktemp("bot-archive")
@@ -54,19 +55,28 @@ def bot_settings(emu: BotApiEmulator, data_dir: Path, **overrides: Any) -> Setti
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    settings: Settings, e5: E5Embeddings, make_answerer: AnswererFactory = default_answerer
+    settings: Settings,
+    e5: E5Embeddings,
+    make_answerer: AnswererFactory = default_answerer,
+    *,
+    polling: bool = True,
 ) -> AsyncIterator[NewsbotApp]:
-    """The bot as ``newsbot serve`` runs it (post_init, long polling, post_stop), on this test's loop."""
+    """The bot as ``newsbot serve`` runs it (post_init, long polling, post_stop), on this test's loop.
+
+    With ``polling=False`` the test starts the updater itself (a webhook, say).
+    """
     app = build_application(settings, archive=Archive(settings, embeddings=e5, make_answerer=make_answerer))
     async with app:
         assert app.post_init is not None and app.updater is not None
         await app.post_init(app)
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        if polling:
+            await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES)
         await app.start()
         try:
             yield app
         finally:
-            await app.updater.stop()
+            if app.updater.running:
+                await app.updater.stop()
             await app.stop()
             if app.post_stop is not None:
                 await app.post_stop(app)

@@ -66,11 +66,10 @@ async def test_admin_reingest_edits_one_status_message_and_ends_with_the_summary
         [_, answer] = await emu.wait_for_messages_async(chat, 2, timeout=30)
     final = emu.message(chat, status.message_id)
     assert done and status.text.startswith(f"⏳ Re-ingesting {SAMPLE}\nReading files…")
-    assert final.text == (
-        f"✅ Re-ingesting {SAMPLE}\nIngestion finished: 12 added, 0 updated, 0 unchanged, 0 pruned, 0 skipped;"
-        + final.text.split("0 skipped;", 1)[1]
+    assert final.text.startswith(
+        f"✅ Re-ingesting {SAMPLE}\n"
+        "Ingestion finished: 12 added, 0 updated, 0 unchanged, 0 pruned, 0 skipped; 16 chunks written in "
     )
-    assert "16 chunks written" in final.text
     assert len(emu.messages(chat)) == 2  # progress went into the one status message
     assert "Уиткофф" in answer.text
     assert f"admin {ADMIN_ID}: /reingest" in caplog.text
@@ -95,7 +94,9 @@ async def test_a_second_reingest_is_told_one_runs_and_cancel_stops_it_cleanly(
         await emu.wait_for_async(lambda: "cancelled" in emu.message(chat, status.message_id).text, timeout=60)
         stats = app.bot_data["newsbot"].archive.stats()
     final = emu.message(chat, status.message_id).text
-    assert busy.text.startswith(f"An ingestion is already running: Re-ingesting {archive} (started by {ADMIN_ID}")
+    assert busy.text.startswith(
+        f"An ingestion is already running: Re-ingesting {archive} (started by {ADMIN_ID}"
+    )
     assert stopping.text == "Stopping after the current batch; the archive stays consistent."
     assert final.startswith(f"⏹ Re-ingesting {archive}\nIngestion cancelled: ")
     added = int(final.split("Ingestion cancelled: ")[1].split(" added")[0])

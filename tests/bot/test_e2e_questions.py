@@ -35,7 +35,7 @@ async def test_a_private_question_gets_an_answer_with_citations(
     assert re.search(r"\[1\]", answer.text)
     assert "Источники:\n[1] " + PARIS_TITLE in answer.text
     assert "2026-01-06" in answer.text
-    assert [b["text"] for b in answer.buttons] == ["📄 Источники", "👍", "👎"]
+    assert [b["text"] for b in answer.buttons] == ["📄 Цитаты", "👍", "👎"]
     assert answer.reply_to_message_id is None  # private chats get plain replies
     assert (chat.id, "typing") in [(a.chat_id, a.action) for a in emu.chat_actions]
 
@@ -66,7 +66,9 @@ async def test_in_a_group_the_bot_stays_quiet_until_addressed(
     assert len(emu.messages(group)) == 3
 
 
-async def test_search_pages_through_buttons(emu: BotApiEmulator, sample_data_dir: Path, e5: E5Embeddings) -> None:
+async def test_search_pages_through_buttons(
+    emu: BotApiEmulator, sample_data_dir: Path, e5: E5Embeddings
+) -> None:
     journalist = emu.user(103, "Jo", "jo")
     chat = emu.private_chat(journalist)
     async with running_bot(bot_settings(emu, sample_data_dir), e5):
@@ -87,8 +89,8 @@ async def test_search_pages_through_buttons(emu: BotApiEmulator, sample_data_dir
     assert re.search(r"^1\. .+\n\d{4}-\d\d-\d\d( · .+)?\n", page.text, re.M)  # title, date · outlet
     assert any(e["type"] == "text_link" for e in page.entities)  # titles link to their articles
     assert [b["text"] for b in page.buttons] == [f"2/{pages} »"]
-    assert second.text.startswith(f"🔎 переговоры: 6–")
-    assert [b["text"] for b in second.buttons][0] == f"« 1/{pages}"
+    assert second.text.startswith("🔎 переговоры: 6–")
+    assert second.buttons[0]["text"] == f"« 1/{pages}"
     assert emu.message(chat, page.message_id).text == page.text  # « went back to page 1
     assert "Экономика-Пример" in filtered.text and "2025-12-19" in filtered.text
     assert "Пример-Новости" not in filtered.text
@@ -114,7 +116,9 @@ async def test_sources_button_and_feedback(
     assert quoted.text.startswith("Цитаты источников\n\n[1] Синоптики пообещали москвичам морозы")
     assert "минус 25" in quoted.text
     assert any(e["type"] == "blockquote" for e in quoted.entities)
-    assert [a.text for a in emu.callback_answers if a.callback_query_id == query_id] == ["Thanks! 👍 recorded."]
+    assert [a.text for a in emu.callback_answers if a.callback_query_id == query_id] == [
+        "Thanks! 👍 recorded."
+    ]
     assert [b["text"] for b in emu.message(chat, answer.message_id).buttons][1] == "👍 ✓"
 
     monkeypatch.setenv("NEWSBOT_DATA_DIR", str(sample_data_dir))
@@ -136,6 +140,6 @@ async def test_html_in_a_question_is_shown_as_text(
         emu.send_text(chat, mallory, "/search " + question)
         [page] = await emu.wait_for_messages_async(chat, 1, timeout=30)
     assert page.text.startswith('🔎 <b>bold</b> & <a href="x">ставка</a> ЦБ <script>?: 1–')
-    assert [e["type"] for e in page.entities][0] == "bold"  # only the bot's own tags are markup
+    assert page.entities[0]["type"] == "bold"  # only the bot's own tags are markup
     assert not emu.server_errors
     assert all(r.error_code is None for r in emu.requests if r.method != "getUpdates")

@@ -43,7 +43,7 @@ def words(text: str) -> list[str]:
 
 
 def long_answer(chars: int = 10_000) -> Answer:
-    sentences = []
+    sentences: list[str] = []
     n = 0
     while sum(len(s) + 1 for s in sentences) < chars:
         n += 1
@@ -57,7 +57,10 @@ def long_answer(chars: int = 10_000) -> Answer:
 
 def test_escapes_user_and_article_text() -> None:
     assert escape("<b>x</b> & y") == "&lt;b&gt;x&lt;/b&gt; &amp; y"
-    assert link("a <b>", "https://e.org/?q=1&r=\"2\"") == '<a href="https://e.org/?q=1&amp;r=&quot;2&quot;">a &lt;b&gt;</a>'
+    assert (
+        link("a <b>", 'https://e.org/?q=1&r="2"')
+        == '<a href="https://e.org/?q=1&amp;r=&quot;2&quot;">a &lt;b&gt;</a>'
+    )
     assert link("title", "javascript:alert(1)") == "title"
     assert link("title", None) == "title"
 
@@ -84,7 +87,7 @@ def test_a_10000_character_answer_is_split_without_breaking_tags_citations_or_so
     shown = [visible(m) for m in messages]  # each part parses on its own: no broken tag or reference
     for m in messages:
         assert utf16_len(m) <= MAX_MESSAGE
-    expected = words(answer.text) + ["Sources:"]
+    expected = [*words(answer.text), "Sources:"]
     for c in answer.citations:
         expected += words(visible(source_line(c)))
     assert words(" ".join(shown)) == expected  # nothing lost, nothing doubled

@@ -95,7 +95,9 @@ def test_edited_article_replaces_its_chunks_and_prune_removes_gone_ones(tmp_path
     assert report.unchanged == len(before) - 2
     assert emb.passages_embedded == 1
     chunks = [c for _, c in store.visible_chunks() if c.article_id == target_id]
-    assert [c.text for c in chunks] == ["Новый заголовок\n\nСовершенно новый текст статьи. Его раньше не было."]
+    assert [c.text for c in chunks] == [
+        "Новый заголовок\n\nСовершенно новый текст статьи. Его раньше не было."
+    ]
     assert chunks[0].title == "Новый заголовок"
     # the old version's chunks are gone from the collection, not just hidden
     assert store.count_chunks() == sum(i.chunks for i in store.articles().values())

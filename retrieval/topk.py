@@ -1,0 +1,20 @@
+"""Top-scoring indices without sorting everything."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+
+def best_first(scores: np.ndarray[Any, np.dtype[np.floating[Any]]], first: int) -> Iterator[int]:
+    """Indices of positive scores, highest first: the top ``first`` are found with a partial sort, the
+    rest are sorted only if a caller reads past them."""
+    hits = np.flatnonzero(scores > 0)
+    if len(hits) > first:
+        top = np.argpartition(-scores[hits], first - 1)[:first]
+        head = np.sort(hits[top])
+        yield from (int(i) for i in head[np.argsort(-scores[head], kind="stable")])
+        hits = np.setdiff1d(hits, head, assume_unique=True)
+    yield from (int(i) for i in hits[np.argsort(-scores[hits], kind="stable")])

@@ -1,0 +1,42 @@
+"""``newsbot serve`` itself: a separate process, configured by the environment, stopped with Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.bot.conftest import TOKEN
+from tests.emulators.bot_api import BotApiEmulator
+
+
+def test_newsbot_serve_answers_and_stops_on_ctrl_c(
+    emu: BotApiEmulator, sample_data_dir: Path, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": emu.base_url,
+        "NEWSBOT_DATA_DIR": str(sample_data_dir),
+    }
+    log = tmp_path / "serve.log"
+    alice = emu.user(101, "Alice", "alice")
+    chat = emu.private_chat(alice)
+    with log.open("wb") as err:
+        bot = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "-vv", "serve"], cwd=tmp_path, env=env, stderr=err
+        )
+        try:
+            emu.send_text(chat, alice, "какая ставка ЦБ?")
+            [answer] = emu.wait_for_messages(chat, 1, timeout=120)
+        finally:
+            bot.send_signal(signal.SIGINT)
+            bot.wait(timeout=60)
+    logged = log.read_text(encoding="utf-8", errors="replace")
+    assert bot.returncode == 0, logged[-3000:]
+    assert "16,5%" in answer.text and "[1]" in answer.text
+    assert "serving by long polling" in logged and "/bot<redacted>" in logged
+    assert TOKEN.split(":")[1].lower() not in logged.lower()
+    assert [c["command"] for c in emu.commands()] == ["ask", "search", "stats", "help"]

@@ -39,7 +39,8 @@ class Answerer:
         if not result.passages or self.policy.should_abstain(result):
             since, until = self.retriever.archive.date_range
             return replace(abstain(question, result.language, since, until), passages=tuple(result.passages))
-        offline = compose_offline(question, result.passages, result.language)
+        cross = result.language != self.retriever.config.archive_language
+        offline = compose_offline(question, result.passages, result.language, cross_language=cross)
         if self.llm is None:
             return offline
         try:

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 
 from retrieval.lexical import LexicalIndex
-from retrieval.records import Chunk, SparseVector
+from retrieval.records import Chunk, SparseVector, day_number
 from retrieval.sparse_index import SparseIndex
 from retrieval.store import ChunkStore
 
@@ -33,10 +33,18 @@ class ArchiveSnapshot:
     sparse: SparseIndex = field(default_factory=lambda: SparseIndex([], None))
     sparse_rows: list[SparseVector | None] = field(default_factory=list)
     date_range: tuple[date | None, date | None] = (None, None)
+    days: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Sorted ``YYYYMMDD`` days of the dated chunks."""
     sources: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def has_dates_in(self, since: date | None, until: date | None) -> bool:
+        """Whether any chunk is dated within the inclusive range (open ends allowed)."""
+        lo = np.searchsorted(self.days, day_number(since) if since else 0, side="left")
+        hi = np.searchsorted(self.days, day_number(until) if until else 99999999, side="right")
+        return bool(hi > lo)
 
 
 def _lexical_text(chunk: Chunk) -> str:
@@ -64,6 +72,7 @@ def build_snapshot(store: ChunkStore, generation: int, sparse_dim: int) -> Archi
         SparseIndex.build(with_sparse, sparse_dim) if len(with_sparse) == len(rows) else SparseIndex([], None)
     )
     dates = [c.date for c in snap.chunks if c.date]
+    snap.days = np.sort(np.array([day_number(d) for d in dates], dtype=np.int64))
     snap.date_range = (min(dates), max(dates)) if dates else (None, None)
     snap.sources = tuple(sorted({c.source for c in snap.chunks if c.source}))
     return snap

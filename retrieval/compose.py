@@ -15,6 +15,7 @@ from datetime import date
 
 from razdel import sentenize
 
+from retrieval.answer_types import answer_type, type_matches
 from retrieval.citations import citation_for
 from retrieval.lexical import tokenize
 from retrieval.records import Answer, Citation, Passage
@@ -45,33 +46,60 @@ def _overlap(question_terms: set[str], sentence: str, idf: dict[str, float]) -> 
     return sum(idf.get(t, 1.0) for t in shared) / total
 
 
-def score_sentences(question: str, passages: Sequence[Passage], max_passages: int = 4) -> list[Sentence]:
-    """Candidate sentences of the top passages, best first."""
+def focus_text(p: Passage) -> str:
+    """The part of a passage that matched (the passage without the context shown around it)."""
+    return p.chunk.text[p.focus[0] : p.focus[1]] if p.focus else p.chunk.text
+
+
+def _candidates(passages: Sequence[Passage], max_passages: int) -> list[tuple[int, Passage, str, bool]]:
+    """Sentences of the top passage (its context too) and of the next passages' matching parts, each with
+    its passage's rank and whether it lies in the matching part."""
+    out: list[tuple[int, Passage, str, bool]] = []
+    for rank, p in enumerate(passages[:max_passages]):
+        text = p.chunk.text
+        lo, hi = p.focus or (0, len(text))
+        for s, e in _sentence_spans(text):
+            inside = s < hi and e > lo
+            if inside or rank == 0:
+                out.append((rank, p, text[s:e].strip(), inside))
+    return out
+
+
+def score_sentences(question: str, passages: Sequence[Passage], max_passages: int = 3) -> list[Sentence]:
+    """Candidate sentences, best first: sharing the question's rare words and numbers, holding the kind
+    of answer it asks for, in a well-ranked passage's matching part."""
     q_terms = set(tokenize(question))
     q_numbers = set(_NUMBER.findall(question))
-    candidates: list[tuple[int, Passage, str]] = [
-        (rank, p, s) for rank, p in enumerate(passages[:max_passages]) for s in split_sentences(p.chunk.text)
-    ]
+    kind = answer_type(question)
+    candidates = _candidates(passages, max_passages)
     # Terms rare among the candidates weigh more: they are what tells the right sentence apart.
     df: dict[str, int] = {}
-    for _, _, s in candidates:
+    for _, _, s, _ in candidates:
         for t in set(tokenize(s)):
             df[t] = df.get(t, 0) + 1
     n = len(candidates) or 1
     idf = {t: math.log(1 + n / (1 + df.get(t, 0))) for t in q_terms}
     scored = []
-    for rank, p, s in candidates:
-        prior = 1.0 / (1.0 + rank)
+    for rank, p, s, inside in candidates:
+        prior = (1.0 if inside else 0.6) / (1.0 + rank)
         overlap = _overlap(q_terms, s, idf)
         numbers = len(q_numbers & set(_NUMBER.findall(s))) * 0.2
+        typed = 0.25 * min(type_matches(kind, s), 3)
         short = 0.3 if len(s) < 25 else 0.0
-        scored.append(Sentence(rank, p, s, prior + 1.5 * overlap + numbers - short))
+        scored.append(Sentence(rank, p, s, prior + 1.5 * overlap + numbers + typed - short))
     scored.sort(key=lambda x: (-x.score, x.rank))
     return scored
 
 
-def pick_quotes(question: str, passages: Sequence[Passage], max_quotes: int = 2) -> list[Sentence]:
-    """The best sentence, and a second one when it adds something close in score."""
+def pick_quotes(
+    question: str, passages: Sequence[Passage], *, cross_language: bool = False, max_quotes: int = 2
+) -> list[Sentence]:
+    """The best sentence, and a second one when it adds something close in score.
+
+    Across languages words cannot be matched, so the best-matching part of the top passage (one to three
+    sentences, as retrieval ranked it) is quoted whole."""
+    if cross_language and passages:
+        return pick_across_languages(question, passages[0])
     ranked = score_sentences(question, passages)
     if not ranked:
         return []
@@ -89,6 +117,38 @@ def pick_quotes(question: str, passages: Sequence[Passage], max_quotes: int = 2)
     return chosen
 
 
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for paragraph in text.split("\n"):
+        for s in sentenize(paragraph):
+            if s.text.strip():
+                spans.append((start + s.start, start + s.stop))
+        start += len(paragraph) + 1
+    return spans
+
+
+def pick_across_languages(question: str, top: Passage) -> list[Sentence]:
+    """The matching part of the top passage, whole; but when a sentence of its context holds clearly more
+    of what the question asks for (names for "who", dates for "when"…), that sentence joins the quote."""
+    text = top.chunk.text
+    lo, hi = top.focus or (0, len(text))
+    kind = answer_type(question)
+    inside: list[tuple[int, int, int]] = []
+    outside: list[tuple[int, int, int]] = []
+    for s, e in _sentence_spans(text):
+        (inside if s < hi and e > lo else outside).append((type_matches(kind, text[s:e]), s, e))
+    focus = text[lo:hi].strip()
+    if not inside or not outside:
+        return [Sentence(0, top, focus, 1.0)]
+    best_in = max(inside, key=lambda x: x[0])
+    best_out = max(outside, key=lambda x: x[0])
+    if best_out[0] <= best_in[0] or best_out[0] == 0:
+        return [Sentence(0, top, focus, 1.0)]
+    picked = sorted([best_in, best_out], key=lambda x: x[1])
+    return [Sentence(0, top, text[s:e].strip(), 1.0) for _, s, e in picked]
+
+
 def _trim(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
@@ -102,21 +162,27 @@ FRAMES = {
 }
 
 
-def compose_offline(question: str, passages: Sequence[Passage], language: str) -> Answer:
-    quotes = pick_quotes(question, passages)
+def compose_offline(
+    question: str, passages: Sequence[Passage], language: str, *, cross_language: bool = False
+) -> Answer:
+    quotes = pick_quotes(question, passages, cross_language=cross_language)
     if not quotes:
         return abstain(question, language, None, None)
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
     parts: list[str] = []
     lead, open_q, close_q = FRAMES.get(language, FRAMES["en"])
+    quoted: dict[str, list[str]] = {}
+    first: dict[str, Passage] = {}
     for q in quotes:
         text = _trim(q.text, MAX_QUOTES_CHARS)
         aid = q.passage.article_id
         if aid not in numbers:
             numbers[aid] = len(numbers) + 1
-            citations.append(citation_for(numbers[aid], q.passage, text))
+            first[aid] = q.passage
+        quoted.setdefault(aid, []).append(text)
         parts.append(f"{open_q}{text}{close_q} [{numbers[aid]}]")
+    citations = [citation_for(n, first[aid], " … ".join(quoted[aid])) for aid, n in numbers.items()]
     return Answer(
         question=question,
         text=lead + " ".join(parts),

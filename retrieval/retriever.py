@@ -11,8 +11,9 @@
 4. A passage is the matching chunk with its neighbours around it (``focus`` marks the chunk), so that a
    reader sees the sentence in context.
 
-Explicit filters (``--since``, ``--until``, sources) are hard; dates inside the question are a soft
-preference, so that an undated archive still answers.
+Explicit filters (``--since``, ``--until``, sources) are hard. Dates inside the question ("6 января", "last
+week") filter too when the archive has articles of those days, and are ignored otherwise (so that "what
+happened in 1847?" still searches an undated encyclopedia).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import itertools
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -53,7 +54,7 @@ class RetrievalConfig:
     per_article: int = 3
     window: int = 1
     """Chunks of context on each side of a matching chunk in a passage."""
-    date_boost: float = 1.0
+    date_boost: float = 2.5
     recency_boost: float = 0.5
     archive_language: str = "ru"
 
@@ -67,6 +68,12 @@ class SearchResult:
     """Cosine similarity of the best dense match (0 when none): a relevance signal for abstention."""
     sparse_top: float = 0.0
     lexical_top: float = 0.0
+    dense_margin: float = 0.0
+    """How far the best dense match stands above the other candidates, in standard deviations."""
+    sparse_margin: float = 0.0
+    agreement: float = 0.0
+    """1 when the best dense and the best sparse match come from the same article."""
+    archive_chunks: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -97,6 +104,13 @@ class Retriever:
         snap = self.archive.current()
         intent = parse_question_dates(query, today=self.today())
         language = question_language(query)
+        explicit = filters.since is not None or filters.until is not None
+        if (
+            intent.range is not None
+            and not explicit
+            and snap.has_dates_in(intent.range.since, intent.range.until)
+        ):
+            filters = replace(filters, since=intent.range.since, until=intent.range.until)
         qv = self.embeddings.embed_question(query)
         qs = self.embeddings.sparse_query(query) if len(snap.sparse) else None
         t1 = time.perf_counter()
@@ -114,7 +128,9 @@ class Retriever:
         rows.update(snap.row[cid] for cid, _ in snap.lexical.search(query, cfg.candidates, key_allowed))
         t2 = time.perf_counter()
         if not rows:
-            return SearchResult([], intent, language, 0.0, timings={"embed": t1 - t0, "total": t2 - t0})
+            return SearchResult(
+                [], intent, language, 0.0, archive_chunks=len(snap), timings={"total": t2 - t0}
+            )
         for r in list(rows):
             for n in (snap.prev[r], snap.next[r]):
                 if n >= 0 and allowed(int(n)):
@@ -144,6 +160,13 @@ class Retriever:
             dense_top=float(dense.max()),
             sparse_top=float(sparse.max()),
             lexical_top=float(lexical.max()),
+            dense_margin=float(standardise(dense).max()),
+            sparse_margin=float(standardise(sparse).max()),
+            agreement=float(
+                snap.chunks[int(cand[int(dense.argmax())])].article_id
+                == snap.chunks[int(cand[int(sparse.argmax())])].article_id
+            ),
+            archive_chunks=len(snap),
             timings={"embed": t1 - t0, "candidates": t2 - t1, "fuse": t3 - t2, "total": t3 - t0},
         )
 

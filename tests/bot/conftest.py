@@ -29,7 +29,7 @@ ADMIN_ID = 9001
 
 @pytest.fixture(scope="session")
 def sample_data_dir(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Path:
-    """A data directory whose embedded store holds ``sample/`` (12 articles, 16 chunks)."""
+    """A data directory whose embedded store holds ``sample/`` (12 articles)."""
     data_dir = tmp_path_factory.mktemp("bot-archive")
     settings = load_settings(data_dir=data_dir)
     report = Ingestion(open_store(settings), e5, lock_dir=data_dir / "locks").run([SAMPLE])

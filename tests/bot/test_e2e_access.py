@@ -9,6 +9,7 @@ import httpx
 
 from bot.app import ADMIN_COMMANDS, USER_COMMANDS, webhook_options
 from retrieval.embeddings import E5Embeddings
+from retrieval.store import ChunkStore
 from tests.bot.conftest import ADMIN_ID, bot_settings, running_bot
 from tests.emulators.bot_api import BotApiEmulator
 from tests.support.chroma_server import free_port
@@ -75,7 +76,8 @@ async def test_help_describes_the_archive_commands_and_filters(
     assert all(len(line) < 100 for line in help_text.splitlines())
     assert f"@{emu.bot_username}" in help_text
     assert "/reingest" not in help_text and "/reingest" in admin_help.text
-    assert stats.startswith("Archive\nArticles: 12\nChunks: 16\nDates: 2025-12-19 … 2026-01-16")
+    chunks = ChunkStore.open(None, sample_data_dir / "chroma", "news").count_chunks()
+    assert stats.startswith(f"Archive\nArticles: 12\nChunks: {chunks}\nDates: 2025-12-19 … 2026-01-16")
     assert "Пример-Новости: 3" in stats and "Last ingestion: 20" in stats
     assert [c["command"] for c in emu.commands()] == [c.command for c in USER_COMMANDS]
     scope = {"type": "chat", "chat_id": ADMIN_ID}

@@ -197,5 +197,5 @@ def test_first_chunk_embeds_the_headline_once(tmp_path: Path) -> None:
     chunks = sorted(
         (c for _, c in store.visible_chunks() if c.article_id == "wmt21-kp.235560"), key=lambda c: c.index
     )
-    assert chunks[0].text.startswith("Не нужно демонизировать народ Хабаровска\n\n")
+    assert chunks[0].text.startswith("Не нужно демонизировать народ Хабаровска")
     assert not any("Не нужно демонизировать" in c.text for c in chunks[1:])

@@ -11,9 +11,9 @@
 4. A passage is the matching chunk with its neighbours around it (``focus`` marks the chunk), so that a
    reader sees the sentence in context.
 
-Explicit filters (``--since``, ``--until``, sources) are hard. Dates inside the question ("6 января", "last
-week") filter too when the archive has articles of those days, and are ignored otherwise (so that "what
-happened in 1847?" still searches an undated encyclopedia).
+Explicit filters (``--since``, ``--until``, sources) are hard. A day, week or month named in the question
+("6 января", "last week") filters too when the archive has articles of those days; a year only boosts
+dated articles of that year (so that "what happened in 1847?" still searches an undated encyclopedia).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from datetime import date
 import numpy as np
 
 from retrieval.archive_index import ArchiveIndex, ArchiveSnapshot
-from retrieval.dates import DateIntent, parse_question_dates
+from retrieval.dates import DateIntent, DateRange, parse_question_dates
 from retrieval.embeddings import NewsEmbeddings
 from retrieval.records import Chunk, Passage, SearchFilters
 from retrieval.store import ChunkStore
@@ -54,7 +54,7 @@ class RetrievalConfig:
     per_article: int = 3
     window: int = 1
     """Chunks of context on each side of a matching chunk in a passage."""
-    date_boost: float = 2.5
+    date_boost: float = 0.5
     recency_boost: float = 0.5
     archive_language: str = "ru"
 
@@ -104,12 +104,7 @@ class Retriever:
         snap = self.archive.current()
         intent = parse_question_dates(query, today=self.today())
         language = question_language(query)
-        explicit = filters.since is not None or filters.until is not None
-        if (
-            intent.range is not None
-            and not explicit
-            and snap.has_dates_in(intent.range.since, intent.range.until)
-        ):
+        if intent.range is not None and _filters_by(intent.range, filters, snap):
             filters = replace(filters, since=intent.range.since, until=intent.range.until)
         qv = self.embeddings.embed_question(query)
         qs = self.embeddings.sparse_query(query) if len(snap.sparse) else None
@@ -226,6 +221,21 @@ class Retriever:
             first, last, focus = spans[article][n]
             passages.append(_passage(snap, first, last, focus, score))
         return passages
+
+
+MAX_FILTER_DAYS = 31
+
+
+def _filters_by(named: DateRange, filters: SearchFilters, snap: ArchiveSnapshot) -> bool:
+    """A day, a week or a month named in the question ("6 января", "last week") narrows the search to
+    those days when the archive has articles from them. A year or a longer span ("в 2015 году") is
+    often what the question is about rather than when it was reported: it only boosts (``date_boost``)."""
+    if named.since is None or named.until is None:
+        return False
+    if filters.since is not None or filters.until is not None:
+        return False  # explicit filters win
+    short = (named.until - named.since).days < MAX_FILTER_DAYS
+    return short and snap.has_dates_in(named.since, named.until)
 
 
 def _window(snap: ArchiveSnapshot, row: int, size: int) -> tuple[int, int]:

@@ -7,6 +7,7 @@ The same ``ask`` serves ``newsbot ask``, ``newsbot eval`` and the Telegram bot.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -15,6 +16,8 @@ from retrieval.errors import AnswerError
 from retrieval.records import Answer, SearchFilters
 from retrieval.relevance import AbstainPolicy
 from retrieval.retriever import Retriever, SearchResult
+
+log = logging.getLogger(__name__)
 
 
 class LLMComposer(Protocol):
@@ -46,4 +49,5 @@ class Answerer:
         try:
             return self.llm.compose(question, result, offline)
         except AnswerError as exc:
-            return replace(offline, note=f"LLM unavailable, offline answer given: {exc}")
+            log.warning("LLM endpoint failed, answering offline: %s", exc)
+            return replace(offline, note="the language model did not answer; this answer quotes the archive")

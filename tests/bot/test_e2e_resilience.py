@@ -184,9 +184,9 @@ async def test_the_llm_endpoint_down_gives_the_offline_answer_and_then_the_llm_a
             await emu.wait_for_messages_async(chat, 2, timeout=60)
     offline, answered = (m.text for m in emu.messages(chat))
     assert offline.startswith("В архиве сказано: ") and "Уиткофф" in offline
-    assert "(LLM unavailable, offline answer given" in offline
+    assert "(the language model did not answer; this answer quotes the archive)" in offline
     assert answered.startswith(witkoff + "\n\nИсточники:\n[1] Европейские лидеры")
-    assert "LLM unavailable" not in answered
+    assert "language model did not answer" not in answered
 
 
 async def test_a_bug_gets_an_apology_and_the_admin_chat_gets_the_details(

@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _configure_logging(verbosity: int) -> None:
     level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "chromadb", "urllib3"):
+    for noisy in ("httpx", "chromadb", "urllib3", "bm25s"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 
 from retrieval.lexical import LexicalIndex
-from retrieval.records import Chunk, SparseVector, day_number
+from retrieval.records import Chunk, day_number
 from retrieval.sparse_index import SparseIndex
 from retrieval.store import ChunkStore
 
@@ -31,7 +31,6 @@ class ArchiveSnapshot:
     next: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     lexical: LexicalIndex = field(default_factory=lambda: LexicalIndex.build([]))
     sparse: SparseIndex = field(default_factory=lambda: SparseIndex([], None))
-    sparse_rows: list[SparseVector | None] = field(default_factory=list)
     date_range: tuple[date | None, date | None] = (None, None)
     days: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Sorted ``YYYYMMDD`` days of the dated chunks."""
@@ -45,10 +44,6 @@ class ArchiveSnapshot:
         lo = np.searchsorted(self.days, day_number(since) if since else 0, side="left")
         hi = np.searchsorted(self.days, day_number(until) if until else 99999999, side="right")
         return bool(hi > lo)
-
-
-def _lexical_text(chunk: Chunk) -> str:
-    return chunk.text
 
 
 def build_snapshot(store: ChunkStore, generation: int, sparse_dim: int) -> ArchiveSnapshot:
@@ -65,8 +60,7 @@ def build_snapshot(store: ChunkStore, generation: int, sparse_dim: int) -> Archi
     snap.next = np.array(
         [i + 1 if i + 1 < len(rows) and same_prev[i + 1] else -1 for i in range(len(rows))], dtype=np.int64
     )
-    snap.lexical = LexicalIndex.build([(r.id, _lexical_text(r.chunk)) for r in rows])
-    snap.sparse_rows = [r.sparse for r in rows]
+    snap.lexical = LexicalIndex.build([(r.id, r.chunk.text) for r in rows])
     with_sparse = [(r.id, r.sparse) for r in rows if r.sparse is not None]
     snap.sparse = (
         SparseIndex.build(with_sparse, sparse_dim) if len(with_sparse) == len(rows) else SparseIndex([], None)

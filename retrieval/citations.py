@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from retrieval.records import Citation, Passage
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
-
-
-def number_sources(passages: Sequence[Passage]) -> dict[str, int]:
-    """Article id -> source number, 1-based, in the order the passages come."""
-    numbers: dict[str, int] = {}
-    for p in passages:
-        numbers.setdefault(p.article_id, len(numbers) + 1)
-    return numbers
 
 
 def citation_for(n: int, passage: Passage, quote: str) -> Citation:

@@ -138,9 +138,15 @@ class LexicalIndex:
         ``k`` keys pass or no scored candidate is left, so a selective filter still yields ``k``
         results when that many matching items contain a query term.
         """
-        if k <= 0:
-            return []
-        scores = self.scores(query)
+        return self.top(self.scores(query), k, allowed) if k > 0 else []
+
+    def top(
+        self,
+        scores: np.ndarray[Any, np.dtype[np.floating[Any]]],
+        k: int,
+        allowed: Callable[[str], bool] | None = None,
+    ) -> list[tuple[str, float]]:
+        """The ``k`` best ``(key, score)`` pairs of scores already computed by :meth:`scores`."""
         results: list[tuple[str, float]] = []
         for i in best_first(scores, k if allowed is None else 4 * k):
             key = self._keys[i]

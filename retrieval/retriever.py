@@ -120,7 +120,8 @@ class Retriever:
         key_allowed = None if filters.empty else (lambda cid: allowed(snap.row[cid]))
         if qs is not None:
             rows.update(snap.row[cid] for cid, _ in snap.sparse.search(qs, cfg.candidates, key_allowed))
-        rows.update(snap.row[cid] for cid, _ in snap.lexical.search(query, cfg.candidates, key_allowed))
+        bm25 = snap.lexical.scores(query)
+        rows.update(snap.row[cid] for cid, _ in snap.lexical.top(bm25, cfg.candidates, key_allowed))
         t2 = time.perf_counter()
         if not rows:
             return SearchResult(
@@ -134,7 +135,7 @@ class Retriever:
 
         dense = snap.vectors[cand] @ qv
         sparse = snap.sparse.row_scores(cand, qs) if qs is not None else np.zeros(len(cand), np.float32)
-        lexical = snap.lexical.scores(query)[cand]
+        lexical = bm25[cand]
         lex_weight = (
             cfg.lexical_weight_same_language
             if language == cfg.archive_language

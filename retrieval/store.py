@@ -461,17 +461,6 @@ class ChunkStore:
                 yield StoredChunk(cid, _chunk_from(doc, meta), decode_sparse(sparse) if sparse else None, vec)
 
     @_translate_errors
-    def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
-        col = self._chunks()
-        if col is None or not ids:
-            return {}
-        got = col.get(ids=list(ids), include=["documents", "metadatas"])
-        return {
-            cid: _chunk_from(doc, meta or {})
-            for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
-        }
-
-    @_translate_errors
     def search_ids(
         self, vector: np.ndarray, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[str, float]]:

@@ -1,6 +1,6 @@
 """Calibrate abstention for the configured embedding model on a questions file.
 
-    NEWSBOT_DATA_DIR=... python bench/calibrate.py ../shared/eval/dev/questions.jsonl [--ru 0.03 --en 0.05]
+    NEWSBOT_DATA_DIR=... python bench/calibrate.py ../shared/eval/dev/questions.jsonl [--ru 0.025 --en 0.04]
 
 Searches every question against the ingested archive, fits the logistic relevance model per question
 language (answerable questions against off-archive ones) and prints the ``CALIBRATED`` entry to paste into
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +33,10 @@ def main() -> None:
     )
     parser.add_argument("questions", type=Path)
     parser.add_argument(
-        "--ru", type=float, default=0.03, help="share of answerable Russian questions refused"
+        "--ru", type=float, default=0.025, help="share of answerable Russian questions refused"
     )
     parser.add_argument(
-        "--en", type=float, default=0.05, help="share of answerable English questions refused"
+        "--en", type=float, default=0.04, help="share of answerable English questions refused"
     )
     args = parser.parse_args()
 
@@ -54,6 +55,8 @@ def main() -> None:
         x = np.stack([x for _, x in picked])
         y = np.array([q.answerable for q, _ in picked])
         cal = fit_calibration(x, y, share, [q.kind for q, _ in picked])
+        # For small archives: the same share of answerable questions falls under the dense floor.
+        cal = replace(cal, dense_floor=round(float(np.quantile(x[y, 0], share)), 3))
         refused = np.array([cal.score(v) < cal.threshold for v in x])
         print(f"        {language!r}: {cal!r},")
         print(

@@ -19,6 +19,8 @@ from retrieval.records import Chunk, day_number
 from retrieval.sparse_index import SparseIndex
 from retrieval.store import ChunkStore
 
+BACKGROUND_SAMPLE = 2048
+
 
 @dataclass(slots=True)
 class ArchiveSnapshot:
@@ -35,6 +37,8 @@ class ArchiveSnapshot:
     days: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Sorted ``YYYYMMDD`` days of the dated chunks."""
     sources: tuple[str, ...] = ()
+    background: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    """Vectors of an even sample of the archive: how similar a question is to the archive in general."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -55,6 +59,8 @@ def build_snapshot(store: ChunkStore, generation: int, sparse_dim: int) -> Archi
     snap.row = {cid: i for i, cid in enumerate(snap.ids)}
     if rows:
         snap.vectors = np.stack([np.asarray(r.vector, dtype=np.float32) for r in rows])
+        sample = np.linspace(0, len(rows) - 1, min(len(rows), BACKGROUND_SAMPLE)).astype(np.int64)
+        snap.background = snap.vectors[sample]
     same_prev = [i > 0 and rows[i - 1].chunk.article_id == r.chunk.article_id for i, r in enumerate(rows)]
     snap.prev = np.array([i - 1 if same_prev[i] else -1 for i in range(len(rows))], dtype=np.int64)
     snap.next = np.array(

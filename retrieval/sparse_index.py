@@ -19,7 +19,11 @@ class SparseIndex:
     def __init__(self, keys: Sequence[str], matrix: sp.csc_matrix | None) -> None:
         self._keys = list(keys)
         self._matrix = matrix
-        self._rows = matrix.tocsr() if matrix is not None else None
+        self._norms = (
+            np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1), dtype=np.float32).ravel())
+            if matrix is not None
+            else np.zeros(len(self._keys), dtype=np.float32)
+        )
 
     @classmethod
     def build(cls, items: Sequence[tuple[str, SparseVector]], dim: int) -> SparseIndex:
@@ -36,25 +40,28 @@ class SparseIndex:
     def __len__(self) -> int:
         return len(self._keys)
 
-    def row_scores(self, rows: np.ndarray, query: SparseVector) -> np.ndarray:
-        """Dot products of the items at ``rows`` (positions in build order) with ``query``."""
-        if self._rows is None or not len(rows):
-            return np.zeros(len(rows), dtype=np.float32)
-        dense = np.zeros(self._rows.shape[1], dtype=np.float32)
-        inside = query.indices < self._rows.shape[1]
-        dense[query.indices[inside]] = query.values[inside]
-        return np.asarray(self._rows[rows] @ dense, dtype=np.float32).ravel()
-
-    def search(
-        self, query: SparseVector, k: int, allowed: Callable[[str], bool] | None = None
-    ) -> list[tuple[str, float]]:
-        """The ``k`` best ``(key, score)`` pairs by dot product, best first, scores above zero only."""
-        if self._matrix is None or k <= 0 or not len(query.indices):
-            return []
+    def scores(self, query: SparseVector) -> np.ndarray:
+        """Dot products of every item with ``query``, in build order (zeros when the index is empty)."""
+        if self._matrix is None or not len(query.indices):
+            return np.zeros(len(self._keys), dtype=np.float32)
         inside = query.indices < self._matrix.shape[1]
         columns = self._matrix[:, query.indices[inside]]
-        scores = np.asarray(columns @ query.values[inside]).ravel()
+        return np.asarray(columns @ query.values[inside], dtype=np.float32).ravel()
+
+    def as_cosines(self, rows: np.ndarray, scores: np.ndarray, query: SparseVector) -> np.ndarray:
+        """Scores of the items at ``rows`` (from :meth:`scores`) as cosine similarities."""
+        norm = float(np.linalg.norm(query.values))
+        if not norm or self._matrix is None:
+            return np.zeros(len(rows), dtype=np.float32)
+        return np.asarray(scores / (self._norms[rows] * norm + 1e-9), dtype=np.float32)
+
+    def top(
+        self, scores: np.ndarray, k: int, allowed: Callable[[str], bool] | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``k`` best ``(key, score)`` pairs of :meth:`scores`, best first, scores above zero only."""
         results: list[tuple[str, float]] = []
+        if k <= 0:
+            return results
         for i in best_first(scores, k if allowed is None else 4 * k):
             key = self._keys[int(i)]
             if allowed is None or allowed(key):

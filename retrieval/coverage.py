@@ -1,0 +1,122 @@
+"""Does a passage mention what the question names? Names and numbers, matched across scripts.
+
+A question about something the archive covers usually names it ("Chekhov", "Witkoff", "1705"), and the
+best passage then mentions it, in Russian often as a transcription ("Чехов", "Уиткофф"). A question the
+archive does not cover gets passages that only resemble it. This module gives the share of the question's
+names and numbers that a passage mentions, a signal for abstention (:mod:`retrieval.relevance`).
+
+English names are transcribed into Cyrillic by a small rule table and matched loosely (shared letter
+pairs of the word starts, or the same consonants), since Russian spellings vary ("Luther" is "Лютер",
+"Turing" is "Тьюринг"). Russian names match on their stem (the first letters), so that inflected forms count.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGRAPHS = (
+    ("shch", "щ"),
+    ("sch", "ш"),
+    ("tch", "ч"),
+    ("ch", "ч"),
+    ("sh", "ш"),
+    ("zh", "ж"),
+    ("kh", "х"),
+    ("ts", "ц"),
+    ("tz", "ц"),
+    ("ya", "я"),
+    ("yu", "ю"),
+    ("yo", "йо"),
+    ("ph", "ф"),
+    ("th", "т"),
+    ("oo", "у"),
+    ("ee", "и"),
+    ("ck", "к"),
+    ("gh", "г"),
+    ("ou", "у"),
+    ("ew", "ью"),
+    ("aw", "о"),
+    ("qu", "кв"),
+)
+_LETTERS = dict(zip("abcdefghijklmnopqrstuvwxyz", "абкдефгхижклмнопкрстувукиз", strict=True))
+_LETTERS.update(j="дж", x="кс")
+_VOWELS = frozenset("аеёиоуыэюяьъй")
+
+# Capitalised words that are not names: question words and function words at a sentence start.
+_NOT_NAMES = (
+    "what who whom whose which when where why how the a an in on of at to for and or is was were are did "
+    "does do by with from as that this these those its it his her their there "
+    "кто что где когда какой какая какие каком какого как почему сколько чей чья"
+)
+_STOP = frozenset(_NOT_NAMES.split())
+_TOKEN = re.compile(r"[A-Za-zА-ЯЁа-яё][A-Za-zА-ЯЁа-яё'\-]*|\d+")
+_CYRILLIC = re.compile(r"[а-яё]")
+
+
+def transcribe(word: str) -> str:
+    """A Cyrillic transcription of an English word, good enough for loose matching."""
+    w = word.lower()
+    out: list[str] = []
+    i = 0
+    while i < len(w):
+        for latin, cyrillic in _DIGRAPHS:
+            if w.startswith(latin, i):
+                out.append(cyrillic)
+                i += len(latin)
+                break
+        else:
+            ch = w[i]
+            soft_c = ch == "c" and i + 1 < len(w) and w[i + 1] in "eiy"
+            out.append("с" if soft_c else _LETTERS.get(ch, ""))
+            i += 1
+    return "".join(out)
+
+
+def key_terms(question: str) -> list[str]:
+    """The question's names (capitalised words after the first, initials aside) and numbers."""
+    terms = []
+    for i, token in enumerate(_TOKEN.findall(question)):
+        if token.isdigit():
+            terms.append(token)
+        elif i > 0 and len(token) > 1 and token[0].isupper() and token.lower() not in _STOP:
+            terms.append(token.split("'")[0])
+    return terms
+
+
+def coverage(question: str, text: str) -> float | None:
+    """The share of the question's names and numbers that ``text`` mentions; ``None`` when it names none."""
+    terms = key_terms(question)
+    if not terms:
+        return None
+    words = {w.lower() for w in _TOKEN.findall(text)}
+    return sum(_mentioned(term, words) for term in terms) / len(terms)
+
+
+def _mentioned(term: str, words: set[str]) -> bool:
+    lowered = term.lower()
+    if term.isdigit() or lowered in words:
+        return lowered in words
+    if _CYRILLIC.search(lowered):
+        stem = lowered[: max(3, min(5, len(lowered) - 1))]
+        return any(w.startswith(stem) for w in words)
+    cyrillic = transcribe(lowered)
+    return any(_sounds_alike(cyrillic, w) for w in words if _CYRILLIC.match(w))
+
+
+def _sounds_alike(transcribed: str, word: str) -> bool:
+    """Loose equality of a transcription and a Russian word form: most letter pairs of the first six
+    letters shared, or the same consonants in the same order (and both starting with a vowel or not)."""
+    a, b = _pairs(transcribed[:6]), _pairs(word[:6])
+    if a and b and 2 * len(a & b) >= 0.6 * (len(a) + len(b)):
+        return True
+    skeleton = _consonants(transcribed)
+    same_start = (transcribed[0] in _VOWELS) == (word[0] in _VOWELS)
+    return len(skeleton) >= 3 and same_start and _consonants(word)[: len(skeleton)] == skeleton
+
+
+def _pairs(s: str) -> set[str]:
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def _consonants(s: str) -> str:
+    return "".join(ch for ch in s if ch not in _VOWELS)

@@ -8,8 +8,8 @@
    words can match at all).
 3. A chunk whose neighbour matches too gains a little (context), dates the question names and
    latest-state questions boost dated chunks, and each article keeps at most a few passages.
-4. A passage is the matching chunk with its neighbours around it (``focus`` marks the chunk), so that a
-   reader sees the sentence in context.
+4. A passage is the paragraph around the matching chunk, up to ``passage_chars`` (``focus`` marks the
+   chunk), so that a reader sees the sentence in context.
 
 Explicit filters (``--since``, ``--until``, sources) are hard. A day, week or month named in the question
 ("6 января", "last week") filters too when the archive has articles of those days; a year only boosts
@@ -52,8 +52,10 @@ class RetrievalConfig:
     lexical_weight_cross_language: float = 0.0
     neighbour_weight: float = 0.2
     per_article: int = 3
-    window: int = 1
-    """Chunks of context on each side of a matching chunk in a passage."""
+    passage_chars: int = 1500
+    """A passage is the matching chunk's paragraph, grown chunk by chunk up to this many characters..."""
+    passage_min_chars: int = 500
+    """...and a shorter one also takes the chunk before and the chunk after (short news paragraphs)."""
     date_boost: float = 0.5
     recency_boost: float = 0.5
     archive_language: str = "ru"
@@ -221,7 +223,7 @@ class Retriever:
                 continue  # already shown inside another passage of this article
             if len(taken) >= cfg.per_article:
                 continue
-            first, last = _window(snap, r, cfg.window)
+            first, last = _paragraph(snap, r, cfg.passage_chars, cfg.passage_min_chars)
             taken.append((first, last, r))
             chosen.append((article, len(taken) - 1, float(fused[i])))
             if len(chosen) >= limit:
@@ -234,6 +236,8 @@ class Retriever:
 
 
 MAX_FILTER_DAYS = 31
+PARAGRAPH_GAP = 2
+"""Chunks this many characters apart or more lie in different paragraphs (a blank line between them)."""
 
 
 def _filters_by(named: DateRange, filters: SearchFilters, snap: ArchiveSnapshot) -> bool:
@@ -248,13 +252,27 @@ def _filters_by(named: DateRange, filters: SearchFilters, snap: ArchiveSnapshot)
     return short and snap.has_dates_in(named.since, named.until)
 
 
-def _window(snap: ArchiveSnapshot, row: int, size: int) -> tuple[int, int]:
+def _paragraph(snap: ArchiveSnapshot, row: int, limit: int, minimum: int) -> tuple[int, int]:
+    """The rows of the paragraph around ``row``, grown a chunk at a time on both sides while the whole
+    stays within ``limit`` characters (a long paragraph gives the part around the match); a paragraph
+    shorter than ``minimum`` characters gets a chunk of the text before and after it."""
+    chunks = snap.chunks
+
+    def joined(a: int, b: int) -> bool:  # b follows a in the same paragraph
+        return b >= 0 and a >= 0 and chunks[b].start - chunks[a].end < PARAGRAPH_GAP
+
     first = last = row
-    for _ in range(size):
-        if snap.prev[first] >= 0:
-            first = int(snap.prev[first])
-        if snap.next[last] >= 0:
-            last = int(snap.next[last])
+    grown = True
+    while grown:
+        grown = False
+        p, n = int(snap.prev[first]), int(snap.next[last])
+        if p >= 0 and joined(p, first) and chunks[last].end - chunks[p].start <= limit:
+            first, grown = p, True
+        if n >= 0 and joined(last, n) and chunks[n].end - chunks[first].start <= limit:
+            last, grown = n, True
+    if chunks[last].end - chunks[first].start < minimum:
+        first = int(snap.prev[first]) if snap.prev[first] >= 0 else first
+        last = int(snap.next[last]) if snap.next[last] >= 0 else last
     return first, last
 
 
@@ -265,7 +283,7 @@ def _passage(snap: ArchiveSnapshot, first: int, last: int, focus_row: int, score
     text = members[0].text
     focus_at = 0
     for before, after in itertools.pairwise(members):
-        text += "\n\n" if after.start - before.end >= 2 else " "
+        text += "\n\n" if after.start - before.end >= PARAGRAPH_GAP else " "
         if after is focus:
             focus_at = len(text)
         text += after.text

@@ -8,7 +8,7 @@ import pytest
 from retrieval.coverage import coverage, key_terms, transcribe
 from retrieval.dates import DateIntent
 from retrieval.records import Chunk, Passage
-from retrieval.relevance import FEATURES, fit_calibration, features
+from retrieval.relevance import FEATURES, features, fit_calibration
 from retrieval.retriever import SearchResult
 
 

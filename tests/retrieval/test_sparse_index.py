@@ -13,7 +13,12 @@ def vec(pairs: dict[int, float]) -> SparseVector:
     return SparseVector(np.array(list(pairs), np.int32), np.array(list(pairs.values()), np.float32))
 
 
-ITEMS = [("a", vec({0: 1.0, 3: 2.0})), ("b", vec({3: 1.0})), ("c", vec({5: 4.0})), ("d", vec({0: 0.5, 5: 1.0}))]
+ITEMS = [
+    ("a", vec({0: 1.0, 3: 2.0})),
+    ("b", vec({3: 1.0})),
+    ("c", vec({5: 4.0})),
+    ("d", vec({0: 0.5, 5: 1.0})),
+]
 
 
 def test_scores_are_exact_dot_products_in_build_order() -> None:

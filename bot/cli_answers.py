@@ -11,11 +11,10 @@ from typing import Any
 from bot.text import format_answer, format_passages
 from bot.wiring import build_answerer
 from retrieval.answer_json import answer_json, passage_json
-from retrieval.dates import parse_date_arg
 from retrieval.errors import ConfigError
 from retrieval.evaluation import detail, format_table, load_questions, run_questions, summarise
+from retrieval.filters import FilterError, build_filters
 from retrieval.records import SearchFilters
-from retrieval.retriever import resolve_sources
 from retrieval.settings import Settings
 
 SEARCH_EPILOG = """\
@@ -79,17 +78,17 @@ def register(sub: Any) -> None:
     ev.set_defaults(handler=run_eval)
 
 
+LABELS = ("--since ", "--until ")
+"""How the command line names the date filters in messages."""
+
+
 def parse_filters(args: argparse.Namespace, known_sources: tuple[str, ...]) -> SearchFilters:
-    today = date.today()
     try:
-        since = parse_date_arg(args.since, today=today) if args.since else None
-        until = parse_date_arg(args.until, today=today, end=True) if args.until else None
-    except ValueError as exc:
+        return build_filters(
+            args.since, args.until, args.source or (), known_sources, today=date.today(), labels=LABELS
+        )
+    except FilterError as exc:
         raise ConfigError(str(exc)) from exc
-    if since and until and since > until:
-        raise ConfigError(f"--since {since.isoformat()} is after --until {until.isoformat()}")
-    sources = resolve_sources(args.source, known_sources) if args.source else ()
-    return SearchFilters(since=since, until=until, sources=sources)
 
 
 def run_search(args: argparse.Namespace, settings: Settings) -> int:

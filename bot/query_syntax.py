@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from retrieval.dates import parse_date_arg
+from retrieval.filters import FilterError, build_filters
 from retrieval.records import SearchFilters
-from retrieval.retriever import resolve_sources
+
+__all__ = ["FilterError", "Query", "parse_query", "resolve_filters"]
 
 _KEYS = {
     "since": "since",
@@ -32,10 +33,6 @@ _FILTER = re.compile(
     r"(?:\"(?P<dq>[^\"]*)\"|«(?P<gq>[^»]*)»|(?P<bare>\S+))",
     re.IGNORECASE,
 )
-
-
-class FilterError(ValueError):
-    """A filter that cannot be applied; the message is meant for the user."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,22 +65,6 @@ def parse_query(raw: str) -> Query:
     return Query(text, found.get("since"), found.get("until"), tuple(s for s in sources if s))
 
 
-def _day(value: str, today: date, *, end: bool) -> date:
-    try:
-        return parse_date_arg(value, today=today, end=end)
-    except ValueError as exc:
-        raise FilterError(f"«{value}» is not a date I understand: {exc}") from exc
-
-
 def resolve_filters(query: Query, known_sources: Sequence[str], today: date) -> SearchFilters:
     """The hard filters ``query`` asks for, against the outlets the archive holds; FilterError if wrong."""
-    since = _day(query.since, today, end=False) if query.since else None
-    until = _day(query.until, today, end=True) if query.until else None
-    if since and until and since > until:
-        raise FilterError(f"since:{since.isoformat()} is after until:{until.isoformat()}")
-    sources = resolve_sources(query.sources, known_sources) if query.sources else ()
-    unknown = [s for s in sources if s not in known_sources]
-    if unknown and known_sources:
-        shown = ", ".join(known_sources[:20])
-        raise FilterError(f"No outlet called «{unknown[0]}» in the archive. Outlets: {shown}")
-    return SearchFilters(since=since, until=until, sources=sources)
+    return build_filters(query.since, query.until, query.sources, known_sources, today=today)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -299,14 +299,3 @@ def _passage(snap: ArchiveSnapshot, first: int, last: int, focus_row: int, score
         source=focus.source,
     )
     return Passage(chunk, score, "hybrid", (focus_at, focus_at + len(focus.text)))
-
-
-def resolve_sources(names: Sequence[str], known: Sequence[str]) -> tuple[str, ...]:
-    """Map what a user typed to stored outlet names: exact, then case-insensitive, then prefix."""
-    resolved: list[str] = []
-    for name in names:
-        lowered = name.strip().lower()
-        exact = [k for k in known if k == name] or [k for k in known if k.lower() == lowered]
-        matches = exact or [k for k in known if k.lower().startswith(lowered)]
-        resolved.extend(matches or [name])
-    return tuple(dict.fromkeys(resolved))

@@ -133,6 +133,11 @@ def test_cli_ask_and_eval(sample_store: Path, tmp_path: Path) -> None:
     assert set(data) >= {"question", "answer", "abstained", "citations", "passages"}
     assert "Кушнер" in data["citations"][0]["quote"]
 
+    wrong = newsbot("search", "Париж", "--source", "Nowhere Times")
+    assert wrong.returncode != 0 and "No outlet called «Nowhere Times» in the archive" in wrong.stderr
+    backwards = newsbot("ask", "Париж", "--since", "2026-02-01", "--until", "January 2026")
+    assert backwards.returncode != 0 and "--since 2026-02-01 is after --until 2026-01-31" in backwards.stderr
+
     questions = tmp_path / "q.jsonl"
     questions.write_text(
         json.dumps(

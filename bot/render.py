@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.render_split import MAX_MESSAGE, split_html, utf16_len
-from bot.report import format_duration, format_ingest_report
+from bot.report import format_duration, format_ingest_report, stats_lines
 from ingest.pipeline import Progress
 from retrieval.records import Answer, Citation, IngestReport, Passage, StoreStats
 from retrieval.retriever import question_language
@@ -161,24 +161,8 @@ def _pack(blocks: list[str], per_page: int, budget: int) -> list[list[str]]:
 
 def render_stats(stats: StoreStats) -> str:
     """``/stats`` for anyone: like ``newsbot stats`` without the store's location and model (internals)."""
-    span = (
-        f"{stats.min_date.isoformat()} … {stats.max_date.isoformat()}"
-        if stats.min_date and stats.max_date
-        else "no dated articles"
-    )
-    lines = [
-        "<b>Archive</b>",
-        f"Articles: {stats.articles}",
-        f"Chunks: {stats.chunks}",
-        f"Dates: {span}",
-        f"Last ingestion: {escape(stats.last_ingest or 'never')}",
-        f"Sources ({len(stats.sources)}):",
-    ]
-    items = list(stats.sources.items())
-    lines.extend(f"  {escape(name)}: {count}" for name, count in items[:TOP_SOURCES])
-    if len(items) > TOP_SOURCES:
-        lines.append(f"  … and {len(items) - TOP_SOURCES} more")
-    return "\n".join(lines)
+    lines = stats_lines(stats, internals=False, top_sources=TOP_SOURCES)
+    return "<b>Archive</b>\n" + escape("\n".join(lines))
 
 
 def render_text(text: str) -> list[str]:

@@ -40,26 +40,26 @@ def format_ingest_report(report: IngestReport, *, limit: int = MAX_PROBLEMS_SHOW
     return "\n".join(lines)
 
 
-def format_stats(stats: StoreStats, *, top_sources: int = 15) -> str:
+def stats_lines(stats: StoreStats, *, internals: bool = True, top_sources: int = 15) -> list[str]:
+    """The archive's figures as lines of plain text; ``internals`` adds the store's location and model."""
     span = (
         f"{stats.min_date.isoformat()} … {stats.max_date.isoformat()}"
         if stats.min_date and stats.max_date
         else "no dated articles"
     )
-    lines = [
-        f"Articles: {stats.articles}",
-        f"Chunks: {stats.chunks}",
-        f"Dates: {span}",
-        f"Embedding model: {stats.embedding or 'none yet'}",
-        f"Store: {stats.location}",
-        f"Last ingestion: {stats.last_ingest or 'never'}",
-        f"Sources ({len(stats.sources)}):",
-    ]
+    lines = [f"Articles: {stats.articles}", f"Chunks: {stats.chunks}", f"Dates: {span}"]
+    if internals:
+        lines += [f"Embedding model: {stats.embedding or 'none yet'}", f"Store: {stats.location}"]
+    lines += [f"Last ingestion: {stats.last_ingest or 'never'}", f"Sources ({len(stats.sources)}):"]
     items = list(stats.sources.items())
     lines.extend(f"  {name}: {count}" for name, count in items[:top_sources])
     if len(items) > top_sources:
         lines.append(f"  … and {len(items) - top_sources} more")
-    return "\n".join(lines)
+    return lines
+
+
+def format_stats(stats: StoreStats, *, top_sources: int = 15) -> str:
+    return "\n".join(stats_lines(stats, top_sources=top_sources))
 
 
 def stats_json(stats: StoreStats) -> dict[str, object]:

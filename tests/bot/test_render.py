@@ -14,11 +14,13 @@ from bot.render import (
     render_progress,
     render_search,
     render_sources,
+    render_stats,
     source_line,
 )
 from bot.render_split import MAX_MESSAGE, split_html, utf16_len
+from bot.report import format_stats
 from ingest.pipeline import Progress
-from retrieval.records import Answer, Chunk, Citation, Passage
+from retrieval.records import Answer, Chunk, Citation, Passage, StoreStats
 from tests.emulators.bot_api import parse_html
 
 MARKER = re.compile(r"\[\d+\]")
@@ -168,3 +170,17 @@ def test_search_with_nothing_found() -> None:
 )
 def test_progress_line(progress: Progress | None, expected: str) -> None:
     assert expected in visible(render_progress("Re-ingesting /srv/news", progress))
+
+
+def test_stats_for_everyone_hide_internals_and_escape_outlets() -> None:
+    sources = {f"<Outlet {i}>": 20 - i for i in range(20)}
+    stats = StoreStats(3, 9, date(2026, 1, 1), date(2026, 1, 6), sources, "e5", "/srv/chroma", None)
+    public = render_stats(stats)
+    assert public.startswith("<b>Archive</b>\nArticles: 3\nChunks: 9\nDates: 2026-01-01 … 2026-01-06")
+    assert "&lt;Outlet 0&gt;: 20" in public and "<Outlet" not in public
+    assert "/srv/chroma" not in public and "e5" not in public
+    assert "Last ingestion: never" in public
+    cli = format_stats(stats).splitlines()
+    assert "Store: /srv/chroma" in cli and "Embedding model: e5" in cli
+    assert cli[-1] == "  … and 5 more" and "  <Outlet 14>: 6" in cli
+    parse_html(public)  # valid Telegram HTML

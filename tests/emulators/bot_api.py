@@ -53,10 +53,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import web
+
+from tests.emulators.background import BackgroundServer
 
 __all__ = [
     "ApiRequest",
@@ -689,8 +690,10 @@ def _without_reply(message: dict[str, Any]) -> dict[str, Any]:
 # ---- the emulator -------------------------------------------------------------------------------------
 
 
-class BotApiEmulator:
+class BotApiEmulator(BackgroundServer):
     """A Telegram Bot API server on 127.0.0.1 that tests drive as users; see the module docstring."""
+
+    name = "BotApiEmulator"
 
     def __init__(
         self,
@@ -702,6 +705,7 @@ class BotApiEmulator:
     ) -> None:
         if not re.fullmatch(r"\d+:[\w-]+", token):
             raise ValueError("a bot token looks like '123456:ABC-def'")
+        super().__init__()
         self.token = token
         self.bot_username = bot_username
         self.privacy_mode = privacy_mode  # in groups, deliver only commands, mentions and replies to the bot
@@ -729,21 +733,15 @@ class BotApiEmulator:
         self._file_ids = itertools.count(1)
         self._downloads: list[str] = []
         self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
-        self._port: int | None = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._updates_changed: asyncio.Event | None = None
         self._stopping = False
-        self._startup_error: BaseException | None = None
 
     # -- lifecycle
 
     @property
     def url(self) -> str:
-        if self._port is None:
-            raise RuntimeError("BotApiEmulator is not running: call start() or use it as a context manager")
-        return f"http://127.0.0.1:{self._port}"
+        return self.root_url
 
     @property
     def base_url(self) -> str:
@@ -754,58 +752,6 @@ class BotApiEmulator:
     def base_file_url(self) -> str:
         """For `ApplicationBuilder.base_file_url`."""
         return f"{self.url}/file/bot"
-
-    def start(self) -> Self:
-        if self._thread is not None:
-            raise RuntimeError("BotApiEmulator is already running")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self._loop = asyncio.new_event_loop()
-        ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, args=(sock, ready), name="bot-api-emulator")
-        self._thread.daemon = True
-        self._thread.start()
-        ready.wait()
-        if self._startup_error is not None:
-            self._thread.join()
-            self._thread = None
-            raise RuntimeError("BotApiEmulator could not start") from self._startup_error
-        self._port = sock.getsockname()[1]
-        return self
-
-    def stop(self) -> None:
-        """Close the server; pending long polls return empty. Safe to call twice."""
-        if self._thread is None or self._loop is None:
-            return
-        asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
-        self._thread = None
-        self._port = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    def _serve(self, sock: socket.socket, ready: threading.Event) -> None:
-        assert self._loop is not None
-        loop = self._loop
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._open(sock))
-        except BaseException as error:
-            self._startup_error = error
-            sock.close()
-            loop.close()
-            return
-        finally:
-            ready.set()
-        loop.run_forever()
-        loop.close()
 
     async def _open(self, sock: socket.socket) -> None:
         self._updates_changed = asyncio.Event()

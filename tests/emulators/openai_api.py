@@ -37,10 +37,11 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 from aiohttp import web
+
+from tests.emulators.background import BackgroundServer
 
 ReplyFn = Callable[[list[dict[str, Any]]], str]
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -362,10 +363,13 @@ def _default_reply(messages: list[dict[str, Any]]) -> str:
 # ---- the server ---------------------------------------------------------------------------------------
 
 
-class OpenAIEmulator:
+class OpenAIEmulator(BackgroundServer):
     """An OpenAI chat-completions server on 127.0.0.1 that the test scripts; see the module docstring."""
 
+    name = "OpenAIEmulator"
+
     def __init__(self, api_key: str | None = "test-key", model: str = "emu-model") -> None:
+        super().__init__()
         self.api_key = api_key  # None accepts any key, or none
         self.model = model
         self._lock = threading.Lock()
@@ -375,73 +379,14 @@ class OpenAIEmulator:
         self._requests: list[RecordedRequest] = []
         self._ids = itertools.count(1)  # completion ids
         self._request_ids = itertools.count(1)  # x-request-id values
-        self._port: int | None = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._closing: asyncio.Event | None = None
-        self._startup_error: Exception | None = None
 
     # -- lifecycle
 
     @property
     def base_url(self) -> str:
-        if self._port is None:
-            raise RuntimeError("OpenAIEmulator is not running: call start() or use it as a context manager")
-        return f"http://127.0.0.1:{self._port}/v1"
-
-    def start(self) -> Self:
-        if self._thread is not None:
-            raise RuntimeError("OpenAIEmulator is already running")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self._loop = asyncio.new_event_loop()
-        ready = threading.Event()
-        self._thread = threading.Thread(
-            target=self._serve, args=(sock, ready), name="openai-emulator", daemon=True
-        )
-        self._thread.start()
-        ready.wait()
-        if self._startup_error is not None:
-            self._thread.join()
-            self._thread = None
-            raise RuntimeError("OpenAIEmulator could not start") from self._startup_error
-        self._port = sock.getsockname()[1]
-        return self
-
-    def stop(self) -> None:
-        """Close the server; requests waiting out `delay` are released at once. Safe to call twice."""
-        if self._thread is None or self._loop is None:
-            return
-        asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
-        self._thread = None
-        self._port = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    def _serve(self, sock: socket.socket, ready: threading.Event) -> None:
-        assert self._loop is not None
-        loop = self._loop
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._open(sock))
-        except Exception as error:
-            self._startup_error = error
-            sock.close()
-            loop.close()
-            return
-        finally:
-            ready.set()
-        loop.run_forever()
-        loop.close()
+        return f"{self.root_url}/v1"
 
     async def _open(self, sock: socket.socket) -> None:
         self._closing = asyncio.Event()

@@ -37,11 +37,21 @@ class ArchiveSnapshot:
     days: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Sorted ``YYYYMMDD`` days of the dated chunks."""
     sources: tuple[str, ...] = ()
-    background: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
-    """Vectors of an even sample of the archive: how similar a question is to the archive in general."""
+    background_mean: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    background_cov: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    """Mean and covariance of the vectors of an even sample of the archive: a question's similarity to the
+    sample has mean ``m·q`` and variance ``qᵀCq`` (how similar it is to the archive in general)."""
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def background_z(self, query: np.ndarray, score: float) -> float:
+        """How many standard deviations ``score`` lies above the query's similarity to the archive."""
+        if not len(self.background_mean):
+            return 0.0
+        mean = float(self.background_mean @ query)
+        std = float(np.sqrt(max(float(query @ self.background_cov @ query), 0.0)))
+        return (score - mean) / (std + 1e-9)
 
     def has_dates_in(self, since: date | None, until: date | None) -> bool:
         """Whether any chunk is dated within the inclusive range (open ends allowed)."""
@@ -60,7 +70,9 @@ def build_snapshot(store: ChunkStore, generation: int, sparse_dim: int) -> Archi
     if rows:
         snap.vectors = np.stack([np.asarray(r.vector, dtype=np.float32) for r in rows])
         sample = np.linspace(0, len(rows) - 1, min(len(rows), BACKGROUND_SAMPLE)).astype(np.int64)
-        snap.background = snap.vectors[sample]
+        background = snap.vectors[sample].astype(np.float64)
+        snap.background_mean = background.mean(axis=0).astype(np.float32)
+        snap.background_cov = np.atleast_2d(np.cov(background, rowvar=False, bias=True)).astype(np.float32)
     same_prev = [i > 0 and rows[i - 1].chunk.article_id == r.chunk.article_id for i, r in enumerate(rows)]
     snap.prev = np.array([i - 1 if same_prev[i] else -1 for i in range(len(rows))], dtype=np.int64)
     snap.next = np.array(

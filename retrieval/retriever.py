@@ -156,7 +156,6 @@ class Retriever:
         fused = self._smooth(snap, cand, fused) + self._date_bonus(snap, cand, intent)
         passages = self._passages(snap, cand, fused, k)
         t3 = time.perf_counter()
-        background = snap.background @ qv if len(snap.background) else np.zeros(1, dtype=np.float32)
         return SearchResult(
             passages=passages,
             intent=intent,
@@ -170,7 +169,7 @@ class Retriever:
                 snap.chunks[int(cand[int(dense.argmax())])].article_id
                 == snap.chunks[int(cand[int(sparse.argmax())])].article_id
             ),
-            dense_background=float((dense.max() - background.mean()) / (background.std() + 1e-9)),
+            dense_background=snap.background_z(qv, float(dense.max())),
             sparse_cosine=float(snap.sparse.as_cosines(cand, sparse, qs).max()) if qs is not None else 0.0,
             query=query,
             archive_chunks=len(snap),

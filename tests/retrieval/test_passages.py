@@ -43,3 +43,16 @@ def test_a_short_paragraph_gets_a_chunk_of_context_on_each_side() -> None:
     snap = snapshot(SPANS)
     assert _paragraph(snap, 2, 1500, 500) == (1, 3)
     assert _paragraph(snap, 2, 1500, 0) == (2, 2)
+
+
+def test_background_z_equals_the_direct_computation_over_the_sample() -> None:
+    rng = np.random.default_rng(1)
+    sample = rng.normal(size=(300, 16)).astype(np.float32)
+    snap = ArchiveSnapshot(generation=1)
+    snap.background_mean = sample.astype(np.float64).mean(axis=0).astype(np.float32)
+    snap.background_cov = np.cov(sample.astype(np.float64), rowvar=False, bias=True).astype(np.float32)
+    query = rng.normal(size=16).astype(np.float32)
+    sims = sample @ query
+    expected = (3.0 - sims.mean()) / sims.std()
+    assert abs(snap.background_z(query, 3.0) - expected) < 1e-3
+    assert ArchiveSnapshot().background_z(query, 3.0) == 0.0

@@ -1,7 +1,7 @@
 """Query latency: search and ask on an ingested archive, and how they grow with the collection.
 
     NEWSBOT_DATA_DIR=... python bench/query.py [--questions ../shared/eval/dev/questions.jsonl] [-n 300]
-    python bench/query.py --scale 10000,100000 [--data-dir DIR]     # synthetic growth (slow for 1000000)
+    python bench/query.py --scale 100000,1000000 [--data-dir DIR]   # synthetic growth (1M: ~1 h, 17 GB)
 
 Part one (the configured store, usually the dev archive): p50/p95 of ``search`` and ``ask`` (offline
 answers), against a reference measured in the same run: a plain dense Chroma query (k=5).

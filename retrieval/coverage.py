@@ -106,6 +106,8 @@ def _mentioned(term: str, words: set[str]) -> bool:
 def _sounds_alike(transcribed: str, word: str) -> bool:
     """Loose equality of a transcription and a Russian word form: most letter pairs of the first six
     letters shared, or the same consonants in the same order (and both starting with a vowel or not)."""
+    if not transcribed or not word:
+        return False
     a, b = _pairs(transcribed[:6]), _pairs(word[:6])
     if a and b and 2 * len(a & b) >= 0.6 * (len(a) + len(b)):
         return True

@@ -48,6 +48,11 @@ def test_coverage_is_the_share_of_terms_and_numbers_must_match_exactly() -> None
     assert coverage("what happened?", text) is None
 
 
+def test_odd_tokens_do_not_break_matching() -> None:
+    assert coverage("Was it A- or B'?", "Оценка A- в тексте") == 0.5  # "B'" is the name "B"
+    assert coverage("What is X-ray?", "") == 0.0
+
+
 def test_transcription_is_cyrillic() -> None:
     assert transcribe("Shcherbakov") == "щербаков"
     assert transcribe("Jackson") == "джаксон"

@@ -42,6 +42,14 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def resident_mb() -> float:
+    """The process's resident memory now (Linux), unlike the peak."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError):
+        return float("nan")
+
+
 def timed(fn, items):  # type: ignore[no-untyped-def]
     out = []
     for item in items:
@@ -112,7 +120,10 @@ def scale(settings, sizes: list[int], questions: list[str], data_dir: Path) -> N
         t1 = time.perf_counter()
         answerer.retriever.archive.current()
         build = time.perf_counter() - t1
-        print(f"\n{store.count_chunks()} chunks (filled in {fill:.0f} s, index built in {build:.1f} s)")
+        print(
+            f"\n{store.count_chunks()} chunks (filled in {fill:.0f} s, index built in {build:.1f} s, "
+            f"resident after the build {resident_mb():.0f} MB)"
+        )
         measure(answerer, questions)
         print(f"peak RSS {peak_rss_mb():.0f} MB")
 

@@ -22,7 +22,7 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN
 
-from retrieval.topk import best_first
+from retrieval.topk import top_keys
 
 # bm25s' lists are NLTK's Russian list and Lucene's English one. Number words carry meaning in news
 # ("три человека погибли"), so they stay; question words of English are added.
@@ -147,11 +147,4 @@ class LexicalIndex:
         allowed: Callable[[str], bool] | None = None,
     ) -> list[tuple[str, float]]:
         """The ``k`` best ``(key, score)`` pairs of scores already computed by :meth:`scores`."""
-        results: list[tuple[str, float]] = []
-        for i in best_first(scores, k if allowed is None else 4 * k):
-            key = self._keys[i]
-            if allowed is None or allowed(key):
-                results.append((key, float(scores[i])))
-                if len(results) == k:
-                    break
-        return results
+        return top_keys(self._keys, scores, k, allowed)

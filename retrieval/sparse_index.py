@@ -12,7 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from retrieval.records import SparseVector
-from retrieval.topk import best_first
+from retrieval.topk import top_keys
 
 
 class SparseIndex:
@@ -59,13 +59,4 @@ class SparseIndex:
         self, scores: np.ndarray, k: int, allowed: Callable[[str], bool] | None = None
     ) -> list[tuple[str, float]]:
         """The ``k`` best ``(key, score)`` pairs of :meth:`scores`, best first, scores above zero only."""
-        results: list[tuple[str, float]] = []
-        if k <= 0:
-            return results
-        for i in best_first(scores, k if allowed is None else 4 * k):
-            key = self._keys[int(i)]
-            if allowed is None or allowed(key):
-                results.append((key, float(scores[i])))
-                if len(results) == k:
-                    break
-        return results
+        return top_keys(self._keys, scores, k, allowed)

@@ -46,11 +46,6 @@ def _overlap(question_terms: set[str], sentence: str, idf: dict[str, float]) -> 
     return sum(idf.get(t, 1.0) for t in shared) / total
 
 
-def focus_text(p: Passage) -> str:
-    """The part of a passage that matched (the passage without the context shown around it)."""
-    return p.chunk.text[p.focus[0] : p.focus[1]] if p.focus else p.chunk.text
-
-
 def _candidates(passages: Sequence[Passage], max_passages: int) -> list[tuple[int, Passage, str, bool]]:
     """Sentences of the top passage (its context too) and of the next passages' matching parts, each with
     its passage's rank and whether it lies in the matching part."""

@@ -70,9 +70,6 @@ class SearchResult:
     """Cosine similarity of the best dense match (0 when none): a relevance signal for abstention."""
     sparse_top: float = 0.0
     lexical_top: float = 0.0
-    dense_margin: float = 0.0
-    """How far the best dense match stands above the other candidates, in standard deviations."""
-    sparse_margin: float = 0.0
     agreement: float = 0.0
     """1 when the best dense and the best sparse match come from the same article."""
     dense_background: float = 0.0
@@ -163,8 +160,6 @@ class Retriever:
             dense_top=float(dense.max()),
             sparse_top=float(sparse.max()),
             lexical_top=float(lexical.max()),
-            dense_margin=float(standardise(dense).max()),
-            sparse_margin=float(standardise(sparse).max()),
             agreement=float(
                 snap.chunks[int(cand[int(dense.argmax())])].article_id
                 == snap.chunks[int(cand[int(sparse.argmax())])].article_id

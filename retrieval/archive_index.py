@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -105,7 +107,6 @@ class ArchiveIndex:
         generation = self.store.generation()
         with self._lock:
             if generation != self._snapshot.generation:
-                self._snapshot = ArchiveSnapshot()  # let the old one go before building the new
                 self._snapshot = build_snapshot(self.store, generation, self.sparse_dim)
                 release_free_memory()
             return self._snapshot
@@ -128,11 +129,19 @@ def release_free_memory() -> None:
     """Hand the heap that a rebuild freed back to the operating system. glibc keeps freed memory of a
     build's temporary objects (about half the resident size after building a large archive's indexes);
     ``malloc_trim`` returns it. Elsewhere (no glibc) this does nothing."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, looked up once (finding the C library may run ``ldconfig``)."""
     name = ctypes.util.find_library("c")
     if not name:
-        return
+        return None
     try:
-        trim = ctypes.CDLL(name).malloc_trim
+        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
     except (OSError, AttributeError):
-        return
-    trim(0)
+        return None
+    return trim

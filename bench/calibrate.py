@@ -21,9 +21,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.wiring import load_embeddings, open_store  # noqa: E402
+from retrieval.answer.relevance import features, fit_calibration  # noqa: E402
 from retrieval.evaluation import load_questions  # noqa: E402
-from retrieval.relevance import features, fit_calibration  # noqa: E402
-from retrieval.retriever import Retriever  # noqa: E402
+from retrieval.search.searcher import Retriever  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
 
 

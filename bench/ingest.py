@@ -26,7 +26,7 @@ from ingest.chunking import ChunkingConfig, chunk_article  # noqa: E402
 from ingest.loaders import load_paths  # noqa: E402
 from ingest.pipeline import Ingestion  # noqa: E402
 from retrieval.embeddings import make_embeddings  # noqa: E402
-from retrieval.store import ChunkStore  # noqa: E402
+from retrieval.store.chunks import ChunkStore  # noqa: E402
 
 
 def peak_rss_mb() -> float:

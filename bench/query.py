@@ -29,13 +29,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.wiring import build_answerer, load_embeddings, open_store  # noqa: E402
-from retrieval.answer import Answerer  # noqa: E402
+from retrieval.answer.answerer import Answerer  # noqa: E402
+from retrieval.answer.relevance import AbstainPolicy  # noqa: E402
 from retrieval.evaluation import load_questions, percentile  # noqa: E402
 from retrieval.records import ArticleInfo, Chunk  # noqa: E402
-from retrieval.relevance import AbstainPolicy  # noqa: E402
-from retrieval.retriever import Retriever  # noqa: E402
+from retrieval.search.searcher import Retriever  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
-from retrieval.store import ArticleWrite, ChunkStore, StoredChunk  # noqa: E402
+from retrieval.store.chunks import ArticleWrite, ChunkStore, StoredChunk  # noqa: E402
 
 
 def peak_rss_mb() -> float:

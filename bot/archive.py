@@ -19,7 +19,7 @@ from pathlib import Path
 from bot.query_syntax import Query, resolve_filters
 from bot.wiring import build_answerer, load_embeddings
 from ingest.pipeline import Ingestion, ProgressCallback
-from retrieval.answer import Answerer
+from retrieval.answer.answerer import Answerer
 from retrieval.archive_index import ArchiveSnapshot
 from retrieval.embeddings import NewsEmbeddings
 from retrieval.records import Answer, Passage, SearchFilters, StoreStats

@@ -10,11 +10,11 @@ from typing import Any
 
 from bot.text import format_answer, format_passages
 from bot.wiring import build_answerer
-from retrieval.answer_json import answer_json, passage_json
+from retrieval.answer.answer_json import answer_json, passage_json
 from retrieval.errors import ConfigError
 from retrieval.evaluation import detail, format_table, load_questions, run_questions, summarise
-from retrieval.filters import FilterError, build_filters
 from retrieval.records import SearchFilters
+from retrieval.search.filters import FilterError, build_filters
 from retrieval.settings import Settings
 
 SEARCH_EPILOG = """\

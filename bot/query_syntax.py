@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from retrieval.filters import FilterError, build_filters
 from retrieval.records import SearchFilters
+from retrieval.search.filters import FilterError, build_filters
 
 __all__ = ["FilterError", "Query", "parse_query", "resolve_filters"]
 

@@ -16,7 +16,7 @@ from bot.render_split import MAX_MESSAGE, split_html, utf16_len
 from bot.report import format_duration, format_ingest_report, stats_lines
 from ingest.pipeline import Progress
 from retrieval.records import Answer, Citation, IngestReport, Passage, StoreStats
-from retrieval.retriever import question_language
+from retrieval.search.searcher import question_language
 
 PASSAGE_CHARS = 900
 QUOTE_CONTEXT_CHARS = 1200

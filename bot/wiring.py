@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from retrieval.answer import Answerer, LLMComposer
+from retrieval.answer.answerer import Answerer, LLMComposer
+from retrieval.answer.relevance import AbstainPolicy
 from retrieval.embeddings import NewsEmbeddings, make_embeddings
-from retrieval.relevance import AbstainPolicy
-from retrieval.retriever import Retriever
+from retrieval.search.searcher import Retriever
 from retrieval.settings import Settings
-from retrieval.store import ChunkStore
+from retrieval.store.chunks import ChunkStore
 
 
 def open_store(settings: Settings) -> ChunkStore:
@@ -33,7 +33,7 @@ def build_answerer(
 def build_llm(settings: Settings, embeddings: NewsEmbeddings) -> LLMComposer | None:
     if not settings.llm_enabled:
         return None
-    from retrieval.llm import OpenAICompatibleComposer
-    from retrieval.support import Support
+    from retrieval.answer.llm import OpenAICompatibleComposer
+    from retrieval.answer.support import Support
 
     return OpenAICompatibleComposer.from_settings(settings, Support(embeddings))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from retrieval.errors import IngestLocked
-from retrieval.store import ChunkStore
+from retrieval.store.chunks import ChunkStore
 
 LEASE_SECONDS = 120
 _BEAT_EVERY = 10.0

@@ -20,7 +20,7 @@ from ingest.loaders import load_paths
 from ingest.locking import ingest_lock
 from retrieval.embeddings import NewsEmbeddings
 from retrieval.records import Article, ArticleInfo, Chunk, IngestReport, LoadResult, Problem
-from retrieval.store import ArticleWrite, ChunkStore
+from retrieval.store.chunks import ArticleWrite, ChunkStore
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,10 @@ from datetime import date
 
 import numpy as np
 
-from retrieval.lexical import LexicalIndex
 from retrieval.records import Chunk, day_number
+from retrieval.search.lexical import LexicalIndex
 from retrieval.sparse_index import SparseIndex
-from retrieval.store import ChunkStore
+from retrieval.store.chunks import ChunkStore
 
 BACKGROUND_SAMPLE = 2048
 

@@ -201,7 +201,7 @@ def summarise(outcomes: Sequence[Outcome], k: int) -> dict[str, dict[str, Any]]:
 
 
 def detail(o: Outcome) -> dict[str, Any]:
-    from retrieval.answer_json import answer_json
+    from retrieval.answer.answer_json import answer_json
 
     data = answer_json(o.answer)
     return {

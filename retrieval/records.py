@@ -1,7 +1,7 @@
 """Plain records that flow through newsbot.
 
 ``ingest`` turns files into :class:`Article` and :class:`Chunk`; the store keeps chunks and hands back
-:class:`Passage`; ``retrieval.answer`` turns passages into an :class:`Answer` with :class:`Citation`.
+:class:`Passage`; ``retrieval.answer.answerer`` turns passages into an :class:`Answer` with :class:`Citation`.
 Nothing here knows about Chroma, Telegram or a model engine.
 """
 

@@ -9,7 +9,7 @@ import httpx
 
 from bot.app import ADMIN_COMMANDS, USER_COMMANDS, webhook_options
 from retrieval.embeddings import E5Embeddings
-from retrieval.store import ChunkStore
+from retrieval.store.chunks import ChunkStore
 from tests.bot.conftest import ADMIN_ID, bot_settings, running_bot
 from tests.emulators.bot_api import BotApiEmulator
 from tests.support.chroma_server import free_port

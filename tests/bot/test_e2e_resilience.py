@@ -15,11 +15,11 @@ from bot.archive import AnswererFactory, default_answerer
 from bot.render_split import MAX_MESSAGE
 from bot.wiring import open_store
 from ingest.pipeline import Ingestion
-from retrieval.answer import Answerer, LLMComposer
-from retrieval.citations import citation_for
+from retrieval.answer.answerer import Answerer, LLMComposer
+from retrieval.answer.citations import citation_for
 from retrieval.embeddings import E5Embeddings, NewsEmbeddings
 from retrieval.records import Answer
-from retrieval.retriever import SearchResult
+from retrieval.search.searcher import SearchResult
 from retrieval.settings import Settings, load_settings
 from tests.bot.conftest import ADMIN_ID, TOKEN, bot_settings, running_bot
 from tests.conftest import SAMPLE

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.store import ChunkStore
+from retrieval.store.chunks import ChunkStore
 from tests.conftest import DEV_ARCHIVE, REPO
 
 ARCHIVE = [DEV_ARCHIVE / "wmt-news.jsonl", DEV_ARCHIVE / "ods-news.jsonl"]

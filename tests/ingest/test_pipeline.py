@@ -13,7 +13,7 @@ from ingest.chunking import article_document
 from ingest.loaders import load_paths
 from ingest.pipeline import Ingestion, Progress
 from retrieval.errors import EmbeddingMismatch, IngestLocked
-from retrieval.store import ChunkStore
+from retrieval.store.chunks import ChunkStore
 from tests.conftest import DEV_ARCHIVE, SAMPLE
 from tests.support.hashing import HashingEmbeddings
 

@@ -12,7 +12,7 @@ import pytest
 
 from ingest.pipeline import Ingestion
 from retrieval.embeddings import E5Embeddings, SentenceTransformerEmbeddings, make_embeddings
-from retrieval.store import ChunkStore
+from retrieval.store.chunks import ChunkStore
 from tests.conftest import DEV, DEV_ARCHIVE, SAMPLE
 
 

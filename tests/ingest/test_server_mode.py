@@ -8,7 +8,7 @@ import pytest
 
 from ingest.pipeline import Ingestion
 from retrieval.errors import StoreUnavailable
-from retrieval.store import ChunkStore
+from retrieval.store.chunks import ChunkStore
 from tests.conftest import DEV_ARCHIVE, SAMPLE
 from tests.support.chroma_server import free_port
 from tests.support.hashing import HashingEmbeddings

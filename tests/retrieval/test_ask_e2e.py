@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import Ingestion
-from retrieval.answer import Answerer
+from retrieval.answer.answerer import Answerer
+from retrieval.answer.relevance import AbstainPolicy
 from retrieval.embeddings import E5Embeddings
 from retrieval.records import SearchFilters
-from retrieval.relevance import AbstainPolicy
-from retrieval.retriever import Retriever
-from retrieval.store import ChunkStore
+from retrieval.search.searcher import Retriever
+from retrieval.store.chunks import ChunkStore
 from tests.conftest import REPO, SAMPLE
 from tests.support.hashing import HashingEmbeddings
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieval.coverage import coverage, key_terms, transcribe
-from retrieval.dates import DateIntent
+from retrieval.answer.coverage import coverage, key_terms, transcribe
+from retrieval.answer.relevance import FEATURES, features, fit_calibration
 from retrieval.records import Chunk, Passage
-from retrieval.relevance import FEATURES, features, fit_calibration
-from retrieval.retriever import SearchResult
+from retrieval.search.dates import DateIntent
+from retrieval.search.searcher import SearchResult
 
 
 def test_key_terms_are_names_and_numbers_not_question_words_or_initials() -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from retrieval.dates import DateRange, parse_date_arg, parse_question_dates
+from retrieval.search.dates import DateRange, parse_date_arg, parse_question_dates
 
 TODAY = date(2026, 1, 10)  # a Saturday: this week is 5..11 January, last week 29 December..4 January
 D = date

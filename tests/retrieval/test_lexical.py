@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.lexical import LexicalIndex, tokenize
+from retrieval.search.lexical import LexicalIndex, tokenize
 
 XQUAD = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev" / "archive" / "xquad.jsonl"
 

@@ -8,13 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from retrieval.compose import compose_offline
-from retrieval.dates import DateIntent
+from retrieval.answer.compose import compose_offline
+from retrieval.answer.llm import OpenAICompatibleComposer, build_messages, check_answer
+from retrieval.answer.support import Support
 from retrieval.errors import AnswerError
-from retrieval.llm import OpenAICompatibleComposer, build_messages, check_answer
 from retrieval.records import Chunk, Passage
-from retrieval.retriever import SearchResult
-from retrieval.support import Support
+from retrieval.search.dates import DateIntent
+from retrieval.search.searcher import SearchResult
 from tests.emulators.openai_api import OpenAIEmulator
 
 PARIS = Passage(

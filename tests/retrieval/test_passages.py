@@ -6,7 +6,7 @@ import numpy as np
 
 from retrieval.archive_index import ArchiveSnapshot
 from retrieval.records import Chunk
-from retrieval.retriever import _paragraph
+from retrieval.search.searcher import _paragraph
 
 
 def snapshot(spans: list[tuple[int, int]]) -> ArchiveSnapshot:

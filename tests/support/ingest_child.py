@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ingest.pipeline import Ingestion, Progress
-from retrieval.store import ChunkStore
+from retrieval.store.chunks import ChunkStore
 from tests.support.hashing import HashingEmbeddings
 
 

@@ -28,10 +28,10 @@ from datetime import date
 import numpy as np
 
 from retrieval.archive_index import ArchiveIndex, ArchiveSnapshot
-from retrieval.dates import DateIntent, DateRange, parse_question_dates
 from retrieval.embeddings import NewsEmbeddings
 from retrieval.records import Chunk, Passage, SearchFilters
-from retrieval.store import ChunkStore
+from retrieval.search.dates import DateIntent, DateRange, parse_question_dates
+from retrieval.store.chunks import ChunkStore
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")

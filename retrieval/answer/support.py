@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from retrieval.embeddings import NewsEmbeddings
-from retrieval.lexical import tokenize
 from retrieval.records import Passage
+from retrieval.search.lexical import tokenize
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from retrieval.dates import parse_date_arg
 from retrieval.records import SearchFilters
+from retrieval.search.dates import parse_date_arg
 
 
 class FilterError(ValueError):

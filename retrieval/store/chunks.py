@@ -23,23 +23,18 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 import base64
 import contextlib
-import functools
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
-from urllib.parse import urlparse
 
-import chromadb
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
-from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import ChromaError, NotFoundError
+from chromadb.errors import NotFoundError
 
-from retrieval.errors import ConfigError, EmbeddingMismatch, StoreError, StoreUnavailable
+from retrieval.errors import EmbeddingMismatch, StoreError
 from retrieval.records import (
     ArticleInfo,
     Chunk,
@@ -50,6 +45,7 @@ from retrieval.records import (
     day_from_number,
     day_number,
 )
+from retrieval.store.client import check_name, make_client, translate_errors
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -63,53 +59,6 @@ _META_SCHEMA = "newsbot_schema"
 _META_GENERATION = "newsbot_generation"
 _META_LAST_INGEST = "newsbot_last_ingest"
 _MANIFEST_VECTOR = [1.0]  # the manifest is never searched by similarity; Chroma wants a vector anyway
-
-
-def _translate_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Chroma's and the HTTP client's failures become :class:`StoreError` / :class:`StoreUnavailable`."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except StoreError:
-            raise
-        except (ConnectionError, TimeoutError) as exc:
-            raise StoreUnavailable(f"the vector store cannot be reached: {exc}") from exc
-        except ChromaError as exc:
-            raise StoreError(f"the vector store refused the request: {exc}") from exc
-        except Exception as exc:
-            if type(exc).__module__.startswith(("httpx", "httpcore")):
-                raise StoreUnavailable(f"the Chroma server cannot be reached: {exc}") from exc
-            if "Could not connect" in str(exc):
-                raise StoreUnavailable(str(exc)) from exc
-            raise
-
-    return wrapper
-
-
-def make_client(chroma_url: str | None, data_dir: os.PathLike[str] | str) -> ClientAPI:
-    """A Chroma client: a server over HTTP when ``chroma_url`` is set, else embedded under ``data_dir``."""
-    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if chroma_url:
-        url = urlparse(chroma_url)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise ConfigError(
-                f"NEWSBOT_CHROMA_URL={chroma_url!r} is not an http(s) URL such as http://127.0.0.1:8000"
-            )
-        port = url.port or (443 if url.scheme == "https" else 8000)
-        try:
-            return chromadb.HttpClient(
-                host=url.hostname, port=port, ssl=url.scheme == "https", settings=settings
-            )
-        except Exception as exc:
-            raise StoreUnavailable(f"the Chroma server at {chroma_url} cannot be reached: {exc}") from exc
-    path = os.fspath(data_dir)
-    try:
-        Path(path).mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=path, settings=settings)
-    except OSError as exc:
-        raise StoreUnavailable(f"cannot open the store under {path}: {exc}") from exc
 
 
 def chunk_id(article_id: str, version: str, index: int) -> str:
@@ -221,7 +170,7 @@ class ChunkStore:
     """An archive's chunks in Chroma. Build with :meth:`open`, or pass a client (tests, other setups)."""
 
     def __init__(self, client: ClientAPI, name: str, *, location: str = "") -> None:
-        _check_name(name)
+        check_name(name)
         self.client = client
         self.name = name
         self.location = location or name
@@ -233,7 +182,7 @@ class ChunkStore:
 
     # -- collections -------------------------------------------------------------------------------
 
-    @_translate_errors
+    @translate_errors
     def _chunks(self, create_for: tuple[str, int] | None = None) -> Collection | None:
         try:
             return self.client.get_collection(self.name, embedding_function=None)
@@ -248,7 +197,7 @@ class ChunkStore:
             metadata={_META_EMBEDDING: model_id, _META_DIM: dim, _META_SCHEMA: SCHEMA, _META_GENERATION: 0},
         )
 
-    @_translate_errors
+    @translate_errors
     def _manifest(self) -> Collection:
         return self.client.get_or_create_collection(self.name + _MANIFEST_SUFFIX, embedding_function=None)
 
@@ -283,14 +232,14 @@ class ChunkStore:
                 f"newsbot ingest --rebuild PATH"
             )
 
-    @_translate_errors
+    @translate_errors
     def drop(self) -> None:
         """Delete the archive's collections (``--rebuild``)."""
         for name in (self.name, self.name + _MANIFEST_SUFFIX):
             with contextlib.suppress(NotFoundError, ValueError):
                 self.client.delete_collection(name)
 
-    @_translate_errors
+    @translate_errors
     def update_metadata(self, **values: Any) -> None:
         col = self._chunks()
         if col is None:
@@ -307,11 +256,11 @@ class ChunkStore:
 
     # -- manifest ----------------------------------------------------------------------------------
 
-    @_translate_errors
+    @translate_errors
     def articles(self) -> dict[str, ArticleInfo]:
         return {aid: _info_from(aid, meta) for aid, meta in self._manifest_rows()}
 
-    @_translate_errors
+    @translate_errors
     def article_roots(self) -> dict[str, str]:
         """Article id -> the ingested root it came from (what ``--prune`` is scoped to)."""
         return {aid: str(meta.get("root", "")) for aid, meta in self._manifest_rows()}
@@ -327,7 +276,7 @@ class ChunkStore:
                 return
             offset += _PAGE
 
-    @_translate_errors
+    @translate_errors
     def versions(self, article_ids: Sequence[str]) -> dict[str, str]:
         if not article_ids:
             return {}
@@ -339,7 +288,7 @@ class ChunkStore:
 
     # -- writing -----------------------------------------------------------------------------------
 
-    @_translate_errors
+    @translate_errors
     def write(self, writes: Sequence[ArticleWrite]) -> int:
         """Replace the given articles by their new versions, crash-safely (see the module docstring)."""
         if not writes:
@@ -389,7 +338,7 @@ class ChunkStore:
         if stale:
             col.delete(ids=stale)
 
-    @_translate_errors
+    @translate_errors
     def remove(self, article_ids: Sequence[str]) -> None:
         """Remove articles: manifest first (they vanish from search at once), then their chunks."""
         if not article_ids:
@@ -402,7 +351,7 @@ class ChunkStore:
                 where: Any = {"article_id": {"$in": ids[i : i + 500]}}
                 col.delete(where=where)
 
-    @_translate_errors
+    @translate_errors
     def sweep(self) -> int:
         """Delete chunks that no manifest version names (left by a run that was killed). Returns count."""
         col = self._chunks()
@@ -446,7 +395,7 @@ class ChunkStore:
         for row in self.visible_rows():
             yield row.id, row.chunk
 
-    @_translate_errors
+    @translate_errors
     def visible_rows(self, *, vectors: bool = False) -> Iterator[StoredChunk]:
         """Every chunk that search may return, with its sparse vector and (if asked) its dense vector:
         what the in-memory indexes are built from."""
@@ -460,7 +409,7 @@ class ChunkStore:
                 sparse = meta.get("sparse")
                 yield StoredChunk(cid, _chunk_from(doc, meta), decode_sparse(sparse) if sparse else None, vec)
 
-    @_translate_errors
+    @translate_errors
     def search_ids(
         self, vector: np.ndarray, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[str, float]]:
@@ -471,7 +420,7 @@ class ChunkStore:
         """The ``k`` nearest visible chunks; score is cosine similarity."""
         return [p for _cid, p in self._search(vector, k, filters)]
 
-    @_translate_errors
+    @translate_errors
     def _search(self, vector: np.ndarray, k: int, filters: SearchFilters | None) -> list[tuple[str, Passage]]:
         col = self._chunks()
         if col is None or k <= 0:
@@ -498,7 +447,7 @@ class ChunkStore:
                 return found[:k]
             n *= 4  # invisible chunks of an interrupted run took places; ask for more
 
-    @_translate_errors
+    @translate_errors
     def count_chunks(self) -> int:
         col = self._chunks()
         return col.count() if col is not None else 0
@@ -532,17 +481,3 @@ def _where(filters: SearchFilters | None) -> Any:
     if filters.sources:
         clauses.append({"source": {"$in": list(filters.sources)}})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def _check_name(name: str) -> None:
-    ok = (
-        3 <= len(name) <= 500
-        and name[0].isalnum()
-        and name[-1].isalnum()
-        and all(c.isascii() and (c.isalnum() or c in "._-") for c in name)
-    )
-    if not ok:
-        raise ConfigError(
-            f"NEWSBOT_COLLECTION={name!r}: use 3-500 characters from a-z, A-Z, 0-9, '.', '_', "
-            "'-', starting and ending with a letter or digit"
-        )

@@ -11,11 +11,11 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from retrieval.compose import abstain, compose_offline
+from retrieval.answer.compose import abstain, compose_offline
+from retrieval.answer.relevance import AbstainPolicy
 from retrieval.errors import AnswerError
 from retrieval.records import Answer, SearchFilters
-from retrieval.relevance import AbstainPolicy
-from retrieval.retriever import Retriever, SearchResult
+from retrieval.search.searcher import Retriever, SearchResult
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 A question about something the archive covers usually names it ("Chekhov", "Witkoff", "1705"), and the
 best passage then mentions it, in Russian often as a transcription ("Чехов", "Уиткофф"). A question the
 archive does not cover gets passages that only resemble it. This module gives the share of the question's
-names and numbers that a passage mentions, a signal for abstention (:mod:`retrieval.relevance`).
+names and numbers that a passage mentions, a signal for abstention (:mod:`retrieval.answer.relevance`).
 
 English names are transcribed into Cyrillic by a small rule table and matched loosely (shared letter
 pairs of the word starts, or the same consonants), since Russian spellings vary ("Luther" is "Лютер",

@@ -15,10 +15,10 @@ from datetime import date
 
 from razdel import sentenize
 
-from retrieval.answer_types import answer_type, type_matches
-from retrieval.citations import citation_for
-from retrieval.lexical import tokenize
+from retrieval.answer.answer_types import answer_type, type_matches
+from retrieval.answer.citations import citation_for
 from retrieval.records import Answer, Citation, Passage
+from retrieval.search.lexical import tokenize
 
 MAX_QUOTES_CHARS = 420
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")

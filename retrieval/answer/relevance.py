@@ -4,7 +4,7 @@ A question is answered only when its retrieval looks like the retrieval of answe
 logistic model over a few signals of the search (best dense similarity, also against the archive's
 background, best sparse and BM25 scores, the fused score of the best passage and how far it stands above
 the fifth, whether dense and sparse search agree on the article, and whether the best passages mention
-the names and numbers the question asks about, :mod:`retrieval.coverage`).
+the names and numbers the question asks about, :mod:`retrieval.answer.coverage`).
 Its weights and threshold depend on the embedding model and on the question's
 language (an English question over a Russian archive scores lower throughout), so they are calibrated
 per model on the development set with ``bench/calibrate.py``, which fits them and prints the table below.
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from retrieval.coverage import coverage
-from retrieval.retriever import SearchResult
+from retrieval.answer.coverage import coverage
+from retrieval.search.searcher import SearchResult
 
 SMALL_ARCHIVE = 500
 """Below this many chunks the fused scores rest on too few candidates: the dense floor decides alone."""

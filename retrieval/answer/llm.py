@@ -18,12 +18,12 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from retrieval.citations import citation_for, markers_in, renumber
-from retrieval.compose import split_sentences
+from retrieval.answer.citations import citation_for, markers_in, renumber
+from retrieval.answer.compose import split_sentences
+from retrieval.answer.support import Support
 from retrieval.errors import AnswerError
 from retrieval.records import Answer, Citation, Passage
-from retrieval.retriever import SearchResult
-from retrieval.support import Support
+from retrieval.search.searcher import SearchResult
 
 MAX_SOURCES = 6
 MAX_ANSWER_CHARS = 1500

@@ -1,0 +1,1 @@
+"""Finding passages: a question in, ranked passages out (candidates from the store, rescoring, dates)."""

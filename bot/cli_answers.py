@@ -93,10 +93,8 @@ def parse_filters(args: argparse.Namespace, known_sources: tuple[str, ...]) -> S
 
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
     answerer = build_answerer(settings)
-    answerer.retriever.archive.current()
-    filters = parse_filters(args, answerer.retriever.archive.sources)
-    result = answerer.retriever.search(args.query, args.k, filters)
-    passages = result.passages[: args.k]
+    filters = parse_filters(args, answerer.outlets())
+    passages = answerer.search(args.query, args.k, filters).passages
     if args.json:
         print(json.dumps([passage_json(p) for p in passages], ensure_ascii=False, indent=2))
     else:
@@ -106,8 +104,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     answerer = build_answerer(settings)
-    answerer.retriever.archive.current()
-    filters = parse_filters(args, answerer.retriever.archive.sources)
+    filters = parse_filters(args, answerer.outlets())
     answer = answerer.ask(args.question, filters)
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
@@ -122,7 +119,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(f"{args.questions}: no questions")
     answerer = build_answerer(settings)
     answerer.k = max(answerer.k, args.k)
-    answerer.ask("warm up")  # load the model and the lexical index outside the timings
+    answerer.ask("warm up")  # load the model outside the timings
     outcomes = run_questions(questions, answerer.ask, args.k)
     table = summarise(outcomes, args.k)
     if args.details:

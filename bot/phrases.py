@@ -6,8 +6,8 @@ English otherwise. Texts are HTML; ``{…}`` fields are filled with already esca
 
 from __future__ import annotations
 
-from bot.archive import Overview
 from bot.render import escape
+from retrieval.answer.answerer import Overview
 
 _RUSSIAN_CLIENTS = ("ru", "uk", "be")
 

@@ -5,13 +5,22 @@ from __future__ import annotations
 from retrieval.answer.answerer import Answerer, LLMComposer
 from retrieval.answer.relevance import AbstainPolicy
 from retrieval.embeddings import NewsEmbeddings, make_embeddings
-from retrieval.search.searcher import Retriever
+from retrieval.search.searcher import Searcher
 from retrieval.settings import Settings
 from retrieval.store.chunks import ChunkStore
 
 
 def open_store(settings: Settings) -> ChunkStore:
-    return ChunkStore.open(settings.chroma_url, settings.data_dir / "chroma", settings.collection)
+    token = settings.chroma_token.get_secret_value() if settings.chroma_token else None
+    return ChunkStore.open(
+        settings.chroma_url,
+        settings.data_dir / "chroma",
+        settings.collection,
+        tenant=settings.chroma_tenant,
+        database=settings.chroma_database,
+        token=token,
+        token_header=settings.chroma_token_header,
+    )
 
 
 def load_embeddings(settings: Settings) -> NewsEmbeddings:
@@ -21,13 +30,13 @@ def load_embeddings(settings: Settings) -> NewsEmbeddings:
 def build_answerer(
     settings: Settings, *, store: ChunkStore | None = None, embeddings: NewsEmbeddings | None = None
 ) -> Answerer:
-    """Everything ``ask`` needs: store, model, retriever, abstention policy and (if set up) the LLM."""
+    """Everything ``ask`` needs: store, model, searcher, abstention policy and (if set up) the LLM."""
     store = store or open_store(settings)
     embeddings = embeddings or load_embeddings(settings)
     store.check_model(embeddings.model_id)
-    retriever = Retriever(store, embeddings)
+    searcher = Searcher(store, embeddings)
     policy = AbstainPolicy.for_model(embeddings.model_id, settings.abstain_threshold)
-    return Answerer(retriever, policy, llm=build_llm(settings, embeddings))
+    return Answerer(searcher, policy, llm=build_llm(settings, embeddings))
 
 
 def build_llm(settings: Settings, embeddings: NewsEmbeddings) -> LLMComposer | None:

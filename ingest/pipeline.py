@@ -149,7 +149,8 @@ class Ingestion:
 
         with ingest_lock(self.lock_dir, self.store, prepare) as lease:
             self.store.sweep()
-            plan = plan_ingestion(loaded, self.store.articles(), self.config)
+            existing = self.store.article_infos([a.id for _, a in loaded])
+            plan = plan_ingestion(loaded, existing, self.config)
             if prune:
                 plan.prune = self._prune_candidates(loaded, scope)
             report.unchanged = plan.unchanged

@@ -80,11 +80,10 @@ class SparseVector:
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """A retrieved chunk with its score (higher is better) and where the score came from."""
+    """A retrieved chunk (or the paragraph around it) with its score (higher is better)."""
 
     chunk: Chunk
     score: float
-    retriever: str = "dense"
     focus: tuple[int, int] | None = None
     """Where in ``chunk.text`` the best-matching part lies, when the passage shows context around it."""
 
@@ -152,10 +151,6 @@ class IngestReport:
     cancelled: bool = False
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def embedded_articles(self) -> int:
-        return self.added + self.updated
 
 
 @dataclass(frozen=True, slots=True)

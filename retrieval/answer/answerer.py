@@ -1,21 +1,27 @@
-"""``compose``: a question in, a cited answer out (offline extractive, or an LLM when configured).
+"""The archive as the edges ask it: passages for a query, a cited answer for a question, its figures.
 
-    Answerer(retriever).ask("who represents the US in Paris?") -> Answer
+    answerer = Answerer(Searcher(store, embeddings), AbstainPolicy.for_model(embeddings.model_id))
+    answerer.ask("who represents the US in Paris?") -> Answer
+    answerer.search("Уиткофф", 5) -> SearchResult
+    answerer.overview() -> Overview (articles, chunks, date range, outlets)
 
-The same ``ask`` serves ``newsbot ask``, ``newsbot eval`` and the Telegram bot.
+The same calls serve ``newsbot ask`` / ``search`` / ``eval`` and the Telegram bot; answers are composed
+offline (quotes) or by an LLM when one is configured.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Protocol
 
 from retrieval.answer.compose import abstain, compose_offline
 from retrieval.answer.relevance import AbstainPolicy
 from retrieval.errors import AnswerError
-from retrieval.records import Answer, SearchFilters
-from retrieval.search.searcher import Retriever, SearchResult
+from retrieval.records import Answer, SearchFilters, StoreStats
+from retrieval.search.searcher import Searcher, SearchResult
+from retrieval.store.chunks import ChunkStore
 
 log = logging.getLogger(__name__)
 
@@ -24,25 +30,39 @@ class LLMComposer(Protocol):
     def compose(self, question: str, result: SearchResult, fallback: Answer) -> Answer: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What the archive holds, in a few figures (``/start``, ``/help``, filters)."""
+
+    articles: int
+    chunks: int
+    since: date | None
+    until: date | None
+    sources: tuple[str, ...]
+
+
 @dataclass
 class Answerer:
-    retriever: Retriever
+    searcher: Searcher
     policy: AbstainPolicy
     llm: LLMComposer | None = None
     k: int = 5
 
-    def search(self, question: str, filters: SearchFilters | None = None) -> SearchResult:
-        return self.retriever.search(question, self.k, filters)
+    @property
+    def store(self) -> ChunkStore:
+        return self.searcher.store
+
+    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> SearchResult:
+        return self.searcher.search(query, k or self.k, filters)
 
     def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
-        result = self.search(question, filters)
-        return self.answer(question, result)
+        return self.answer(question, self.search(question, self.k, filters))
 
     def answer(self, question: str, result: SearchResult) -> Answer:
         if not result.passages or self.policy.should_abstain(result):
-            since, until = self.retriever.archive.date_range
+            since, until = self.searcher.stats().date_range
             return replace(abstain(question, result.language, since, until), passages=tuple(result.passages))
-        cross = result.language != self.retriever.config.archive_language
+        cross = result.language != self.searcher.config.archive_language
         offline = compose_offline(question, result.passages, result.language, cross_language=cross)
         if self.llm is None:
             return offline
@@ -51,3 +71,15 @@ class Answerer:
         except AnswerError as exc:
             log.warning("LLM endpoint failed, answering offline: %s", exc)
             return replace(offline, note="the language model did not answer; this answer quotes the archive")
+
+    def outlets(self) -> tuple[str, ...]:
+        """The outlets the archive holds, as of the latest ingestion (what source filters match)."""
+        return self.searcher.stats().outlets
+
+    def overview(self) -> Overview:
+        stats = self.searcher.stats()
+        since, until = stats.date_range
+        return Overview(stats.articles, stats.chunks, since, until, stats.outlets)
+
+    def stats(self) -> StoreStats:
+        return self.store.stats()

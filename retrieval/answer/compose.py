@@ -18,7 +18,7 @@ from razdel import sentenize
 from retrieval.answer.answer_types import answer_type, type_matches
 from retrieval.answer.citations import citation_for
 from retrieval.records import Answer, Citation, Passage
-from retrieval.search.lexical import tokenize
+from retrieval.terms import tokenize
 
 MAX_QUOTES_CHARS = 420
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")

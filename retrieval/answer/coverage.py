@@ -14,33 +14,7 @@ from __future__ import annotations
 
 import re
 
-_DIGRAPHS = (
-    ("shch", "щ"),
-    ("sch", "ш"),
-    ("tch", "ч"),
-    ("ch", "ч"),
-    ("sh", "ш"),
-    ("zh", "ж"),
-    ("kh", "х"),
-    ("ts", "ц"),
-    ("tz", "ц"),
-    ("ya", "я"),
-    ("yu", "ю"),
-    ("yo", "йо"),
-    ("ph", "ф"),
-    ("th", "т"),
-    ("oo", "у"),
-    ("ee", "и"),
-    ("ck", "к"),
-    ("gh", "г"),
-    ("ou", "у"),
-    ("ew", "ью"),
-    ("aw", "о"),
-    ("qu", "кв"),
-)
-_LETTERS = dict(zip("abcdefghijklmnopqrstuvwxyz", "абкдефгхижклмнопкрстувукиз", strict=True))
-_LETTERS.update(j="дж", x="кс")
-_VOWELS = frozenset("аеёиоуыэюяьъй")
+from retrieval.names import sounds_alike, transcribe
 
 # Capitalised words that are not names: question words and function words at a sentence start.
 _NOT_NAMES = (
@@ -51,25 +25,6 @@ _NOT_NAMES = (
 _STOP = frozenset(_NOT_NAMES.split())
 _TOKEN = re.compile(r"[A-Za-zА-ЯЁа-яё][A-Za-zА-ЯЁа-яё'\-]*|\d+")
 _CYRILLIC = re.compile(r"[а-яё]")
-
-
-def transcribe(word: str) -> str:
-    """A Cyrillic transcription of an English word, good enough for loose matching."""
-    w = word.lower()
-    out: list[str] = []
-    i = 0
-    while i < len(w):
-        for latin, cyrillic in _DIGRAPHS:
-            if w.startswith(latin, i):
-                out.append(cyrillic)
-                i += len(latin)
-                break
-        else:
-            ch = w[i]
-            soft_c = ch == "c" and i + 1 < len(w) and w[i + 1] in "eiy"
-            out.append("с" if soft_c else _LETTERS.get(ch, ""))
-            i += 1
-    return "".join(out)
 
 
 def key_terms(question: str) -> list[str]:
@@ -100,25 +55,4 @@ def _mentioned(term: str, words: set[str]) -> bool:
         stem = lowered[: max(3, min(5, len(lowered) - 1))]
         return any(w.startswith(stem) for w in words)
     cyrillic = transcribe(lowered)
-    return any(_sounds_alike(cyrillic, w) for w in words if _CYRILLIC.match(w))
-
-
-def _sounds_alike(transcribed: str, word: str) -> bool:
-    """Loose equality of a transcription and a Russian word form: most letter pairs of the first six
-    letters shared, or the same consonants in the same order (and both starting with a vowel or not)."""
-    if not transcribed or not word:
-        return False
-    a, b = _pairs(transcribed[:6]), _pairs(word[:6])
-    if a and b and 2 * len(a & b) >= 0.6 * (len(a) + len(b)):
-        return True
-    skeleton = _consonants(transcribed)
-    same_start = (transcribed[0] in _VOWELS) == (word[0] in _VOWELS)
-    return len(skeleton) >= 3 and same_start and _consonants(word)[: len(skeleton)] == skeleton
-
-
-def _pairs(s: str) -> set[str]:
-    return {s[i : i + 2] for i in range(len(s) - 1)}
-
-
-def _consonants(s: str) -> str:
-    return "".join(ch for ch in s if ch not in _VOWELS)
+    return any(sounds_alike(cyrillic, w) for w in words if _CYRILLIC.match(w))

@@ -15,7 +15,7 @@ import numpy as np
 
 from retrieval.embeddings import NewsEmbeddings
 from retrieval.records import Passage
-from retrieval.search.lexical import tokenize
+from retrieval.terms import tokenize
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 

@@ -1,13 +1,17 @@
-"""Hybrid retrieval: dense search in Chroma, sparse latent terms and BM25, fused into one ranking.
+"""Hybrid search over the store: one question's candidates fetched from Chroma and rescored.
 
-1. Candidates: the nearest chunks in Chroma (dense), the best sparse latent-term matches (these match
-   across languages: an English question finds a Russian sentence), the best BM25 matches (Russian and
-   English stems), and the neighbours of all of those in their articles.
-2. Every candidate is scored exactly by each signal; each signal is standardised over the candidates and
-   the weighted sum is the fused score (BM25 only counts for questions in the archive's language, where
-   words can match at all).
+1. Candidates: the nearest chunks by dense similarity (Chroma's kNN, filters applied by the store) and
+   the nearest among the chunks filed under the question's names and numbers (an equality lookup in the
+   store; across scripts by consonant key: "Witkoff" finds "Уиткофф"), then the visible ones' neighbours
+   in their articles, fetched by id. Nothing of the archive is held in memory but a few figures per
+   store generation (chunk count, average length, days, outlets, background moments).
+2. Every candidate is scored by each signal: dense similarity, sparse latent terms (stored with each
+   chunk; they match across languages) and BM25 with the document frequencies that ingestion keeps in
+   the store; each signal is standardised over the candidates and the weighted sum is the fused score
+   (BM25 only counts for questions in the archive's language, where words can match at all).
 3. A chunk whose neighbour matches too gains a little (context), dates the question names and
-   latest-state questions boost dated chunks, and each article keeps at most a few passages.
+   latest-state questions boost dated chunks, and each article keeps at most a few passages, which
+   never overlap.
 4. A passage is the paragraph around the matching chunk, up to ``passage_chars`` (``focus`` marks the
    chunk), so that a reader sees the sentence in context.
 
@@ -18,23 +22,27 @@ dated articles of that year (so that "what happened in 1847?" still searches an 
 
 from __future__ import annotations
 
-import itertools
 import re
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 
-from retrieval.archive_index import ArchiveIndex, ArchiveSnapshot
 from retrieval.embeddings import NewsEmbeddings
-from retrieval.records import Chunk, Passage, SearchFilters
+from retrieval.records import Chunk, Passage, SearchFilters, SparseVector
 from retrieval.search.dates import DateIntent, DateRange, parse_question_dates
-from retrieval.store.chunks import ChunkStore
+from retrieval.search.passages import outside, paragraph, passage
+from retrieval.search.scoring import bm25, sparse_norms, sparse_scores, standardise
+from retrieval.store.chunks import ChunkStore, StoredChunk
+from retrieval.store.shapes import chunk_id
+from retrieval.store.statistics import ArchiveStats
+from retrieval.terms import query_keys, tokenize
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
+MAX_FILTER_DAYS = 31
 
 
 def question_language(text: str) -> str:
@@ -44,8 +52,15 @@ def question_language(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class RetrievalConfig:
-    candidates: int = 50
+class SearchConfig:
+    dense_pool: int = 50
+    """Nearest chunks asked of the store per question."""
+    key_pool: int = 20
+    """Nearest chunks asked among those filed under the question's names and numbers."""
+    key_df_max: int = 5000
+    """A name or number in more chunks than this is too common to look up (dense search covers it)."""
+    key_fetch_max: int = 4000
+    """At most this many chunk ids are read from the name index per question."""
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
     lexical_weight_same_language: float = 0.7
@@ -73,73 +88,83 @@ class SearchResult:
     agreement: float = 0.0
     """1 when the best dense and the best sparse match come from the same article."""
     dense_background: float = 0.0
-    """How far the best dense match stands above the archive as a whole (a fixed sample), in std units."""
+    """How far the best dense match stands above the archive as a whole, in std units."""
     sparse_cosine: float = 0.0
     """The best sparse match as a cosine (the raw dot product grows with the length of the texts)."""
     query: str = ""
     archive_chunks: int = 0
-    timings: dict[str, float] = field(default_factory=dict)
 
 
-def standardise(x: np.ndarray) -> np.ndarray:
-    std = float(x.std())
-    return (x - float(x.mean())) / std if std > 1e-9 else np.zeros_like(x)
+class ArchiveFigures:
+    """The store's archive statistics, read again whenever the store's generation moves (one small read);
+    the background mean and covariance derived once per generation."""
+
+    def __init__(self, store: ChunkStore) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._cached: tuple[int, ArchiveStats, np.ndarray, np.ndarray] | None = None
+
+    def current(self) -> tuple[ArchiveStats, np.ndarray, np.ndarray]:
+        generation = self.store.generation()
+        with self._lock:
+            cached = self._cached
+            if cached is None or cached[0] != generation:
+                stats = self.store.archive_stats()
+                if stats.moments is not None and stats.moments.count > 1:
+                    mean, cov = stats.moments.mean_and_covariance()
+                else:
+                    mean, cov = np.zeros(0, np.float32), np.zeros((0, 0), np.float32)
+                cached = self._cached = (generation, stats, mean, cov)
+            return cached[1], cached[2], cached[3]
 
 
-class Retriever:
+def background_z(mean: np.ndarray, cov: np.ndarray, query: np.ndarray, score: float) -> float:
+    """How many standard deviations ``score`` lies above the query's similarity to the archive."""
+    if not len(mean):
+        return 0.0
+    std = float(np.sqrt(max(float(query @ cov @ query), 0.0)))
+    return (score - float(mean @ query)) / (std + 1e-9)
+
+
+class Searcher:
     def __init__(
         self,
         store: ChunkStore,
         embeddings: NewsEmbeddings,
         *,
-        config: RetrievalConfig | None = None,
+        config: SearchConfig | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
         self.store = store
         self.embeddings = embeddings
-        self.config = config or RetrievalConfig()
+        self.config = config or SearchConfig()
         self.today = today
-        self.archive = ArchiveIndex(store, embeddings.sparse_dim)
+        self.figures = ArchiveFigures(store)
+
+    def stats(self) -> ArchiveStats:
+        return self.figures.current()[0]
 
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> SearchResult:
         cfg = self.config
         filters = filters or SearchFilters()
-        t0 = time.perf_counter()
-        snap = self.archive.current()
+        stats, mean, cov = self.figures.current()
         intent = parse_question_dates(query, today=self.today())
         language = question_language(query)
-        if intent.range is not None and _filters_by(intent.range, filters, snap):
+        if intent.range is not None and _filters_by(intent.range, filters, stats):
             filters = replace(filters, since=intent.range.since, until=intent.range.until)
         qv = self.embeddings.embed_question(query)
-        qs = self.embeddings.sparse_query(query) if len(snap.sparse) else None
-        t1 = time.perf_counter()
-
-        def allowed(row: int) -> bool:
-            return filters.empty or filters.matches(snap.chunks[row])
-
-        rows: set[int] = set()
-        for cid, _score in self.store.search_ids(qv, cfg.candidates, filters):
-            if cid in snap.row:  # a chunk newer than the snapshot waits for the next rebuild
-                rows.add(snap.row[cid])
-        key_allowed = None if filters.empty else (lambda cid: allowed(snap.row[cid]))
-        sparse_all = snap.sparse.scores(qs) if qs is not None else np.zeros(len(snap), np.float32)
-        rows.update(snap.row[cid] for cid, _ in snap.sparse.top(sparse_all, cfg.candidates, key_allowed))
-        bm25 = snap.lexical.scores(query)
-        rows.update(snap.row[cid] for cid, _ in snap.lexical.top(bm25, cfg.candidates, key_allowed))
-        t2 = time.perf_counter()
-        if not rows:
-            return SearchResult(
-                [], intent, language, 0.0, query=query, archive_chunks=len(snap), timings={"total": t2 - t0}
-            )
-        for r in list(rows):
-            for n in (snap.prev[r], snap.next[r]):
-                if n >= 0 and allowed(int(n)):
-                    rows.add(int(n))
-        cand = np.array(sorted(rows), dtype=np.int64)
-
-        dense = snap.vectors[cand] @ qv
-        sparse = sparse_all[cand]
-        lexical = bm25[cand]
+        qs = self.embeddings.sparse_query(query) if self.embeddings.sparse_dim else None
+        found = self._candidates(query, qv, filters, stats)
+        if not found:
+            return SearchResult([], intent, language, 0.0, query=query, archive_chunks=stats.chunks)
+        pool = self._with_neighbours(found, qv)
+        chunks = [c.chunk for c in pool]
+        dense = np.array([c.similarity or 0.0 for c in pool], dtype=np.float32)
+        vectors = [c.sparse for c in pool]
+        sparse = sparse_scores(qs, vectors, self.embeddings.sparse_dim)
+        terms = tokenize(query)
+        df = self.store.document_frequencies(terms)
+        lexical = bm25(terms, [tokenize(c.text) for c in chunks], df, stats.chunks, stats.average_tokens)
         lex_weight = (
             cfg.lexical_weight_same_language
             if language == cfg.archive_language
@@ -150,9 +175,9 @@ class Retriever:
             + cfg.sparse_weight * standardise(sparse)
             + lex_weight * standardise(lexical)
         )
-        fused = self._smooth(snap, cand, fused) + self._date_bonus(snap, cand, intent)
-        passages = self._passages(snap, cand, fused, k)
-        t3 = time.perf_counter()
+        fused = self._smooth(chunks, fused) + self._date_bonus(chunks, intent)
+        passages = self._passages(pool, fused, k)
+        best_dense, best_sparse = int(dense.argmax()), int(sparse.argmax())
         return SearchResult(
             passages=passages,
             intent=intent,
@@ -160,81 +185,137 @@ class Retriever:
             dense_top=float(dense.max()),
             sparse_top=float(sparse.max()),
             lexical_top=float(lexical.max()),
-            agreement=float(
-                snap.chunks[int(cand[int(dense.argmax())])].article_id
-                == snap.chunks[int(cand[int(sparse.argmax())])].article_id
-            ),
-            dense_background=snap.background_z(qv, float(dense.max())),
-            sparse_cosine=float(snap.sparse.as_cosines(cand, sparse, qs).max()) if qs is not None else 0.0,
+            agreement=float(chunks[best_dense].article_id == chunks[best_sparse].article_id),
+            dense_background=background_z(mean, cov, qv, float(dense.max())),
+            sparse_cosine=_best_cosine(sparse, vectors, qs),
             query=query,
-            archive_chunks=len(snap),
-            timings={"embed": t1 - t0, "candidates": t2 - t1, "fuse": t3 - t2, "total": t3 - t0},
+            archive_chunks=stats.chunks,
         )
 
-    def _smooth(self, snap: ArchiveSnapshot, cand: np.ndarray, fused: np.ndarray) -> np.ndarray:
+    def _candidates(
+        self, query: str, qv: np.ndarray, filters: SearchFilters, stats: ArchiveStats
+    ) -> list[StoredChunk]:
+        """The visible nearest chunks, and the nearest among those filed under the question's names."""
+        cfg = self.config
+        found = {c.id: c for c in self.store.nearest(qv, cfg.dense_pool, filters, stats=stats)}
+        keys = self._lookup_keys(query_keys(query))
+        if keys:
+            among = self.store.keyed(keys, cfg.key_fetch_max)
+            for c in self.store.nearest(qv, cfg.key_pool, filters, among=among, stats=stats):
+                found.setdefault(c.id, c)
+        return self.store.visible(list(found.values()))
+
+    def _lookup_keys(self, keys: Sequence[str]) -> list[str]:
+        """The question's keys rare enough to look up, rarest first, within the fetch budget."""
+        if not keys:
+            return []
+        df = self.store.document_frequencies(keys)
+        chosen, budget = [], self.config.key_fetch_max
+        for key in sorted(
+            (k for k in keys if 0 < df.get(k, 0) <= self.config.key_df_max), key=df.__getitem__
+        ):
+            if df[key] > budget:
+                break
+            chosen.append(key)
+            budget -= df[key]
+        return chosen
+
+    def _with_neighbours(self, found: Sequence[StoredChunk], qv: np.ndarray) -> list[StoredChunk]:
+        """The candidates and their neighbours in their articles (fetched by id, scored by their vector)."""
+        have = {c.id for c in found}
+        wanted = [
+            chunk_id(c.chunk.article_id, c.version, c.chunk.index + step)
+            for c in found
+            for step in (-1, 1)
+            if c.chunk.index + step >= 0
+        ]
+        extra = self.store.chunks([cid for cid in wanted if cid not in have], vectors=True)
+        pool = list(found)
+        for c in extra.values():
+            similarity = float(np.asarray(c.vector) @ qv) if c.vector is not None else 0.0
+            pool.append(replace(c, similarity=similarity, vector=None))
+        return pool
+
+    def _smooth(self, chunks: Sequence[Chunk], fused: np.ndarray) -> np.ndarray:
         """A chunk gains ``neighbour_weight`` times its best neighbour's score (context agrees)."""
         if not self.config.neighbour_weight:
             return fused
-        pos = {int(r): i for i, r in enumerate(cand)}
-        floor = float(fused.min())
-        best = np.full(len(cand), floor)
-        for i, r in enumerate(cand):
-            for n in (int(snap.prev[r]), int(snap.next[r])):
-                j = pos.get(n)
+        pos = {(c.article_id, c.index): i for i, c in enumerate(chunks)}
+        best = np.full(len(chunks), float(fused.min()))
+        for i, c in enumerate(chunks):
+            for step in (-1, 1):
+                j = pos.get((c.article_id, c.index + step))
                 if j is not None:
                     best[i] = max(best[i], fused[j])
         return fused + self.config.neighbour_weight * best
 
-    def _date_bonus(self, snap: ArchiveSnapshot, cand: np.ndarray, intent: DateIntent) -> np.ndarray:
-        bonus = np.zeros(len(cand))
+    def _date_bonus(self, chunks: Sequence[Chunk], intent: DateIntent) -> np.ndarray:
+        bonus = np.zeros(len(chunks))
         if intent.range is None and not intent.prefer_recent:
             return bonus
         today = self.today()
-        for i, r in enumerate(cand):
-            day = snap.chunks[r].date
-            if day is None:
+        for i, c in enumerate(chunks):
+            if c.date is None:
                 continue
-            if intent.range is not None and day in intent.range:
+            if intent.range is not None and c.date in intent.range:
                 bonus[i] += self.config.date_boost
             if intent.prefer_recent:
-                bonus[i] += self.config.recency_boost / (1.0 + max(0, (today - day).days) / 30.0)
+                bonus[i] += self.config.recency_boost / (1.0 + max(0, (today - c.date).days) / 30.0)
         return bonus
 
-    def _passages(self, snap: ArchiveSnapshot, cand: np.ndarray, fused: np.ndarray, k: int) -> list[Passage]:
-        """Best chunks first, at most ``per_article`` passages per article, each with its context."""
+    def _passages(self, pool: Sequence[StoredChunk], fused: np.ndarray, k: int) -> list[Passage]:
+        """The ``k`` best passages: best chunks first, at most ``per_article`` per article, never
+        overlapping, each the paragraph around its chunk."""
         cfg = self.config
-        order = np.argsort(-fused, kind="stable")
-        spans: dict[
-            str, list[tuple[int, int, int]]
-        ] = {}  # article -> [first row, last row, focus row] per passage
-        chosen: list[tuple[str, int, float]] = []
-        limit = max(k, 1) * 4
+        order = [int(i) for i in np.argsort(-fused, kind="stable")]
+        reach = 5  # chunks of about 300 characters: a passage of 1,500 reaches five either side
+        heads = order[: max(k, 1) * 3]
+        known = {(c.chunk.article_id, c.chunk.index): c.chunk for c in pool}
+        wanted = [
+            chunk_id(pool[i].chunk.article_id, pool[i].version, pool[i].chunk.index + step)
+            for i in heads
+            for step in range(-reach, reach + 1)
+            if pool[i].chunk.index + step >= 0
+            and (pool[i].chunk.article_id, pool[i].chunk.index + step) not in known
+        ]
+        for c in self.store.chunks(wanted).values():
+            known[(c.chunk.article_id, c.chunk.index)] = c.chunk
+        spans: dict[str, list[tuple[int, int]]] = {}
+        passages: list[Passage] = []
         for i in order:
-            r = int(cand[i])
-            article = snap.chunks[r].article_id
-            taken = spans.setdefault(article, [])
-            if any(first <= r <= last for first, last, _ in taken):
-                continue  # already shown inside another passage of this article
+            focus = pool[i].chunk
+            taken = spans.setdefault(focus.article_id, [])
             if len(taken) >= cfg.per_article:
                 continue
-            first, last = _paragraph(snap, r, cfg.passage_chars, cfg.passage_min_chars)
-            taken.append((first, last, r))
-            chosen.append((article, len(taken) - 1, float(fused[i])))
-            if len(chosen) >= limit:
+
+            def lookup(index: int, article: str = focus.article_id) -> Chunk | None:
+                return known.get((article, index))
+
+            span = outside(
+                *paragraph(focus, lookup, cfg.passage_chars, cfg.passage_min_chars), focus.index, taken
+            )
+            if span is None:  # inside a passage already taken: the same text is never shown twice
+                continue
+            first, last = span
+            taken.append(span)
+            passages.append(passage(focus, first, last, lookup, float(fused[i])))
+            if len(passages) >= k:
                 break
-        passages = []
-        for article, n, score in chosen:
-            first, last, focus = spans[article][n]
-            passages.append(_passage(snap, first, last, focus, score))
         return passages
 
 
-MAX_FILTER_DAYS = 31
-PARAGRAPH_GAP = 2
-"""Chunks this many characters apart or more lie in different paragraphs (a blank line between them)."""
+def _best_cosine(
+    scores: np.ndarray, vectors: Sequence[SparseVector | None], query: SparseVector | None
+) -> float:
+    if query is None or not len(scores):
+        return 0.0
+    norm = float(np.linalg.norm(query.values))
+    if not norm:
+        return 0.0
+    return float((scores / (sparse_norms(vectors) * norm + 1e-9)).max())
 
 
-def _filters_by(named: DateRange, filters: SearchFilters, snap: ArchiveSnapshot) -> bool:
+def _filters_by(named: DateRange, filters: SearchFilters, stats: ArchiveStats) -> bool:
     """A day, a week or a month named in the question ("6 января", "last week") narrows the search to
     those days when the archive has articles from them. A year or a longer span ("в 2015 году") is
     often what the question is about rather than when it was reported: it only boosts (``date_boost``)."""
@@ -243,53 +324,4 @@ def _filters_by(named: DateRange, filters: SearchFilters, snap: ArchiveSnapshot)
     if filters.since is not None or filters.until is not None:
         return False  # explicit filters win
     short = (named.until - named.since).days < MAX_FILTER_DAYS
-    return short and snap.has_dates_in(named.since, named.until)
-
-
-def _paragraph(snap: ArchiveSnapshot, row: int, limit: int, minimum: int) -> tuple[int, int]:
-    """The rows of the paragraph around ``row``, grown a chunk at a time on both sides while the whole
-    stays within ``limit`` characters (a long paragraph gives the part around the match); a paragraph
-    shorter than ``minimum`` characters gets a chunk of the text before and after it."""
-    chunks = snap.chunks
-
-    def joined(a: int, b: int) -> bool:  # b follows a in the same paragraph
-        return b >= 0 and a >= 0 and chunks[b].start - chunks[a].end < PARAGRAPH_GAP
-
-    first = last = row
-    grown = True
-    while grown:
-        grown = False
-        p, n = int(snap.prev[first]), int(snap.next[last])
-        if p >= 0 and joined(p, first) and chunks[last].end - chunks[p].start <= limit:
-            first, grown = p, True
-        if n >= 0 and joined(last, n) and chunks[n].end - chunks[first].start <= limit:
-            last, grown = n, True
-    if chunks[last].end - chunks[first].start < minimum:
-        first = int(snap.prev[first]) if snap.prev[first] >= 0 else first
-        last = int(snap.next[last]) if snap.next[last] >= 0 else last
-    return first, last
-
-
-def _passage(snap: ArchiveSnapshot, first: int, last: int, focus_row: int, score: float) -> Passage:
-    """Contiguous chunks of one article as one passage (a paragraph break where the gap was wider)."""
-    members = snap.chunks[first : last + 1]
-    focus = snap.chunks[focus_row]
-    text = members[0].text
-    focus_at = 0
-    for before, after in itertools.pairwise(members):
-        text += "\n\n" if after.start - before.end >= PARAGRAPH_GAP else " "
-        if after is focus:
-            focus_at = len(text)
-        text += after.text
-    chunk = Chunk(
-        article_id=focus.article_id,
-        index=focus.index,
-        text=text,
-        start=members[0].start,
-        end=members[-1].end,
-        title=focus.title,
-        date=focus.date,
-        url=focus.url,
-        source=focus.source,
-    )
-    return Passage(chunk, score, "hybrid", (focus_at, focus_at + len(focus.text)))
+    return short and stats.chunks_between(named.since, named.until) > 0

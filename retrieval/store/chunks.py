@@ -1,33 +1,38 @@
-"""The one place that sees Chroma: write, delete, search and describe the archive's chunks.
+"""The archive in Chroma: its chunks, its articles and its statistics; writes, removals and candidate reads.
 
-Two collections per archive: ``<name>`` holds the chunks and their vectors; ``<name>-articles`` holds one
-record per article (its content version, chunk count, title, date…): the *manifest*. An article's chunks
-are visible to search only while their ``version`` equals the manifest's, which makes an update safe
-against a crash at any point:
+Three collections per archive:
 
-1. the new version's chunks are written (invisible: the manifest still names the old version);
-2. the manifest record is switched to the new version (one upsert: the article flips at once);
-3. the old version's chunks are deleted.
+- ``<name>``: the chunks (text, dense vector; metadata: article, version, position, dates, outlet and the
+  chunk's sparse latent terms);
+- ``<name>-keys``: one record per chunk that mentions names or numbers, holding their keys
+  (:func:`retrieval.terms.name_keys`), so that a question's names find their chunks by an equality
+  lookup that the store answers from an index;
+- ``<name>-articles``: one record per article (``a:<id>``: its content version, chunk count, title,
+  date…), one per search term (``t:<term>``: its document frequency) and the archive's statistics
+  (``stats``, :class:`~retrieval.store.statistics.ArchiveStats`).
 
-Chunks of versions the manifest does not name (left by a killed run) are swept at the next ingestion.
-The collection's metadata records the embedding model, a generation counter (bumped on every change, so
-that caches such as the lexical index know when to rebuild) and the ingestion lock for server mode.
+An article's chunks are visible to search only while their ``version`` equals its article record's,
+which makes every change safe against a crash at any point:
+
+1. the article records are marked ``writing`` (a run killed from here on is cleaned up by :meth:`sweep`);
+2. the new version's chunks and keys are written (invisible: the record still names the old version);
+3. one upsert switches the article records to the new version *and* applies the statistics delta (the
+   new chunks counted in, the old ones out), so figures and visible chunks never disagree;
+4. the old version's chunks are deleted and the ``writing`` marks cleared.
+
+The chunk collection's metadata records the embedding model, a generation counter (bumped on every
+change, so that a process can tell that its cached statistics are stale) and the ingestion lock for
+server mode.
 """
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-
-import base64
 import contextlib
-from collections import Counter
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import numpy as np
 from chromadb.api import ClientAPI
@@ -35,129 +40,51 @@ from chromadb.api.models.Collection import Collection
 from chromadb.errors import NotFoundError
 
 from retrieval.errors import EmbeddingMismatch, StoreError
-from retrieval.records import (
-    ArticleInfo,
-    Chunk,
-    Passage,
-    SearchFilters,
-    SparseVector,
-    StoreStats,
-    day_from_number,
-    day_number,
-)
+from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, StoreStats
 from retrieval.store.client import check_name, make_client, translate_errors
+from retrieval.store.shapes import (
+    ARTICLE_PREFIX,
+    STATS_ID,
+    TERM_PREFIX,
+    article_from,
+    article_metadata,
+    chunk_from,
+    chunk_id,
+    chunk_metadata,
+    sparse_from,
+    where,
+)
+from retrieval.store.statistics import ArchiveStats, StatsDelta
+from retrieval.terms import name_keys
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-SCHEMA = 1
-_MANIFEST_SUFFIX = "-articles"
+SCHEMA = 2
+_ARTICLES_SUFFIX = "-articles"
+_KEYS_SUFFIX = "-keys"
 _PAGE = 5000
 _META_EMBEDDING = "newsbot_embedding"
 _META_DIM = "newsbot_dim"
 _META_SCHEMA = "newsbot_schema"
 _META_GENERATION = "newsbot_generation"
 _META_LAST_INGEST = "newsbot_last_ingest"
-_MANIFEST_VECTOR = [1.0]  # the manifest is never searched by similarity; Chroma wants a vector anyway
-
-
-def chunk_id(article_id: str, version: str, index: int) -> str:
-    return f"{article_id}|{version}|{index}"
-
-
-def encode_sparse(v: SparseVector) -> str:
-    """A sparse vector as a compact string for chunk metadata: indices and float16 weights, base64."""
-    wide = v.indices.size and int(v.indices.max()) > 0xFFFF
-    idx = v.indices.astype("<i4" if wide else "<u2").tobytes()
-    val = v.values.astype("<f2").tobytes()
-    return f"{'i4' if wide else 'u2'}:{base64.b64encode(idx).decode()}:{base64.b64encode(val).decode()}"
-
-
-def decode_sparse(text: str) -> SparseVector:
-    kind, idx, val = text.split(":")
-    indices = np.frombuffer(base64.b64decode(idx), dtype="<i4" if kind == "i4" else "<u2").astype(np.int32)
-    values = np.frombuffer(base64.b64decode(val), dtype="<f2").astype(np.float32)
-    return SparseVector(indices, values)
-
-
-def _chunk_metadata(chunk: Chunk, version: str) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "article_id": chunk.article_id,
-        "version": version,
-        "index": chunk.index,
-        "start": chunk.start,
-        "end": chunk.end,
-        "title": chunk.title,
-    }
-    if chunk.date:
-        meta["date"] = chunk.date.isoformat()
-        meta["day"] = day_number(chunk.date)
-    if chunk.url:
-        meta["url"] = chunk.url
-    if chunk.source:
-        meta["source"] = chunk.source
-    return meta
-
-
-def _chunk_from(document: str | None, meta: Mapping[str, Any]) -> Chunk:
-    day = meta.get("day")
-    return Chunk(
-        article_id=str(meta["article_id"]),
-        index=int(meta["index"]),
-        text=document or "",
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        title=str(meta.get("title", "")),
-        date=day_from_number(int(day)) if day is not None else None,
-        url=meta.get("url"),
-        source=meta.get("source"),
-    )
-
-
-def _info_metadata(info: ArticleInfo, root: str) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "version": info.content_hash,
-        "chunks": info.chunks,
-        "title": info.title,
-        "origin": info.origin,
-        "root": root,
-    }
-    if info.date:
-        meta["day"] = day_number(info.date)
-    if info.source:
-        meta["source"] = info.source
-    if info.url:
-        meta["url"] = info.url
-    return meta
-
-
-def _info_from(article_id: str, meta: Mapping[str, Any]) -> ArticleInfo:
-    day = meta.get("day")
-    return ArticleInfo(
-        id=article_id,
-        content_hash=str(meta["version"]),
-        chunks=int(meta["chunks"]),
-        title=str(meta.get("title", "")),
-        date=day_from_number(int(day)) if day is not None else None,
-        source=meta.get("source"),
-        url=meta.get("url"),
-        origin=str(meta.get("origin", "")),
-    )
+_UNIT_VECTOR = [1.0]  # records that are never searched by similarity; Chroma wants a vector anyway
 
 
 @dataclass(frozen=True, slots=True)
 class StoredChunk:
-    """A chunk as the store holds it: its id, the chunk, its sparse vector and (if read) dense vector."""
+    """A chunk as the store holds it: its id, the chunk, its version, its sparse vector, and (when read)
+    its dense vector or its similarity to the query that found it."""
 
     id: str
     chunk: Chunk
+    version: str
     sparse: SparseVector | None = None
     vector: np.ndarray | None = None
+    similarity: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleWrite:
-    """One article's new version: its manifest record, its chunks and their vectors (row per chunk)."""
+    """One article's new version: its record, its chunks and their vectors (row per chunk)."""
 
     info: ArticleInfo
     chunks: Sequence[Chunk]
@@ -176,9 +103,26 @@ class ChunkStore:
         self.location = location or name
 
     @classmethod
-    def open(cls, chroma_url: str | None, data_dir: os.PathLike[str] | str, name: str) -> ChunkStore:
-        location = chroma_url or os.fspath(data_dir)
-        return cls(make_client(chroma_url, data_dir), name, location=location)
+    def open(
+        cls,
+        chroma_url: str | None,
+        data_dir: os.PathLike[str] | str,
+        name: str,
+        *,
+        tenant: str | None = None,
+        database: str | None = None,
+        token: str | None = None,
+        token_header: str = "X-Chroma-Token",
+    ) -> ChunkStore:
+        """The store on a Chroma server (``tenant``, ``database`` and ``token`` apply) or embedded."""
+        client = make_client(
+            chroma_url, data_dir, tenant=tenant, database=database, token=token, token_header=token_header
+        )
+        if chroma_url and (tenant or database):
+            location = f"{chroma_url} ({tenant or 'default tenant'}/{database or 'default database'})"
+        else:
+            location = chroma_url or os.fspath(data_dir)
+        return cls(client, name, location=location)
 
     # -- collections -------------------------------------------------------------------------------
 
@@ -198,8 +142,18 @@ class ChunkStore:
         )
 
     @translate_errors
-    def _manifest(self) -> Collection:
-        return self.client.get_or_create_collection(self.name + _MANIFEST_SUFFIX, embedding_function=None)
+    def _articles(self) -> Collection:
+        return self.client.get_or_create_collection(self.name + _ARTICLES_SUFFIX, embedding_function=None)
+
+    @translate_errors
+    def _keys(self) -> Collection:
+        return self.client.get_or_create_collection(self.name + _KEYS_SUFFIX, embedding_function=None)
+
+    def _live_chunks(self) -> Collection:
+        col = self._chunks()
+        if col is None:
+            raise StoreError(f"collection {self.name!r} does not exist; call ensure() first")
+        return col
 
     def exists(self) -> bool:
         return self._chunks() is not None
@@ -218,12 +172,12 @@ class ChunkStore:
 
     def ensure(self, model_id: str, dim: int) -> None:
         """Create the collection for ``model_id`` if needed; refuse one made with another model."""
-        col = self._chunks(create_for=(model_id, dim))
-        assert col is not None
+        self._chunks(create_for=(model_id, dim))
         self.check_model(model_id)
 
     def check_model(self, model_id: str) -> None:
-        stored = self.embedding_model()
+        meta = self.metadata()
+        stored = meta.get(_META_EMBEDDING)
         if stored is not None and stored != model_id:
             raise EmbeddingMismatch(
                 f"collection {self.name!r} at {self.location} was built with the embedding model "
@@ -231,11 +185,17 @@ class ChunkStore:
                 f"back to the model it was built with, or rebuild it with the new model: "
                 f"newsbot ingest --rebuild PATH"
             )
+        if stored is not None and int(meta.get(_META_SCHEMA, 1)) != SCHEMA:
+            raise EmbeddingMismatch(
+                f"collection {self.name!r} at {self.location} was written by an older newsbot (store "
+                f"layout {meta.get(_META_SCHEMA, 1)}, now {SCHEMA}); rebuild it: "
+                "newsbot ingest --rebuild PATH"
+            )
 
     @translate_errors
     def drop(self) -> None:
         """Delete the archive's collections (``--rebuild``)."""
-        for name in (self.name, self.name + _MANIFEST_SUFFIX):
+        for name in (self.name, self.name + _ARTICLES_SUFFIX, self.name + _KEYS_SUFFIX):
             with contextlib.suppress(NotFoundError, ValueError):
                 self.client.delete_collection(name)
 
@@ -254,37 +214,89 @@ class ChunkStore:
     def mark_ingested(self) -> None:
         self.bump_generation(**{_META_LAST_INGEST: datetime.now(UTC).isoformat(timespec="seconds")})
 
-    # -- manifest ----------------------------------------------------------------------------------
+    # -- articles ----------------------------------------------------------------------------------
 
     @translate_errors
     def articles(self) -> dict[str, ArticleInfo]:
-        return {aid: _info_from(aid, meta) for aid, meta in self._manifest_rows()}
+        return {aid: article_from(aid, meta) for aid, meta in self._article_rows()}
 
     @translate_errors
     def article_roots(self) -> dict[str, str]:
         """Article id -> the ingested root it came from (what ``--prune`` is scoped to)."""
-        return {aid: str(meta.get("root", "")) for aid, meta in self._manifest_rows()}
+        return {aid: str(meta.get("root", "")) for aid, meta in self._article_rows()}
 
-    def _manifest_rows(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        manifest = self._manifest()
+    def _article_rows(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        articles = self._articles()
         offset = 0
         while True:
-            page = manifest.get(include=["metadatas"], limit=_PAGE, offset=offset)
-            for aid, meta in zip(page["ids"], page["metadatas"] or [], strict=True):
-                yield aid, meta or {}
+            page = articles.get(where={"kind": "article"}, include=["metadatas"], limit=_PAGE, offset=offset)
+            for rid, meta in zip(page["ids"], page["metadatas"] or [], strict=True):
+                yield rid[len(ARTICLE_PREFIX) :], meta or {}
             if len(page["ids"]) < _PAGE:
                 return
             offset += _PAGE
 
+    def _article_records(self, article_ids: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+        """The records of those articles that exist (visible or being written), by article id."""
+        found: dict[str, Mapping[str, Any]] = {}
+        ids = [ARTICLE_PREFIX + a for a in dict.fromkeys(article_ids)]
+        for i in range(0, len(ids), _PAGE):
+            got = self._articles().get(ids=ids[i : i + _PAGE], include=["metadatas"])
+            for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+                found[rid[len(ARTICLE_PREFIX) :]] = meta or {}
+        return found
+
+    @translate_errors
+    def article_infos(self, article_ids: Sequence[str]) -> dict[str, ArticleInfo]:
+        """The visible ones of these articles, by id."""
+        return {
+            aid: article_from(aid, meta)
+            for aid, meta in self._article_records(article_ids).items()
+            if meta.get("kind") == "article"
+        }
+
     @translate_errors
     def versions(self, article_ids: Sequence[str]) -> dict[str, str]:
-        if not article_ids:
-            return {}
-        got = self._manifest().get(ids=list(article_ids), include=["metadatas"])
+        """The visible version of each of these articles that the archive holds."""
         return {
-            aid: str((m or {}).get("version"))
-            for aid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
+            aid: str(meta.get("version"))
+            for aid, meta in self._article_records(article_ids).items()
+            if meta.get("kind") == "article"
         }
+
+    # -- statistics --------------------------------------------------------------------------------
+
+    @translate_errors
+    def archive_stats(self) -> ArchiveStats:
+        """The archive's figures, as ingestion keeps them (one small read)."""
+        got = self._articles().get(ids=[STATS_ID], include=["metadatas"])
+        metas = got["metadatas"] or []
+        return ArchiveStats.from_metadata(metas[0] if got["ids"] and metas else None)
+
+    @translate_errors
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """In how many visible chunks each term occurs (absent terms occur in none)."""
+        if not terms:
+            return {}
+        got = self._articles().get(ids=[TERM_PREFIX + t for t in dict.fromkeys(terms)], include=["metadatas"])
+        return {
+            rid[len(TERM_PREFIX) :]: int(str((meta or {}).get("df", 0)))
+            for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+        }
+
+    def _stats_records(self, delta: StatsDelta) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+        """The records that apply ``delta``: ids and metadata to upsert, and term records to delete."""
+        stats = self.archive_stats()
+        changed = [t for t, n in delta.terms.items() if n]
+        df = self.document_frequencies(changed)
+        ids, metas, gone = [STATS_ID], [stats.applied(delta).to_metadata()], []
+        for term in changed:
+            count = df.get(term, 0) + delta.terms[term]
+            ids.append(TERM_PREFIX + term)
+            metas.append({"kind": "term", "df": max(count, 0)})
+            if count <= 0:
+                gone.append(TERM_PREFIX + term)
+        return ids, metas, gone
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -293,24 +305,63 @@ class ChunkStore:
         """Replace the given articles by their new versions, crash-safely (see the module docstring)."""
         if not writes:
             return 0
-        col = self._chunks()
-        if col is None:
-            raise StoreError(f"collection {self.name!r} does not exist; call ensure() first")
+        col = self._live_chunks()
+        articles = self._articles()
+        old = self._article_records([w.info.id for w in writes])
+        self._mark_writing(articles, writes, old)
+        self._write_chunks(col, writes)
+        delta = StatsDelta()
+        for w in writes:
+            delta.add(w.chunks, w.vectors, sign=1, articles=1)
+        delta.add_outlets((w.info.source for w in writes), 1)
+        self._count_out(
+            col, delta, [dict(old[w.info.id]) | {"id": w.info.id} for w in writes if _visible(old, w)]
+        )
+        ids, metas, gone = self._stats_records(delta)
+        ids += [ARTICLE_PREFIX + w.info.id for w in writes]
+        metas += [article_metadata(w.info, w.root, writing=True) for w in writes]
+        self._upsert(articles, ids, metas)
+        if gone:
+            articles.delete(ids=gone)
+        self._delete_other_versions(col, {w.info.id: w.info.content_hash for w in writes if w.info.id in old})
+        self._upsert(
+            articles,
+            [ARTICLE_PREFIX + w.info.id for w in writes],
+            [article_metadata(w.info, w.root, writing=False) for w in writes],
+        )
+        return sum(len(w.chunks) for w in writes)
+
+    def _mark_writing(
+        self, articles: Collection, writes: Sequence[ArticleWrite], old: Mapping[str, Mapping[str, Any]]
+    ) -> None:
+        metas = [
+            dict(old[w.info.id]) | {"writing": True}
+            if w.info.id in old
+            else article_metadata(w.info, w.root, kind="pending", writing=True)
+            for w in writes
+        ]
+        self._upsert(articles, [ARTICLE_PREFIX + w.info.id for w in writes], metas)
+
+    def _write_chunks(self, col: Collection, writes: Sequence[ArticleWrite]) -> None:
         ids: list[str] = []
         docs: list[str] = []
         metas: list[Mapping[str, Any]] = []
         vectors: list[np.ndarray] = []
+        key_ids: list[str] = []
+        key_metas: list[Mapping[str, Any]] = []
         for w in writes:
             sparse = w.sparse if w.sparse is not None else [None] * len(w.chunks)
             for chunk, vector, sv in zip(w.chunks, w.vectors, sparse, strict=True):
-                ids.append(chunk_id(chunk.article_id, w.info.content_hash, chunk.index))
+                cid = chunk_id(chunk.article_id, w.info.content_hash, chunk.index)
+                ids.append(cid)
                 docs.append(chunk.text)
-                meta = _chunk_metadata(chunk, w.info.content_hash)
-                if sv is not None:
-                    meta["sparse"] = encode_sparse(sv)
-                metas.append(meta)
+                metas.append(chunk_metadata(chunk, w.info.content_hash, sv))
                 vectors.append(vector)
-        batch = max(1, self.client.get_max_batch_size())
+                keys = name_keys(chunk.text)
+                if keys:
+                    key_ids.append(cid)
+                    key_metas.append({"article_id": chunk.article_id, "keys": keys})
+        batch = self._batch()
         for i in range(0, len(ids), batch):
             col.upsert(
                 ids=ids[i : i + batch],
@@ -318,134 +369,185 @@ class ChunkStore:
                 metadatas=metas[i : i + batch],
                 embeddings=np.asarray(vectors[i : i + batch], dtype=np.float32),
             )
-        self._manifest().upsert(
-            ids=[w.info.id for w in writes],
-            embeddings=np.asarray([_MANIFEST_VECTOR] * len(writes), dtype=np.float32),
-            metadatas=[_info_metadata(w.info, w.root) for w in writes],
-        )
-        keep = {w.info.id: w.info.content_hash for w in writes}
-        self._delete_chunks_not_in(col, keep)
-        return len(ids)
+        self._upsert(self._keys(), key_ids, key_metas)
 
-    def _delete_chunks_not_in(self, col: Collection, keep: Mapping[str, str]) -> None:
-        where: Any = {"article_id": {"$in": list(keep)}}
-        got = col.get(where=where, include=["metadatas"])
-        stale = [
-            cid
-            for cid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
-            if (m or {}).get("version") != keep.get(str((m or {}).get("article_id")))
-        ]
-        if stale:
-            col.delete(ids=stale)
+    def _count_out(self, col: Collection, delta: StatsDelta, records: Sequence[Mapping[str, Any]]) -> None:
+        """Count the visible chunks of these article records out of ``delta`` (they are being replaced or
+        removed)."""
+        if not records:
+            return
+        ids = [chunk_id(str(r["id"]), str(r["version"]), i) for r in records for i in range(int(r["chunks"]))]
+        for i in range(0, len(ids), self._batch()):
+            got = col.get(ids=ids[i : i + self._batch()], include=["documents", "metadatas", "embeddings"])
+            chunks = [
+                chunk_from(d, m or {})
+                for d, m in zip(got["documents"] or [], got["metadatas"] or [], strict=True)
+            ]
+            vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(chunks), -1)
+            delta.add(chunks, vectors, sign=-1, articles=0)
+        delta.articles -= len(records)
+        delta.add_outlets((r.get("source") for r in records), -1)
+
+    def _delete_other_versions(self, col: Collection, keep: Mapping[str, str]) -> None:
+        """Delete chunks (and their keys) of these articles whose version is not the one to keep."""
+        for aid, version in keep.items():
+            clause: Any = {"$and": [{"article_id": aid}, {"version": {"$ne": version}}]}
+            stale = col.get(where=clause, include=[])["ids"]
+            if stale:
+                col.delete(ids=stale)
+                self._keys().delete(ids=stale)
 
     @translate_errors
     def remove(self, article_ids: Sequence[str]) -> None:
-        """Remove articles: manifest first (they vanish from search at once), then their chunks."""
+        """Remove articles: one write takes them out of search and out of the statistics, then their
+        chunks and records are deleted."""
         if not article_ids:
             return
-        ids = list(article_ids)
-        self._manifest().delete(ids=ids)
+        articles = self._articles()
+        old = self._article_records(article_ids)
         col = self._chunks()
+        delta = StatsDelta()
+        visible = [dict(m) | {"id": aid} for aid, m in old.items() if m.get("kind") == "article"]
         if col is not None:
-            for i in range(0, len(ids), 500):
-                where: Any = {"article_id": {"$in": ids[i : i + 500]}}
-                col.delete(where=where)
+            self._count_out(col, delta, visible)
+        ids, metas, gone = self._stats_records(delta)
+        ids += [ARTICLE_PREFIX + aid for aid in old]
+        metas += [dict(m) | {"kind": "removed", "writing": True} for m in old.values()]
+        self._upsert(articles, ids, metas)
+        if gone:
+            articles.delete(ids=gone)
+        self._delete_articles(list(old))
+
+    def _delete_articles(self, article_ids: Sequence[str]) -> None:
+        col = self._chunks()
+        for i in range(0, len(article_ids), 500):
+            part = list(article_ids[i : i + 500])
+            clause: Any = {"article_id": {"$in": part}}
+            if col is not None:
+                col.delete(where=clause)
+            self._keys().delete(where=clause)
+            self._articles().delete(ids=[ARTICLE_PREFIX + a for a in part])
 
     @translate_errors
     def sweep(self) -> int:
-        """Delete chunks that no manifest version names (left by a run that was killed). Returns count."""
+        """Finish what a killed run left: chunks of versions no record names, half-removed articles.
+        Returns how many articles needed it."""
+        articles = self._articles()
+        got = articles.get(where={"writing": True}, include=["metadatas"])
         col = self._chunks()
-        if col is None:
-            return 0
-        versions = {aid: str(meta.get("version")) for aid, meta in self._manifest_rows()}
-        orphans = [
-            cid
-            for cid, meta in self._chunk_rows(col, include=["metadatas"])
-            if versions.get(str(meta.get("article_id"))) != meta.get("version")
+        unfinished = [
+            (rid[len(ARTICLE_PREFIX) :], m or {})
+            for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True)
         ]
-        for i in range(0, len(orphans), 1000):
-            col.delete(ids=orphans[i : i + 1000])
-        return len(orphans)
+        gone = [aid for aid, m in unfinished if m.get("kind") in ("pending", "removed")]
+        self._delete_articles(gone)
+        kept = {aid: str(m.get("version")) for aid, m in unfinished if m.get("kind") == "article"}
+        if col is not None and kept:
+            self._delete_other_versions(col, kept)
+        if kept:
+            self._upsert(
+                articles,
+                [ARTICLE_PREFIX + aid for aid in kept],
+                [dict(m) | {"writing": False} for aid, m in unfinished if aid in kept],
+            )
+        return len(unfinished)
 
-    def _chunk_rows(self, col: Collection, include: list[Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        for cid, _doc, meta, _vec in self._chunk_pages(col, include):
-            yield cid, meta
+    def _upsert(self, col: Collection, ids: Sequence[str], metas: Sequence[Mapping[str, Any]]) -> None:
+        """Upsert records that carry no vector of their own, in one call where Chroma allows (one call is
+        one write in Chroma's log: all of it or nothing)."""
+        batch = self._batch()
+        for i in range(0, len(ids), batch):
+            part = list(ids[i : i + batch])
+            col.upsert(
+                ids=part,
+                embeddings=np.ones((len(part), 1), dtype=np.float32),
+                metadatas=list(metas[i : i + batch]),
+            )
 
-    def _chunk_pages(
-        self, col: Collection, include: list[Any]
-    ) -> Iterator[tuple[str, str | None, Mapping[str, Any], np.ndarray | None]]:
-        offset = 0
-        while True:
-            page = col.get(include=include, limit=_PAGE, offset=offset)
-            n = len(page["ids"])
-            docs: list[str | None] = list(page["documents"] or []) if page.get("documents") else [None] * n
-            vectors: list[Any] = [None] * n
-            if page.get("embeddings") is not None:
-                vectors = list(np.asarray(page["embeddings"], dtype=np.float32))
-            for cid, doc, meta, vec in zip(page["ids"], docs, page["metadatas"] or [], vectors, strict=True):
-                yield cid, doc, meta or {}, vec
-            if n < _PAGE:
-                return
-            offset += _PAGE
+    def _batch(self) -> int:
+        return max(1, self.client.get_max_batch_size())
 
     # -- reading -----------------------------------------------------------------------------------
 
-    def visible_chunks(self) -> Iterator[tuple[str, Chunk]]:
-        """Every chunk that search may return, with its id."""
-        for row in self.visible_rows():
-            yield row.id, row.chunk
-
     @translate_errors
-    def visible_rows(self, *, vectors: bool = False) -> Iterator[StoredChunk]:
-        """Every chunk that search may return, with its sparse vector and (if asked) its dense vector:
-        what the in-memory indexes are built from."""
+    def nearest(
+        self,
+        vector: np.ndarray,
+        n: int,
+        filters: SearchFilters | None = None,
+        *,
+        among: Sequence[str] | None = None,
+        stats: ArchiveStats | None = None,
+    ) -> list[StoredChunk]:
+        """The ``n`` nearest chunks (visible or not: see :meth:`visible`), best first, with their cosine
+        similarity; within the filters (the store applies them), or among the given chunk ids."""
         col = self._chunks()
-        if col is None:
-            return
-        versions = {aid: str(meta.get("version")) for aid, meta in self._manifest_rows()}
-        include: list[Any] = ["documents", "metadatas", *(["embeddings"] if vectors else [])]
-        for cid, doc, meta, vec in self._chunk_pages(col, include):
-            if versions.get(str(meta.get("article_id"))) == meta.get("version"):
-                sparse = meta.get("sparse")
-                yield StoredChunk(cid, _chunk_from(doc, meta), decode_sparse(sparse) if sparse else None, vec)
-
-    @translate_errors
-    def search_ids(
-        self, vector: np.ndarray, k: int, filters: SearchFilters | None = None
-    ) -> list[tuple[str, float]]:
-        """Ids of the ``k`` nearest visible chunks with their cosine similarity, best first."""
-        return [(cid, p.score) for cid, p in self._search(vector, k, filters)]
-
-    def search(self, vector: np.ndarray, k: int, filters: SearchFilters | None = None) -> list[Passage]:
-        """The ``k`` nearest visible chunks; score is cosine similarity."""
-        return [p for _cid, p in self._search(vector, k, filters)]
-
-    @translate_errors
-    def _search(self, vector: np.ndarray, k: int, filters: SearchFilters | None) -> list[tuple[str, Passage]]:
-        col = self._chunks()
-        if col is None or k <= 0:
+        if col is None or n <= 0 or (among is not None and not among):
             return []
-        n = k
-        while True:
-            res = col.query(
-                query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
-                n_results=n,
-                where=_where(filters),
-                include=["documents", "metadatas", "distances"],
+        first, last = stats.date_range if stats is not None else (None, None)
+        res = col.query(
+            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+            n_results=n,
+            where=where(filters, first, last),
+            ids=list(among) if among is not None else None,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            StoredChunk(
+                cid,
+                chunk_from(doc, meta),
+                str(meta.get("version")),
+                sparse_from(meta),
+                None,
+                1.0 - float(dist),
             )
-            ids = res["ids"][0]
-            metas = (res["metadatas"] or [[]])[0]
-            versions = self.versions(sorted({str(m["article_id"]) for m in metas if m}))
-            found = [
-                (cid, Passage(_chunk_from(doc, meta), 1.0 - float(dist), "dense"))
-                for cid, doc, meta, dist in zip(
-                    ids, (res["documents"] or [[]])[0], metas, (res["distances"] or [[]])[0], strict=True
-                )
-                if meta and versions.get(str(meta["article_id"])) == meta.get("version")
-            ]
-            if len(found) >= k or len(ids) < n:
-                return found[:k]
-            n *= 4  # invisible chunks of an interrupted run took places; ask for more
+            for cid, doc, meta, dist in zip(
+                res["ids"][0],
+                (res["documents"] or [[]])[0],
+                (res["metadatas"] or [[]])[0],
+                (res["distances"] or [[]])[0],
+                strict=True,
+            )
+            if meta
+        ]
+
+    @translate_errors
+    def keyed(self, keys: Sequence[str], limit: int, filters: SearchFilters | None = None) -> list[str]:
+        """Ids of chunks filed under any of ``keys`` (names and numbers: see :mod:`retrieval.terms`), at
+        most ``limit`` of them."""
+        if not keys or limit <= 0:
+            return []
+        clauses: list[Any] = [{"keys": {"$contains": k}} for k in keys]
+        clause = clauses[0] if len(clauses) == 1 else {"$or": clauses}
+        return list(self._keys().get(where=clause, include=[], limit=limit)["ids"])
+
+    @translate_errors
+    def chunks(self, ids: Sequence[str], *, vectors: bool = False) -> dict[str, StoredChunk]:
+        """The chunks with these ids that exist, by id (a neighbour past an article's end does not)."""
+        col = self._chunks()
+        if col is None or not ids:
+            return {}
+        include: list[Any] = ["documents", "metadatas", *(["embeddings"] if vectors else [])]
+        got = col.get(ids=list(dict.fromkeys(ids)), include=include)
+        embeddings = got.get("embeddings")
+        rows = np.asarray(embeddings, dtype=np.float32) if embeddings is not None else None
+        return {
+            cid: StoredChunk(
+                cid,
+                chunk_from(doc, meta or {}),
+                str((meta or {}).get("version")),
+                sparse_from(meta or {}),
+                rows[i] if rows is not None else None,
+            )
+            for i, (cid, doc, meta) in enumerate(
+                zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+            )
+        }
+
+    def visible(self, found: Sequence[StoredChunk]) -> list[StoredChunk]:
+        """Those of ``found`` that search may show: their article's record names their version."""
+        versions = self.versions(sorted({c.chunk.article_id for c in found}))
+        return [c for c in found if versions.get(c.chunk.article_id) == c.version]
 
     @translate_errors
     def count_chunks(self) -> int:
@@ -453,31 +555,24 @@ class ChunkStore:
         return col.count() if col is not None else 0
 
     def stats(self) -> StoreStats:
-        infos = self.articles()
-        dates = [i.date for i in infos.values() if i.date]
-        sources = Counter(i.source or "unknown" for i in infos.values())
+        figures = self.archive_stats()
+        since, until = figures.date_range
         meta = self.metadata()
         return StoreStats(
-            articles=len(infos),
-            chunks=sum(i.chunks for i in infos.values()),
-            min_date=min(dates) if dates else None,
-            max_date=max(dates) if dates else None,
-            sources=dict(sources.most_common()),
+            articles=figures.articles,
+            chunks=figures.chunks,
+            min_date=since,
+            max_date=until,
+            sources=dict(
+                sorted(((s or "unknown", n) for s, n in figures.sources.items()), key=lambda x: -x[1])
+            ),
             embedding=str(meta.get(_META_EMBEDDING, "")),
             location=self.location,
             last_ingest=meta.get(_META_LAST_INGEST),
         )
 
 
-def _where(filters: SearchFilters | None) -> Any:
-    """The Chroma ``where`` clause for ``filters`` (None when there is nothing to filter)."""
-    if filters is None or filters.empty:
-        return None
-    clauses: list[dict[str, Any]] = []
-    if filters.since is not None:
-        clauses.append({"day": {"$gte": day_number(filters.since)}})
-    if filters.until is not None:
-        clauses.append({"day": {"$lte": day_number(filters.until)}})
-    if filters.sources:
-        clauses.append({"source": {"$in": list(filters.sources)}})
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+def _visible(old: Mapping[str, Mapping[str, Any]], w: ArticleWrite) -> bool:
+    """Whether the article being written has a visible version now (to be counted out)."""
+    meta = old.get(w.info.id)
+    return meta is not None and meta.get("kind") == "article"

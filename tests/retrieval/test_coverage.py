@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieval.answer.coverage import coverage, key_terms, transcribe
+from retrieval.answer.coverage import coverage, key_terms
 from retrieval.answer.relevance import FEATURES, features, fit_calibration
+from retrieval.names import transcribe
 from retrieval.records import Chunk, Passage
 from retrieval.search.dates import DateIntent
 from retrieval.search.searcher import SearchResult
@@ -61,8 +62,7 @@ def test_transcription_is_cyrillic() -> None:
 
 def search_result(query: str, *texts: str) -> SearchResult:
     passages = [
-        Passage(Chunk("a", i, t, 0, len(t), "t", None, None, None), 10.0 - i, "hybrid")
-        for i, t in enumerate(texts)
+        Passage(Chunk("a", i, t, 0, len(t), "t", None, None, None), 10.0 - i) for i, t in enumerate(texts)
     ]
     return SearchResult(passages, DateIntent(None, False, None), "en", 0.8, 3.0, query=query)
 

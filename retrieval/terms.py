@@ -1,28 +1,25 @@
-"""Lexical retrieval: a BM25 index over chunk texts, for Russian and English.
+"""Words of Russian and English text as search terms: stems for BM25, and keys for exact-name lookups.
 
 Text is lower-cased and split into runs of Unicode letters and digits (numbers such as ``308`` or
 ``2026`` are kept); a hyphenated word gives its parts and the joined form (``северо-запад`` ->
 ``северо``, ``запад``, ``северозапад``). Stop words of both languages are dropped, Cyrillic words are
 reduced by the Russian Snowball stemmer and Latin words by the English one, so ``Уиткоффа`` finds
-``Уиткофф`` and ``representing`` finds ``represents``. Scoring is ``bm25s`` (Lucene BM25).
+``Уиткофф`` and ``representing`` finds ``represents``.
 
-The index lives in memory and is rebuilt from the store's chunks; keys are chunk ids.
+:func:`name_keys` gives the keys under which the store files a chunk's names and numbers, so that a
+question's names find every chunk that mentions them by an equality lookup (across scripts: "Witkoff"
+and "Уиткофф" share the key of their consonants, see :mod:`retrieval.names`).
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections import Counter
-from collections.abc import Callable, Sequence
-from typing import Any
 
-import bm25s
-import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN
 
-from retrieval.topk import top_keys
+from retrieval.names import consonant_key
 
 # bm25s' lists are NLTK's Russian list and Lucene's English one. Number words carry meaning in news
 # ("три человека погибли"), so they stay; question words of English are added.
@@ -96,55 +93,38 @@ def tokenize(text: str) -> list[str]:
     return [stem for stem in stems if stem]
 
 
-class LexicalIndex:
-    """A read-only BM25 index of ``(key, text)`` items; build it with :meth:`build`."""
+_NAME_WORD = re.compile(r"\b[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё]+|\b\d{2,}\b")
+KEY_PREFIX = "~"
+"""Consonant keys are filed with this prefix, apart from the exact stems."""
 
-    def __init__(self, keys: Sequence[str], bm25: Any) -> None:
-        self._keys = list(keys)
-        self._bm25 = bm25  # a fitted bm25s.BM25, or None when there is nothing to search
 
-    @classmethod
-    def build(cls, items: Sequence[tuple[str, str]]) -> LexicalIndex:
-        """Index ``(key, text)`` pairs; a key (a chunk id) must not repeat."""
-        keys = [key for key, _ in items]
-        if len(set(keys)) != len(keys):
-            duplicates = sorted(key for key, n in Counter(keys).items() if n > 1)
-            raise ValueError(f"lexical index: keys occur more than once: {', '.join(duplicates[:5])}")
-        if not keys:
-            return cls([], None)
-        bm25 = bm25s.BM25()
-        bm25.index([tokenize(text) for _, text in items], show_progress=False)
-        return cls(keys, bm25)
+def name_keys(text: str) -> list[str]:
+    """The keys a chunk is filed under: the stem of each capitalised word and each number of two digits or
+    more, and the consonant key of each capitalised word (``~ткф`` for "Уиткоффа" and "Witkoff")."""
+    keys: dict[str, None] = {}
+    for word in _NAME_WORD.findall(text.replace("\u0301", "")):
+        _add_keys(word, keys)
+    return list(keys)
 
-    def __len__(self) -> int:
-        return len(self._keys)
 
-    def scores(self, query: str) -> np.ndarray[Any, np.dtype[np.floating[Any]]]:
-        """BM25 scores of every item for ``query``, in the order the items were given to :meth:`build`."""
-        if self._bm25 is None:
-            return np.zeros(len(self._keys), dtype=np.float32)
-        token_ids = self._bm25.get_tokens_ids(list(dict.fromkeys(tokenize(query))))
-        if not token_ids:
-            return np.zeros(len(self._keys), dtype=np.float32)
-        result: np.ndarray[Any, np.dtype[np.floating[Any]]] = self._bm25.get_scores_from_ids(token_ids)
-        return result
+def query_keys(question: str) -> list[str]:
+    """The keys of a question's words that may be names or numbers: every word of a short keyword query
+    (people type names in lower case), else the capitalised words after the first and the numbers."""
+    words = _WORD.findall(question.replace("\u0301", ""))
+    content = [w for w in words if w.lower().replace("ё", "е") not in _STOP_WORDS]
+    keywords = len(content) <= 4 and not question.rstrip().endswith("?")
+    keys: dict[str, None] = {}
+    for i, word in enumerate(words):
+        asked = keywords or word.isdigit() or (i > 0 and word[:1].isupper())
+        if asked and len(word) >= 2 and (word.isdigit() or word.lower() not in _STOP_WORDS):
+            _add_keys(word, keys)
+    return list(keys)
 
-    def search(
-        self, query: str, k: int, allowed: Callable[[str], bool] | None = None
-    ) -> list[tuple[str, float]]:
-        """The ``k`` best ``(key, score)`` pairs for ``query``, best first, scores above zero only.
 
-        ``allowed`` (say, a date or source filter) is asked about candidates in score order until
-        ``k`` keys pass or no scored candidate is left, so a selective filter still yields ``k``
-        results when that many matching items contain a query term.
-        """
-        return self.top(self.scores(query), k, allowed) if k > 0 else []
-
-    def top(
-        self,
-        scores: np.ndarray[Any, np.dtype[np.floating[Any]]],
-        k: int,
-        allowed: Callable[[str], bool] | None = None,
-    ) -> list[tuple[str, float]]:
-        """The ``k`` best ``(key, score)`` pairs of scores already computed by :meth:`scores`."""
-        return top_keys(self._keys, scores, k, allowed)
+def _add_keys(word: str, keys: dict[str, None]) -> None:
+    for stem in tokenize(word):
+        keys[stem] = None
+        if not stem.isdigit():
+            consonants = consonant_key(stem)
+            if len(consonants) >= 2:
+                keys[KEY_PREFIX + consonants] = None

@@ -1,0 +1,161 @@
+"""Chroma's shapes <-> the project's records: chunk and article metadata, sparse vectors, filters.
+
+Pure functions; nothing here talks to Chroma.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, day_from_number, day_number
+
+ARTICLE_PREFIX = "a:"
+TERM_PREFIX = "t:"
+STATS_ID = "stats"
+
+
+def chunk_id(article_id: str, version: str, index: int) -> str:
+    return f"{article_id}|{version}|{index}"
+
+
+def encode_sparse(v: SparseVector) -> str:
+    """A sparse vector as a compact string for chunk metadata: indices and float16 weights, base64."""
+    wide = v.indices.size and int(v.indices.max()) > 0xFFFF
+    idx = v.indices.astype("<i4" if wide else "<u2").tobytes()
+    val = v.values.astype("<f2").tobytes()
+    return f"{'i4' if wide else 'u2'}:{base64.b64encode(idx).decode()}:{base64.b64encode(val).decode()}"
+
+
+def decode_sparse(text: str) -> SparseVector:
+    kind, idx, val = text.split(":")
+    indices = np.frombuffer(base64.b64decode(idx), dtype="<i4" if kind == "i4" else "<u2").astype(np.int32)
+    values = np.frombuffer(base64.b64decode(val), dtype="<f2").astype(np.float32)
+    return SparseVector(indices, values)
+
+
+def chunk_metadata(chunk: Chunk, version: str, sparse: SparseVector | None) -> dict[str, Any]:
+    """What a chunk carries besides its text and vector. ``day``, ``month`` and ``year`` are integers
+    (``YYYYMMDD``, ``YYYYMM``, ``YYYY``) so that date filters are equality lookups (see :func:`where`)."""
+    meta: dict[str, Any] = {
+        "article_id": chunk.article_id,
+        "version": version,
+        "index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": chunk.title,
+    }
+    if chunk.date:
+        meta["day"] = day_number(chunk.date)
+        meta["month"] = chunk.date.year * 100 + chunk.date.month
+        meta["year"] = chunk.date.year
+    if chunk.url:
+        meta["url"] = chunk.url
+    if chunk.source:
+        meta["source"] = chunk.source
+    if sparse is not None:
+        meta["sparse"] = encode_sparse(sparse)
+    return meta
+
+
+def chunk_from(document: str | None, meta: Mapping[str, Any]) -> Chunk:
+    day = meta.get("day")
+    return Chunk(
+        article_id=str(meta["article_id"]),
+        index=int(meta["index"]),
+        text=document or "",
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        title=str(meta.get("title", "")),
+        date=day_from_number(int(day)) if day is not None else None,
+        url=meta.get("url"),
+        source=meta.get("source"),
+    )
+
+
+def sparse_from(meta: Mapping[str, Any]) -> SparseVector | None:
+    text = meta.get("sparse")
+    return decode_sparse(str(text)) if text else None
+
+
+def article_metadata(info: ArticleInfo, root: str, *, kind: str = "article", writing: bool) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "kind": kind,
+        "writing": writing,
+        "version": info.content_hash,
+        "chunks": info.chunks,
+        "title": info.title,
+        "origin": info.origin,
+        "root": root,
+    }
+    if info.date:
+        meta["day"] = day_number(info.date)
+    if info.source:
+        meta["source"] = info.source
+    if info.url:
+        meta["url"] = info.url
+    return meta
+
+
+def article_from(article_id: str, meta: Mapping[str, Any]) -> ArticleInfo:
+    day = meta.get("day")
+    return ArticleInfo(
+        id=article_id,
+        content_hash=str(meta["version"]),
+        chunks=int(meta["chunks"]),
+        title=str(meta.get("title", "")),
+        date=day_from_number(int(day)) if day is not None else None,
+        source=meta.get("source"),
+        url=meta.get("url"),
+        origin=str(meta.get("origin", "")),
+    )
+
+
+def where(filters: SearchFilters | None, first: date | None = None, last: date | None = None) -> Any:
+    """The Chroma ``where`` clause for ``filters`` (None when there is nothing to filter).
+
+    A date range becomes equality lookups, which the store answers from its index (a range comparison
+    scans): whole years by ``year``, whole months by ``month``, the days at the ends by ``day``. Open
+    ends are closed at the archive's first and last day (``first``, ``last``)."""
+    if filters is None or filters.empty:
+        return None
+    clauses: list[dict[str, Any]] = []
+    if filters.since is not None or filters.until is not None:
+        since = filters.since or first
+        until = filters.until or last
+        if since is None or until is None or since > until:
+            clauses.append({"day": -1})  # nothing is dated in an empty range
+        else:
+            clauses.append(_date_clause(since, until))
+    if filters.sources:
+        clauses.append({"source": {"$in": list(filters.sources)}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _date_clause(since: date, until: date) -> dict[str, Any]:
+    years: list[int] = []
+    months: list[int] = []
+    days: list[int] = []
+    d = since
+    while d <= until:
+        year_end = date(d.year, 12, 31)
+        if d == date(d.year, 1, 1) and year_end <= until:
+            years.append(d.year)
+            d = year_end + timedelta(days=1)
+            continue
+        month_end = (date(d.year + d.month // 12, d.month % 12 + 1, 1)) - timedelta(days=1)
+        if d.day == 1 and month_end <= until:
+            months.append(d.year * 100 + d.month)
+            d = month_end + timedelta(days=1)
+            continue
+        days.append(day_number(d))
+        d += timedelta(days=1)
+    parts: list[dict[str, Any]] = []
+    for key, values in (("year", years), ("month", months), ("day", days)):
+        if values:
+            parts.append({key: {"$in": values}} if len(values) > 1 else {key: values[0]})
+    return parts[0] if len(parts) == 1 else {"$or": parts}

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from bot import cli_answers, cli_bot, cli_store
 from retrieval.errors import ConfigError, NewsbotError
-from retrieval.settings import Settings, load_settings
+from retrieval.settings import Settings, describe_error, load_settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -25,6 +25,12 @@ examples:
   newsbot ask "who represents the US in Paris?"
   newsbot stats --json
 settings come from the environment and .env (see .env.example)."""
+
+REQUIRED_TEXT = {
+    "question": 'give a question, e.g. newsbot ask "who represents the US in Paris?"',
+    "query": 'give words to look for, e.g. newsbot search "key rate"',
+}
+"""Positional texts that must not be blank, and what to tell a person who left one empty."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,16 +55,27 @@ def _configure_logging(verbosity: int) -> None:
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
+def blank_text(args: argparse.Namespace) -> str | None:
+    """What to give instead, when a command's question or query is empty or only whitespace."""
+    for dest, hint in REQUIRED_TEXT.items():
+        value = getattr(args, dest, None)
+        if isinstance(value, str) and not value.strip():
+            return f"the {dest} is empty: {hint}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    blank = blank_text(args)
+    if blank:
+        print(f"newsbot {args.command}: error: {blank}", file=sys.stderr)
+        return 2
     _configure_logging(args.verbose)
     try:
         settings = load_settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first.get("loc", ())) or "settings"
-        print(f"newsbot: error: setting {field.upper()}: {first.get('msg')}", file=sys.stderr)
+        print(f"newsbot: error: {describe_error(exc)}", file=sys.stderr)
         return 2
     handler: Handler = args.handler
     try:

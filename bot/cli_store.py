@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.report import format_ingest_report, format_stats, stats_json
@@ -83,10 +84,24 @@ class _ProgressBar:
             self.bar.close()
 
 
-def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    paths = list(args.paths) or ([str(settings.archive_dir)] if settings.archive_dir else [])
-    if not paths:
+def ingest_paths(args: argparse.Namespace, settings: Settings) -> list[str]:
+    """The paths to ingest; a missing one is bad usage, found before anything touches the store."""
+    if args.paths:
+        missing = [p for p in args.paths if not Path(p).exists()]
+        if missing:
+            raise ConfigError(
+                f"{', '.join(missing)}: no such file or directory (give files or folders to ingest)"
+            )
+        return list(args.paths)
+    if settings.archive_dir is None:
         raise ConfigError("nothing to ingest: give a PATH or set NEWSBOT_ARCHIVE_DIR")
+    if not settings.archive_dir.exists():
+        raise ConfigError(f"NEWSBOT_ARCHIVE_DIR={str(settings.archive_dir)!r}: no such directory")
+    return [str(settings.archive_dir)]
+
+
+def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    paths = ingest_paths(args, settings)
     store = open_store(settings)
     embeddings = load_embeddings(settings)
     bar = _ProgressBar(enabled=sys.stderr.isatty() and not args.no_progress)

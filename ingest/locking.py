@@ -99,6 +99,12 @@ def _lock_file(lock_dir: Path, store: ChunkStore) -> Path:
 
 @contextmanager
 def local_lock(lock_dir: Path, store: ChunkStore) -> Iterator[None]:
+    """An exclusive ``flock`` on the collection's lock file, which names its holder while held.
+
+    The file itself stays (as with ``flock(1)`` or py-filelock): unlinking a lock file races with a
+    process that opened it and waits. It is emptied before the lock is released, so it never names a
+    run that has ended; after a crash the OS drops the lock and the next run takes it over.
+    """
     lock_dir.mkdir(parents=True, exist_ok=True)
     path = _lock_file(lock_dir, store)
     handle: IO[str] = path.open("a+")
@@ -111,13 +117,21 @@ def local_lock(lock_dir: Path, store: ChunkStore) -> Iterator[None]:
             raise IngestLocked(
                 f"another ingestion into collection {store.name!r} is running ({who}); wait for it to finish"
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
-        handle.flush()
-        yield
+        try:
+            _write_holder(handle, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                _write_holder(handle, "")  # still under the lock: no holder is ever erased but ours
     finally:
         handle.close()  # closing releases the flock
+
+
+def _write_holder(handle: IO[str], text: str) -> None:
+    handle.seek(0)
+    handle.truncate()
+    handle.write(text)
+    handle.flush()
 
 
 @contextmanager

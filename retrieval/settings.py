@@ -126,12 +126,15 @@ class Settings(BaseSettings):
     def _server_only(self) -> Settings:
         if not self.chroma_url:
             given = [
-                variable_name(f) for f in ("chroma_tenant", "chroma_database", "chroma_token") if getattr(self, f)
+                variable_name(f)
+                for f in ("chroma_tenant", "chroma_database", "chroma_token")
+                if getattr(self, f)
             ]
             if given:
                 verb = "is" if len(given) == 1 else "are"
                 raise ValueError(
-                    f"{', '.join(given)} {verb} only for a Chroma server: set NEWSBOT_CHROMA_URL too, or unset it"
+                    f"{', '.join(given)} {verb} only for a Chroma server: "
+                    "set NEWSBOT_CHROMA_URL too, or unset it"
                 )
         return self
 

@@ -99,11 +99,11 @@ def make_client(
         hint = "check NEWSBOT_CHROMA_TOKEN" if token else "it requires a token: set NEWSBOT_CHROMA_TOKEN"
         raise ConfigError(_redact(f"{where} refused newsbot ({exc}); {hint}", token)) from None
     except NotFoundError as exc:
-        raise ConfigError(_redact(f"{where}: {exc}; check {_TENANCY}", token)) from None
+        raise ConfigError(_redact(f"{where}: {exc} (check {_TENANCY})", token)) from None
     except ValueError as exc:
         if "Could not connect to a Chroma server" in str(exc):
             raise StoreUnavailable(f"{where} cannot be reached: {exc}") from None
-        raise ConfigError(_redact(f"{where}: {exc}; check {_TENANCY}", token)) from None
+        raise ConfigError(_redact(f"{where}: {exc} (check {_TENANCY})", token)) from None
     except Exception as exc:
         raise StoreUnavailable(_redact(f"{where} cannot be reached: {exc}", token)) from None
 

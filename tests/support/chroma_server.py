@@ -1,13 +1,19 @@
-"""Start a real ``chroma run`` server on a free loopback port (for server-mode tests)."""
+"""Start a real ``chroma run`` server on a free loopback port (for server-mode tests), and a gateway
+that makes it require a token."""
 
 from __future__ import annotations
 
+import http.client
+import http.server
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -58,3 +64,78 @@ class ChromaServer:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+
+
+class TokenGate:
+    """A loopback gateway in front of a Chroma server that lets through only requests with the token.
+
+    ``chroma run`` (chromadb 1.x, the Rust server) authenticates nobody, so this stands where a hosted or
+    distributed Chroma checks the token: a request carrying it (``X-Chroma-Token: <token>`` or
+    ``Authorization: Bearer <token>``) is forwarded to the real server and its answer returned; any other
+    gets what Chroma's token authentication answers, ``403 {"error": "AuthError", "message": "Forbidden"}``.
+    Every request's method, path and headers are kept in :attr:`requests`.
+    """
+
+    def __init__(self, upstream: str, token: str) -> None:
+        self.upstream = urllib.parse.urlparse(upstream)
+        self.token = token
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def authorized(self, headers: dict[str, str]) -> bool:
+        return headers.get("x-chroma-token") == self.token or (
+            headers.get("authorization") == f"Bearer {self.token}"
+        )
+
+    def _handler(self) -> type[http.server.BaseHTTPRequestHandler]:
+        gate = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self) -> None:
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                gate.requests.append((self.command, self.path, headers))
+                body = self.rfile.read(int(headers.get("content-length") or 0))
+                if gate.authorized(headers):
+                    status, content_type, answer = gate._forward(self.command, self.path, headers, body)
+                else:
+                    status, content_type = 403, "application/json"
+                    answer = json.dumps({"error": "AuthError", "message": "Forbidden"}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        return Handler
+
+    def _forward(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, str, bytes]:
+        conn = http.client.HTTPConnection(
+            self.upstream.hostname or "127.0.0.1", self.upstream.port, timeout=60
+        )
+        try:
+            sent = {k: v for k, v in headers.items() if k not in ("host", "connection", "content-length")}
+            conn.request(method, path, body=body or None, headers=sent)
+            resp = conn.getresponse()
+            return resp.status, resp.getheader("Content-Type", "application/json"), resp.read()
+        finally:
+            conn.close()
+
+    def __enter__(self) -> TokenGate:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()

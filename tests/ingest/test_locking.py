@@ -1,0 +1,97 @@
+"""The local ingestion lock file: it names the running ingestion while one runs, and nothing after."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from ingest.locking import local_lock
+from retrieval.errors import IngestLocked
+from retrieval.store.chunks import ChunkStore
+from tests.conftest import REPO
+
+HOLD = """
+import sys
+from pathlib import Path
+from ingest.locking import local_lock
+from retrieval.store.chunks import ChunkStore
+store = ChunkStore.open(None, Path(sys.argv[1]), "news")
+with local_lock(Path(sys.argv[2]), store):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+def lock_files(lock_dir: Path) -> list[Path]:
+    return sorted(lock_dir.glob("ingest-news-*.lock"))
+
+
+def test_the_lock_file_names_the_holder_only_while_held(tmp_path: Path) -> None:
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    locks = tmp_path / "locks"
+    with local_lock(locks, store):
+        [path] = lock_files(locks)
+        assert path.read_text().startswith(f"pid {os.getpid()} since ")
+        with (
+            pytest.raises(IngestLocked, match=f"is running \\(pid {os.getpid()} since "),
+            local_lock(locks, store),
+        ):
+            pass
+    assert path.read_text() == ""
+    with local_lock(locks, store):  # free again
+        assert path.read_text().startswith(f"pid {os.getpid()} ")
+    assert path.read_text() == ""
+
+
+def test_a_failed_run_leaves_no_holder_behind(tmp_path: Path) -> None:
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    locks = tmp_path / "locks"
+    with pytest.raises(RuntimeError), local_lock(locks, store):
+        raise RuntimeError("the run failed")
+    [path] = lock_files(locks)
+    assert path.read_text() == ""
+
+
+def test_a_killed_holder_is_taken_over(tmp_path: Path) -> None:
+    locks = tmp_path / "locks"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path / "chroma"), str(locks)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "held"
+        [path] = lock_files(locks)
+        assert path.read_text().startswith(f"pid {child.pid} since ")
+        store = ChunkStore.open(None, tmp_path / "chroma", "news")
+        with pytest.raises(IngestLocked, match=f"pid {child.pid}"), local_lock(locks, store):
+            pass
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    with local_lock(locks, store):
+        assert path.read_text().startswith(f"pid {os.getpid()} ")
+    assert path.read_text() == ""
+
+
+def test_after_newsbot_ingest_the_lock_file_is_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "note.txt").write_text(
+        "Lock files\n\nA lock file should not outlive its run.", encoding="utf-8"
+    )
+    assert main(["ingest", "--no-progress", str(archive)]) == 0
+    assert "1 added" in capsys.readouterr().out
+    [path] = lock_files(tmp_path / "data" / "locks")
+    assert path.read_text() == ""

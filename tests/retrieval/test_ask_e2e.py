@@ -17,7 +17,7 @@ from retrieval.answer.answerer import Answerer
 from retrieval.answer.relevance import AbstainPolicy
 from retrieval.embeddings import E5Embeddings
 from retrieval.records import SearchFilters
-from retrieval.search.searcher import Retriever
+from retrieval.search.searcher import Searcher
 from retrieval.store.chunks import ChunkStore
 from tests.conftest import REPO, SAMPLE
 from tests.support.hashing import HashingEmbeddings
@@ -34,8 +34,8 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> 
 @pytest.fixture
 def answerer(sample_store: Path, e5: E5Embeddings) -> Answerer:
     store = ChunkStore.open(None, sample_store / "chroma", "news")
-    retriever = Retriever(store, e5, today=lambda: date(2026, 1, 20))
-    return Answerer(retriever, AbstainPolicy.for_model(e5.model_id))
+    searcher = Searcher(store, e5, today=lambda: date(2026, 1, 20))
+    return Answerer(searcher, AbstainPolicy.for_model(e5.model_id))
 
 
 def test_english_question_cites_the_russian_article_naming_witkoff_and_kushner(answerer: Answerer) -> None:
@@ -67,7 +67,7 @@ def test_off_archive_question_is_refused_with_the_archive_dates(answerer: Answer
 
 
 def test_filters_are_hard_and_question_dates_are_soft(answerer: Answerer) -> None:
-    retriever = answerer.retriever
+    retriever = answerer.searcher
     only_economy = retriever.search("морозы в Москве", 5, SearchFilters(sources=("Экономика-Пример",)))
     assert {p.chunk.source for p in only_economy.passages} == {"Экономика-Пример"}
     december = retriever.search("новости", 5, SearchFilters(until=date(2025, 12, 31)))
@@ -81,7 +81,7 @@ def test_filters_are_hard_and_question_dates_are_soft(answerer: Answerer) -> Non
 
 
 def test_passages_show_context_around_the_matching_chunk(answerer: Answerer) -> None:
-    result = answerer.retriever.search("Witkoff Kushner", 5)
+    result = answerer.search("Witkoff Kushner", 5)
     top = result.passages[0]
     assert top.focus is not None
     focus = top.chunk.text[top.focus[0] : top.focus[1]]
@@ -89,11 +89,15 @@ def test_passages_show_context_around_the_matching_chunk(answerer: Answerer) -> 
     per_article: dict[str, int] = {}
     for p in result.passages:
         per_article[p.article_id] = per_article.get(p.article_id, 0) + 1
-    assert max(per_article.values()) <= answerer.retriever.config.per_article
+    assert max(per_article.values()) <= answerer.searcher.config.per_article
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for p in result.passages:  # passages of one article never overlap
+        assert all(p.chunk.end <= a or p.chunk.start >= b for a, b in spans.get(p.article_id, []))
+        spans.setdefault(p.article_id, []).append((p.chunk.start, p.chunk.end))
 
 
-def test_index_follows_ingestion_and_prune(tmp_path: Path) -> None:
-    """The in-memory indexes rebuild when the store changes, also when another client changed it."""
+def test_search_follows_ingestion_and_prune(tmp_path: Path) -> None:
+    """What an ingestion writes or prunes is what the very next search finds, with no rebuild."""
     emb = HashingEmbeddings()
     archive = tmp_path / "a"
     archive.mkdir()
@@ -107,7 +111,7 @@ def test_index_follows_ingestion_and_prune(tmp_path: Path) -> None:
     )
     store = ChunkStore.open(None, tmp_path / "chroma", "news")
     Ingestion(store, emb, lock_dir=tmp_path / "locks").run([archive])
-    retriever = Retriever(store, emb)
+    retriever = Searcher(store, emb)
     assert retriever.search("пингвины", 3).passages[0].article_id == "x"
     doc.write_text(
         json.dumps({"id": "y", "title": "Жирафы", "text": "Жирафы живут в Африке."}, ensure_ascii=False)
@@ -116,7 +120,8 @@ def test_index_follows_ingestion_and_prune(tmp_path: Path) -> None:
     )
     Ingestion(store, emb, lock_dir=tmp_path / "locks").run([archive], prune=True)
     assert [p.article_id for p in retriever.search("пингвины", 3).passages] == ["y"]
-    assert retriever.archive.current().date_range == (None, None)
+    assert retriever.stats().date_range == (None, None)
+    assert (retriever.stats().articles, retriever.stats().chunks) == (1, 1)
 
 
 def test_cli_ask_and_eval(sample_store: Path, tmp_path: Path) -> None:

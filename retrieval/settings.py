@@ -10,6 +10,7 @@ import os
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlparse
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -23,6 +24,21 @@ CHROMA_TOKEN_HEADERS = ("X-Chroma-Token", "Authorization")
 OFFICIAL_BOT_API = "https://api.telegram.org/bot"
 ENV_PREFIX = "NEWSBOT_"
 SECRET_FIELDS = frozenset({"chroma_token", "llm_api_key", "telegram_bot_token"})
+
+
+COLLECTION_NAME_RULE = (
+    "use 3-500 characters from a-z, A-Z, 0-9, '.', '_', '-', starting and ending with a letter or digit"
+)
+
+
+def valid_collection_name(name: str) -> bool:
+    """What Chroma accepts as a collection name (newsbot adds suffixes that keep it valid)."""
+    return (
+        3 <= len(name) <= 500
+        and name[0].isalnum()
+        and name[-1].isalnum()
+        and all(c.isascii() and (c.isalnum() or c in "._-") for c in name)
+    )
 
 
 def _default_data_dir() -> Path:
@@ -101,6 +117,23 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = urlparse(value.strip())
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("not an http(s) URL such as http://127.0.0.1:8000")
+        return value.strip()
+
+    @field_validator("collection")
+    @classmethod
+    def _collection(cls, value: str) -> str:
+        if not valid_collection_name(value):
+            raise ValueError(COLLECTION_NAME_RULE)
+        return value
 
     @field_validator("embedding")
     @classmethod

@@ -20,6 +20,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import AuthorizationError, ChromaAuthError, ChromaError, NotFoundError
 
 from retrieval.errors import ConfigError, StoreError, StoreUnavailable
+from retrieval.settings import COLLECTION_NAME_RULE, valid_collection_name
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -125,14 +126,5 @@ def _embedded(data_dir: os.PathLike[str] | str, settings: ChromaSettings) -> Cli
 
 
 def check_name(name: str) -> None:
-    ok = (
-        3 <= len(name) <= 500
-        and name[0].isalnum()
-        and name[-1].isalnum()
-        and all(c.isascii() and (c.isalnum() or c in "._-") for c in name)
-    )
-    if not ok:
-        raise ConfigError(
-            f"NEWSBOT_COLLECTION={name!r}: use 3-500 characters from a-z, A-Z, 0-9, '.', '_', "
-            "'-', starting and ending with a letter or digit"
-        )
+    if not valid_collection_name(name):
+        raise ConfigError(f"NEWSBOT_COLLECTION={name!r}: {COLLECTION_NAME_RULE}")

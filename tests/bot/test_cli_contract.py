@@ -110,6 +110,12 @@ def test_a_bad_setting_is_one_line_from_the_real_command() -> None:
         ("NEWSBOT_ADMIN_IDS", "12,bob", "setting NEWSBOT_ADMIN_IDS='12,bob': invalid literal for int()"),
         ("NEWSBOT_LLM_TIMEOUT", "0", "setting NEWSBOT_LLM_TIMEOUT='0': Input should be greater than 0"),
         ("NEWSBOT_CHROMA_TOKEN_HEADER", "Cookie", "setting NEWSBOT_CHROMA_TOKEN_HEADER='Cookie': use one of"),
+        (
+            "NEWSBOT_CHROMA_URL",
+            "localhost:8000",
+            "setting NEWSBOT_CHROMA_URL='localhost:8000': not an http(s)",
+        ),
+        ("NEWSBOT_COLLECTION", "n", "setting NEWSBOT_COLLECTION='n': use 3-500 characters"),
     ],
 )
 def test_other_bad_settings_name_their_variable(

@@ -1,4 +1,4 @@
-"""Files to articles: each layout, encoding and kind of bad input, and the real dev archive."""
+"""Files to articles: each layout, encoding and kind of bad input, and a generated archive of them all."""
 
 from __future__ import annotations
 
@@ -13,11 +13,8 @@ import pytest
 
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file, load_paths, parse_article_date
 from retrieval.records import Article, LoadResult, Problem
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-SEED = SHARED / "seeds" / "000_5cb274e3e2263947.txt"
-ARCHIVE = SHARED / "eval" / "dev" / "archive"
-NEREL = ARCHIVE / "nerel"
+from tests.conftest import SAMPLE
+from tests.support.generate import Archive
 
 STORY = (
     "Тульский пряник получил статус бренда региона\n"
@@ -54,10 +51,10 @@ def jsonl(*records: object) -> str:
 
 
 def test_seed_layout_takes_the_date_marker_and_the_first_sentence_as_title() -> None:
-    article = only_article(load_paths([SEED]))
+    article = only_article(load_paths([SAMPLE / "paris-talks.txt"]))  # " date 2026-01-06 Европейские…"
 
-    assert article.id == "000_5cb274e3e2263947.txt"
-    assert article.origin == "000_5cb274e3e2263947.txt"
+    assert article.id == "paris-talks.txt"
+    assert article.origin == "paris-talks.txt"
     assert article.date == date(2026, 1, 6)
     assert article.text.startswith("Европейские лидеры совместно с представителями США")
     assert "Уиткофф" in article.text
@@ -68,38 +65,63 @@ def test_seed_layout_takes_the_date_marker_and_the_first_sentence_as_title() -> 
     assert (article.url, article.source) == (None, None)
 
 
-def test_nerel_layout_takes_the_headline_and_removes_the_date_line() -> None:
-    article = only_article(load_paths([NEREL / "003.txt"]))
-
-    assert article.id == "003.txt"
-    assert article.title == (
-        "Пулеметы, автоматы и снайперские винтовки изъяты в арендуемом американцами доме в Бишкеке"
+def test_nerel_layout_takes_the_headline_and_removes_the_date_line(tmp_path: Path) -> None:
+    content = (
+        "Пермские спасатели вывели из леса группу грибников\n"
+        "\n"
+        "23/04/2009 07:15\n"
+        "\n"
+        "ПЕРМЬ, 23 апреля /Пример-Новости/. Спасатели нашли пятерых грибников, которые заблудились в лесу.\n"
+        "\n"
+        "Все они здоровы и уже вернулись домой.\n"
     )
-    assert article.date == date(2008, 8, 5)
-    assert article.text.startswith("БИШКЕК, 5 августа /Новости-Грузия/.")
-    assert "05/08/2008" not in article.text
+    article = only_article(load_paths([write(tmp_path, "017.txt", content)]))
+
+    assert article.id == "017.txt"
+    assert article.title == "Пермские спасатели вывели из леса группу грибников"
+    assert article.date == date(2009, 4, 23)
+    assert article.text.startswith("ПЕРМЬ, 23 апреля /Пример-Новости/.")
+    assert "23/04/2009" not in article.text
 
 
-def test_nerel_layout_with_a_tab_line_under_the_headline() -> None:
-    article = only_article(load_paths([NEREL / "013.txt"]))
+def test_nerel_layout_with_a_tab_line_under_the_headline(tmp_path: Path) -> None:
+    content = (
+        "Мэр Вологды сменил заместителей\n"
+        "\t\n"
+        "Мэр Вологды в понедельник подписал распоряжение о новых заместителях. Двое пришли из бизнеса.\n"
+    )
+    article = only_article(load_paths([write(tmp_path, "018.txt", content)]))
 
-    assert article.title == "Муртаза Рахимов чистит кадры"
-    assert article.text.startswith("Президент Башкирии Муртаза Рахимов")
+    assert article.title == "Мэр Вологды сменил заместителей"
+    assert article.text.startswith("Мэр Вологды в понедельник подписал")
     assert article.date is None
 
 
-def test_nerel_layout_with_a_leading_empty_line() -> None:
-    article = only_article(load_paths([NEREL / "04_12_12g.txt"]))
+def test_nerel_layout_with_a_leading_empty_line(tmp_path: Path) -> None:
+    content = (
+        "\n"
+        "В Калуге после ремонта открылся музей космонавтики\n"
+        "Фото: пресс-служба музея Фото: пресс-служба музея\n"
+        "Фото: пресс-служба музея\n"
+        "\n"
+        "Музей космонавтики в Калуге снова принимает посетителей. Ремонт здания длился два года.\n"
+    )
+    article = only_article(load_paths([write(tmp_path, "12_05_13k.txt", content)]))
 
-    assert article.title == "Марио Монти подаст в отставку с должности премьер-министра Италии"
-    assert article.text.startswith("Фото: Reuters")
+    assert article.title == "В Калуге после ремонта открылся музей космонавтики"
+    assert article.text.startswith("Фото: пресс-служба музея")
 
 
-def test_nerel_layout_without_blank_lines_still_has_a_headline() -> None:
-    article = only_article(load_paths([NEREL / "598_.txt"]))
+def test_nerel_layout_without_blank_lines_still_has_a_headline(tmp_path: Path) -> None:
+    content = (
+        "Фермер из Тверской области вырастил рекордную тыкву\n"
+        "Фермер из деревни под Тверью вырастил тыкву весом 412 килограммов. Её показали на ярмарке.\n"
+        "Прежний рекорд области был на 60 килограммов меньше.\n"
+    )
+    article = only_article(load_paths([write(tmp_path, "601_.txt", content)]))
 
-    assert article.title == "Основатель IKEA передал бизнес трем сыновьям"
-    assert article.text.startswith("Основатель крупнейшей в мире сети по торговле мебелью IKEA")
+    assert article.title == "Фермер из Тверской области вырастил рекордную тыкву"
+    assert article.text.startswith("Фермер из деревни под Тверью вырастил тыкву")
 
 
 def test_headline_layout_with_a_date_line_in_a_file_of_ours(tmp_path: Path) -> None:
@@ -519,29 +541,28 @@ def test_supported_suffixes() -> None:
     assert frozenset({".txt", ".md", ".json", ".jsonl", ".csv", ".html", ".htm"}) == SUPPORTED_SUFFIXES
 
 
-# --- the real dev archive ------------------------------------------------------------------------
+# --- a generated archive of every layout -------------------------------------------------------
 
 
-def test_the_dev_archive_loads_completely_with_stable_ids() -> None:
-    result = load_paths([ARCHIVE])
+def test_an_archive_of_every_layout_loads_completely_with_stable_ids(archive: Archive) -> None:
+    result = load_paths([archive.root])
 
-    ids = [article.id for article in result.articles]
-    assert len(ids) == 949
-    assert len(set(ids)) == 949
     assert result.skipped == [] and result.warnings == []
+    assert [a.id for a in result.articles] == [a.id for a in archive.articles]
+    assert len({a.id for a in result.articles}) == len(archive.articles)
+    assert {a.layout for a in archive.articles} == {"jsonl", "json", "csv", "nerel", "seed", "plain", "html"}
 
-    nerel_files = sorted(path.name for path in NEREL.glob("*.txt"))
-    assert sorted(i for i in ids if i.startswith("nerel/")) == [f"nerel/{name}" for name in nerel_files]
+    expected = {a.id: (a.title, a.date, a.url, a.source, a.text) for a in archive.articles}
+    assert {a.id: (a.title, a.date, a.url, a.source, a.text) for a in result.articles} == expected
 
-    for name in ("ods-news.jsonl", "wmt-news.jsonl", "xquad.jsonl"):
-        lines = (ARCHIVE / name).read_text(encoding="utf-8").splitlines()
-        expected = [json.loads(line)["id"] for line in lines if line.strip()]
-        assert [a.id for a in result.articles if a.origin.startswith(f"{name}:")] == expected
+    nerel = sorted(p.name for p in (archive.root / "nerel").glob("*.txt"))
+    assert sorted(a.id for a in result.articles if a.id.startswith("nerel/")) == [f"nerel/{n}" for n in nerel]
+    for name in ("digest.json", "english.csv", "wire.jsonl", "world.jsonl"):
+        file = f"feeds/{name}"
+        loaded = [a.id for a in result.articles if (a.origin or "").startswith((f"{file}:", f"{file}["))]
+        assert loaded == [a.id for a in archive.in_file(file)]
 
-    assert all(article.title and article.text for article in result.articles)
-    dated = {article.id: article.date for article in result.articles if article.date}
-    assert dated["nerel/003.txt"] == date(2008, 8, 5)
-    assert dated["ods-gazeta-0"] == date(2008, 11, 21)
+    assert load_paths([str(archive.root)]).articles == result.articles
 
 
 # --- dates ---------------------------------------------------------------------------------------

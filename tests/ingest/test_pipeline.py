@@ -1,10 +1,10 @@
-"""Ingestion end to end: real Chroma (embedded), real files; bookkeeping at full dev-archive size."""
+"""Ingestion end to end: real Chroma (embedded), real files; bookkeeping at a real archive's size, on
+archives generated in every layout (:mod:`tests.support.generate`)."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,8 +14,11 @@ from ingest.loaders import load_paths
 from ingest.pipeline import Ingestion, Progress
 from retrieval.errors import EmbeddingMismatch, IngestLocked
 from retrieval.store.chunks import ChunkStore
-from tests.conftest import DEV_ARCHIVE, SAMPLE
+from tests.conftest import SAMPLE
+from tests.support.generate import Archive, write_archive
 from tests.support.hashing import HashingEmbeddings
+
+FULL_SIZE = 1000  # a real archive's first ingestion: past the page sizes of Chroma's reads and writes
 
 
 def make_store(tmp_path: Path, name: str = "news") -> ChunkStore:
@@ -33,55 +36,59 @@ def visible_by_article(store: ChunkStore) -> dict[str, list[int]]:
     return {k: sorted(v) for k, v in seen.items()}
 
 
-def test_dev_archive_bookkeeping_at_full_size(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def full_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+    return write_archive(tmp_path_factory.mktemp("full") / "archive", FULL_SIZE, seed=1)
+
+
+def test_bookkeeping_at_full_size(tmp_path: Path, full_archive: Archive) -> None:
+    n = len(full_archive.articles)
     store, emb = make_store(tmp_path), HashingEmbeddings()
-    first = ingestion(store, emb, tmp_path).run([DEV_ARCHIVE])
-    assert (first.added, first.updated, first.unchanged, first.pruned) == (949, 0, 0, 0)
+    first = ingestion(store, emb, tmp_path).run([full_archive.root])
+    assert (first.added, first.updated, first.unchanged, first.pruned) == (n, 0, 0, 0)
     assert first.skipped == []
     infos = store.articles()
-    assert len(infos) == 949
-    jsonl_ids = {json.loads(line)["id"] for f in DEV_ARCHIVE.glob("*.jsonl") for line in f.open()}
-    nerel_ids = {f"nerel/{p.name}" for p in (DEV_ARCHIVE / "nerel").glob("*.txt")}
-    assert set(infos) == jsonl_ids | nerel_ids
+    assert len(infos) == n
+    assert set(infos) == full_archive.ids  # record ids, URLs, "feeds/wire.jsonl#7", "nerel/003.txt"
+    assert {i for i in infos if i.startswith("nerel/")} == {
+        f"nerel/{p.name}" for p in (full_archive.root / "nerel").glob("*.txt")
+    }
     assert first.chunks_written == sum(i.chunks for i in infos.values()) == store.count_chunks()
+    assert first.chunks_written > 2 * n  # several chunks an article
     assert emb.passages_embedded == first.chunks_written
     # every article's visible chunks are exactly 0..n-1
     assert visible_by_article(store) == {aid: list(range(i.chunks)) for aid, i in infos.items()}
 
     emb.passages_embedded = 0
-    second = ingestion(store, emb, tmp_path).run([DEV_ARCHIVE])
-    assert (second.added, second.updated, second.unchanged, second.chunks_written) == (0, 0, 949, 0)
+    second = ingestion(store, emb, tmp_path).run([full_archive.root])
+    assert (second.added, second.updated, second.unchanged, second.chunks_written) == (0, 0, n, 0)
     assert emb.passages_embedded == 0
     assert store.count_chunks() == first.chunks_written
 
 
 def test_offsets_quote_the_article_exactly(tmp_path: Path) -> None:
+    archive = write_archive(tmp_path / "archive", 40)
     store = make_store(tmp_path)
-    ingestion(store, HashingEmbeddings(), tmp_path).run([DEV_ARCHIVE / "xquad.jsonl"])
-    texts = {a.id: article_document(a) for a in load_paths([DEV_ARCHIVE / "xquad.jsonl"]).articles}
+    ingestion(store, HashingEmbeddings(), tmp_path).run([archive.root])
+    texts = {a.id: article_document(a) for a in load_paths([archive.root]).articles}
     chunks = [c for _, c in store.visible_chunks()]
-    assert len(chunks) > len(texts)
+    assert len(chunks) > len(texts) == len(archive.articles)
     for c in chunks:
         assert texts[c.article_id][c.start : c.end] == c.text
 
 
-def copy_archive(tmp_path: Path) -> Path:
-    archive = tmp_path / "archive"
-    archive.mkdir()
-    shutil.copy(DEV_ARCHIVE / "ods-news.jsonl", archive / "ods.jsonl")
-    nerel = archive / "nerel"
-    nerel.mkdir()
-    for p in sorted((DEV_ARCHIVE / "nerel").glob("*.txt"))[:20]:
-        shutil.copy(p, nerel / p.name)
-    return archive
+def small_archive(tmp_path: Path) -> Archive:
+    """A fresh archive of every layout that the test may edit."""
+    return write_archive(tmp_path / "archive", 60)
 
 
 def test_edited_article_replaces_its_chunks_and_prune_removes_gone_ones(tmp_path: Path) -> None:
-    archive = copy_archive(tmp_path)
+    archive = small_archive(tmp_path).root
     store, emb = make_store(tmp_path), HashingEmbeddings()
     ingestion(store, emb, tmp_path).run([archive])
     before = store.articles()
     target = sorted((archive / "nerel").glob("*.txt"))[0]
+    assert before[f"nerel/{target.name}"].chunks > 1
     target_id = f"nerel/{target.name}"
     target.write_text(
         "Новый заголовок\n\nСовершенно новый текст статьи. Его раньше не было.\n", encoding="utf-8"
@@ -111,7 +118,7 @@ def test_edited_article_replaces_its_chunks_and_prune_removes_gone_ones(tmp_path
 
 
 def test_prune_is_scoped_to_the_paths_given(tmp_path: Path) -> None:
-    archive = copy_archive(tmp_path)
+    archive = small_archive(tmp_path).root
     store, emb = make_store(tmp_path), HashingEmbeddings()
     ingestion(store, emb, tmp_path).run([archive])
     n = len(store.articles())
@@ -179,23 +186,31 @@ def test_second_ingestion_at_once_is_refused(tmp_path: Path) -> None:
 
 
 def test_progress_reports_articles_and_chunks(tmp_path: Path) -> None:
+    archive = small_archive(tmp_path)
     seen: list[Progress] = []
     store = make_store(tmp_path)
     report = ingestion(store, HashingEmbeddings(), tmp_path, progress=seen.append, batch_size=4).run(
-        [DEV_ARCHIVE / "ods-news.jsonl"]
+        [archive.root / "feeds" / "wire.jsonl"]
     )
     assert seen[0].chunks_done == 0
-    assert seen[-1].articles_done == seen[-1].articles_total == report.added == 63
+    assert seen[-1].articles_done == seen[-1].articles_total == report.added
+    assert report.added == len(archive.in_file("feeds/wire.jsonl"))
     assert seen[-1].chunks_done == seen[-1].chunks_total == report.chunks_written
     assert all(a.chunks_done <= b.chunks_done for a, b in itertools.pairwise(seen))
     assert len(seen) > 5
 
 
 def test_first_chunk_embeds_the_headline_once(tmp_path: Path) -> None:
+    archive = small_archive(tmp_path)
     store = make_store(tmp_path)
-    ingestion(store, HashingEmbeddings(), tmp_path).run([DEV_ARCHIVE / "wmt-news.jsonl"])
-    chunks = sorted(
-        (c for _, c in store.visible_chunks() if c.article_id == "wmt21-kp.235560"), key=lambda c: c.index
-    )
-    assert chunks[0].text.startswith("Не нужно демонизировать народ Хабаровска")
-    assert not any("Не нужно демонизировать" in c.text for c in chunks[1:])
+    ingestion(store, HashingEmbeddings(), tmp_path).run([archive.root])
+    by_article: dict[str, list[str]] = {}
+    for _, c in sorted(store.visible_chunks(), key=lambda row: (row[1].article_id, row[1].index)):
+        by_article.setdefault(c.article_id, []).append(c.text)
+    assert set(by_article) == archive.ids
+    for a in archive.articles:
+        chunks = by_article[a.id]
+        assert chunks[0].startswith(a.title), a.id
+        assert sum(text.count(a.title) for text in chunks) == 1, a.id
+        if a.layout not in ("seed", "plain"):  # a headline of its own, not the text's first sentence
+            assert chunks[0].startswith(f"{a.title}\n\n"), a.id

@@ -6,23 +6,27 @@ from pathlib import Path
 
 import pytest
 
+from ingest.loaders import load_paths
 from ingest.pipeline import Ingestion
 from retrieval.errors import StoreUnavailable
 from retrieval.store.chunks import ChunkStore
-from tests.conftest import DEV_ARCHIVE, SAMPLE
+from tests.conftest import SAMPLE
 from tests.support.chroma_server import free_port
+from tests.support.generate import write_archive
 from tests.support.hashing import HashingEmbeddings
 
 pytestmark = pytest.mark.server
 
 
 def test_ingest_into_server_is_idempotent_and_matches_embedded(chroma_server: str, tmp_path: Path) -> None:
-    paths = [DEV_ARCHIVE / "wmt-news.jsonl", SAMPLE]
+    archive = write_archive(tmp_path / "archive", 120)
+    paths = [archive.root, SAMPLE]
     remote = ChunkStore.open(chroma_server, tmp_path / "unused", "server-test")
     embedded = ChunkStore.open(None, tmp_path / "embedded", "server-test")
     first = Ingestion(remote, HashingEmbeddings(), lock_dir=tmp_path / "locks").run(paths)
     Ingestion(embedded, HashingEmbeddings(), lock_dir=tmp_path / "locks").run(paths)
-    assert first.added == len(embedded.articles()) > 116
+    expected = len(archive.articles) + len(load_paths([SAMPLE]).articles)
+    assert first.added == len(embedded.articles()) == expected
     assert remote.articles() == embedded.articles()
     assert remote.count_chunks() == embedded.count_chunks() == first.chunks_written
 

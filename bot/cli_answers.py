@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.text import format_answer, format_passages
+from bot.text import format_answer, format_search, without_weak
 from bot.wiring import build_answerer
 from retrieval.answer.answer_json import answer_json, passage_json
 from retrieval.errors import ConfigError
@@ -21,7 +21,11 @@ SEARCH_EPILOG = """\
 examples:
   newsbot search "Уиткофф Кушнер Париж"
   newsbot search "key rate" --since 2025-12-01 --source Экономика-Пример -k 10
-  newsbot search "переговоры в Париже" --json"""
+  newsbot search "переговоры в Париже" --json
+  newsbot search "Уиткофф" --all              also the weak matches
+
+Each passage says how well it matches: strong (it mentions every name, number or keyword asked for,
+or is very close in meaning), related, or weak (weak ones are left out unless --all)."""
 
 ASK_EPILOG = """\
 examples:
@@ -52,6 +56,7 @@ def register(sub: Any) -> None:
     )
     search.add_argument("query")
     search.add_argument("-k", type=int, default=5, help="passages to show (default 5)")
+    search.add_argument("--all", action="store_true", help="also show weak matches (hidden by default)")
     _filters_args(search)
     search.add_argument("--json", action="store_true", help="machine-readable output")
     search.set_defaults(handler=run_search)
@@ -96,9 +101,10 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     filters = parse_filters(args, answerer.outlets())
     passages = answerer.search(args.query, args.k, filters).passages
     if args.json:
-        print(json.dumps([passage_json(p) for p in passages], ensure_ascii=False, indent=2))
+        shown = passages if args.all else without_weak(passages)[0]
+        print(json.dumps([passage_json(p) for p in shown], ensure_ascii=False, indent=2))
     else:
-        print(format_passages(passages) if passages else "Nothing found.")
+        print(format_search(args.query, passages, show_all=args.all))
     return 0
 
 

@@ -14,6 +14,8 @@ from datetime import date
 
 from bot.render_split import MAX_MESSAGE, split_html, utf16_len
 from bot.report import format_duration, format_ingest_report, stats_lines
+from bot.text import without_weak
+from bot.text import words as plain_words
 from ingest.pipeline import Progress
 from retrieval.records import Answer, Citation, IngestReport, Passage, StoreStats
 from retrieval.search.searcher import question_language
@@ -107,11 +109,18 @@ def render_sources(answer: Answer) -> list[str]:
     return split_html("\n\n".join(blocks))
 
 
-def passage_block(n: int, passage: Passage, undated: str = "undated") -> str:
+STRENGTH_MARKS = {"strong": "●●●", "related": "●●○", "weak": "●○○"}
+
+
+def passage_block(
+    n: int, passage: Passage, undated: str = "undated", said: dict[str, str] | None = None
+) -> str:
     c = passage.chunk
     head = [_day(c.date, undated)]
     if c.source:
         head.append(escape(c.source))
+    if passage.strength and said is not None:
+        head.append(f"{STRENGTH_MARKS[passage.strength]} {said[passage.strength]}")
     title = link(c.title or c.article_id, c.url)
     body = escape(_trim(c.text, PASSAGE_CHARS))
     return f"<b>{n}.</b> {title}\n{' · '.join(head)}\n<blockquote>{body}</blockquote>"
@@ -129,10 +138,13 @@ class SearchPages:
 def render_search(query: str, passages: Sequence[Passage], *, per_page: int = PER_PAGE) -> SearchPages:
     """Passages with date, outlet and link, up to ``per_page`` to a page, each page under the limit."""
     words = labels(query)
+    said = plain_words(query)
+    passages, hidden = without_weak(passages)
+    weak = f"\n<i>{escape(said['hidden'].format(n=hidden))}</i>" if hidden else ""
     if not passages:
         nothing = "Ничего не найдено" if question_language(query) == "ru" else "Nothing found"
-        return SearchPages(query, (f"{nothing}: «{escape(query)}».",), 0)
-    blocks = [passage_block(i, p, words["undated"]) for i, p in enumerate(passages, 1)]
+        return SearchPages(query, (f"{nothing}: «{escape(query)}».{weak}",), 0)
+    blocks = [passage_block(i, p, words["undated"], said) for i, p in enumerate(passages, 1)]
     groups = _pack(blocks, per_page, MAX_MESSAGE - 300)
     pages = []
     for number, group in enumerate(groups, 1):
@@ -141,7 +153,7 @@ def render_search(query: str, passages: Sequence[Passage], *, per_page: int = PE
             f"🔎 <b>{escape(_trim(query, 200))}</b>: {first}–{first + len(group) - 1} / {len(passages)}"
             f" · {number}/{len(groups)}"
         )
-        pages.append("\n\n".join([header, *group]))
+        pages.append("\n\n".join([header, *group]) + (weak if number == len(groups) else ""))
     return SearchPages(query, tuple(pages), len(passages))
 
 

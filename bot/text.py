@@ -11,8 +11,26 @@ from retrieval.records import Answer, Citation, Passage
 from retrieval.search.searcher import question_language
 
 WORDS = {
-    "ru": {"sources": "Источники:", "nothing": "Ничего не найдено.", "undated": "без даты"},
-    "en": {"sources": "Sources:", "nothing": "Nothing found.", "undated": "undated"},
+    "ru": {
+        "sources": "Источники:",
+        "nothing": "Ничего не найдено.",
+        "undated": "без даты",
+        "strong": "сильное совпадение",
+        "related": "по теме",
+        "weak": "слабое совпадение",
+        "hidden": "Скрыто слабых совпадений: {n}.",
+        "show_all": "--all покажет все.",
+    },
+    "en": {
+        "sources": "Sources:",
+        "nothing": "Nothing found.",
+        "undated": "undated",
+        "strong": "strong match",
+        "related": "related",
+        "weak": "weak match",
+        "hidden": "{n} weak matches hidden.",
+        "show_all": "--all shows them.",
+    },
 }
 
 
@@ -44,12 +62,20 @@ def format_answer(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def format_passages(passages: Sequence[Passage], *, undated: str = "undated") -> str:
+def without_weak(passages: Sequence[Passage]) -> tuple[list[Passage], int]:
+    """The passages that match at least loosely, and how many weak ones were left out."""
+    kept = [p for p in passages if p.strength != "weak"]
+    return kept, len(passages) - len(kept)
+
+
+def format_passages(passages: Sequence[Passage], *, said: dict[str, str] = WORDS["en"]) -> str:
     blocks = []
     for i, p in enumerate(passages, 1):
         c = p.chunk
-        head = " — ".join(x for x in (c.date.isoformat() if c.date else undated, c.source, c.title) if x)
-        block = [f"{i}. {head}"]
+        day = c.date.isoformat() if c.date else said["undated"]
+        head = " — ".join(x for x in (day, c.source, c.title) if x)
+        strength = f" [{said[p.strength]}]" if p.strength else ""
+        block = [f"{i}.{strength} {head}"]
         if c.url:
             block.append(f"   {c.url}")
         block.append("   " + c.text.replace("\n", "\n   "))
@@ -57,7 +83,12 @@ def format_passages(passages: Sequence[Passage], *, undated: str = "undated") ->
     return "\n\n".join(blocks)
 
 
-def format_search(query: str, passages: Sequence[Passage]) -> str:
-    """What ``newsbot search`` prints: the passages, or "nothing found" in the query's language."""
+def format_search(query: str, passages: Sequence[Passage], *, show_all: bool = False) -> str:
+    """What ``newsbot search`` prints: the passages with how well each matches (weak matches left out
+    unless ``show_all``, saying how many), or "nothing found", in the query's language."""
     said = words(query)
-    return format_passages(passages, undated=said["undated"]) if passages else said["nothing"]
+    shown, hidden = (list(passages), 0) if show_all else without_weak(passages)
+    parts = [format_passages(shown, said=said) if shown else said["nothing"]]
+    if hidden:
+        parts.append(said["hidden"].format(n=hidden) + " " + said["show_all"])
+    return "\n\n".join(parts)

@@ -86,6 +86,10 @@ class Passage:
     score: float
     focus: tuple[int, int] | None = None
     """Where in ``chunk.text`` the best-matching part lies, when the passage shows context around it."""
+    similarity: float = 0.0
+    """Dense cosine similarity of the matching chunk to the query."""
+    strength: str = ""
+    """How well it matches, for people: ``strong``, ``related`` or ``weak`` (see retrieval.answer)."""
 
     @property
     def article_id(self) -> str:

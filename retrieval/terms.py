@@ -108,17 +108,25 @@ def name_keys(text: str) -> list[str]:
 
 
 def query_keys(question: str) -> list[str]:
-    """The keys of a question's words that may be names or numbers: every word of a short keyword query
-    (people type names in lower case), else the capitalised words after the first and the numbers."""
+    """The keys of a question's words that may be names or numbers (see :func:`query_key_groups`)."""
+    return list(dict.fromkeys(key for group in query_key_groups(question) for key in group))
+
+
+def query_key_groups(question: str) -> list[list[str]]:
+    """The keys of each of a question's words that may be names or numbers: every word of a short keyword
+    query (people type names in lower case), else the capitalised words after the first and the numbers."""
     words = _WORD.findall(question.replace("\u0301", ""))
     content = [w for w in words if w.lower().replace("ё", "е") not in _STOP_WORDS]
-    keywords = len(content) <= 4 and not question.rstrip().endswith("?")
-    keys: dict[str, None] = {}
+    keywords = len(content) <= 4 and "?" not in question
+    groups: list[list[str]] = []
     for i, word in enumerate(words):
         asked = keywords or word.isdigit() or (i > 0 and word[:1].isupper())
         if asked and len(word) >= 2 and (word.isdigit() or word.lower() not in _STOP_WORDS):
+            keys: dict[str, None] = {}
             _add_keys(word, keys)
-    return list(keys)
+            if keys:
+                groups.append(list(keys))
+    return groups
 
 
 def _add_keys(word: str, keys: dict[str, None]) -> None:

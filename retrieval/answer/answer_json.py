@@ -20,6 +20,8 @@ def passage_json(p: Passage) -> dict[str, Any]:
         "end": c.end,
         "text": c.text,
         "score": round(p.score, 5),
+        "similarity": round(p.similarity, 5),
+        "strength": p.strength or None,
     }
 
 

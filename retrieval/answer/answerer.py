@@ -17,7 +17,7 @@ from datetime import date
 from typing import Protocol
 
 from retrieval.answer.compose import abstain, compose_offline
-from retrieval.answer.relevance import AbstainPolicy
+from retrieval.answer.relevance import AbstainPolicy, match_strength
 from retrieval.errors import AnswerError
 from retrieval.records import Answer, SearchFilters, StoreStats
 from retrieval.search.searcher import Searcher, SearchResult
@@ -53,7 +53,11 @@ class Answerer:
         return self.searcher.store
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> SearchResult:
-        return self.searcher.search(query, k or self.k, filters)
+        """Passages for ``query``, best first, each with its :func:`match_strength`."""
+        result = self.searcher.search(query, k or self.k, filters)
+        floor = self.policy.dense_floor(result.language)
+        marked = [replace(p, strength=match_strength(query, p, floor)) for p in result.passages]
+        return replace(result, passages=marked)
 
     def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
         return self.answer(question, self.search(question, self.k, filters))

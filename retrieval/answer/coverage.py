@@ -56,3 +56,31 @@ def _mentioned(term: str, words: set[str]) -> bool:
         return any(w.startswith(stem) for w in words)
     cyrillic = transcribe(lowered)
     return any(sounds_alike(cyrillic, w) for w in words if _CYRILLIC.match(w))
+
+
+_QUESTION = (
+    "what who whom whose which when where why how is are was were did does do can could should would "
+    "кто что где когда какой какая какие каком какого как почему сколько чей чья зачем откуда куда ли"
+)
+_QUESTION_WORDS = frozenset(_QUESTION.split())
+
+
+def keywords(query: str) -> list[str] | None:
+    """The words of a keyword query ("Уиткофф Кушнер", "witkoff paris"): at most four words and no
+    question; None for a question or a longer text."""
+    words = _TOKEN.findall(query)
+    if not words or len(words) > 4 or "?" in query or words[0].lower() in _QUESTION_WORDS:
+        return None
+    return [w for w in words if w.lower() not in _STOP and (len(w) > 1 or w.isdigit())] or None
+
+
+def mentions_all(terms: list[str], text: str) -> bool:
+    """Whether ``text`` mentions every one of ``terms`` (inflected, or across scripts by transcription)."""
+    words = {w.lower() for w in _TOKEN.findall(text)}
+    return all(_mentioned(term, words) for term in terms)
+
+
+def mentions(terms: list[str], text: str) -> bool:
+    """Whether ``text`` mentions any of ``terms``."""
+    words = {w.lower() for w in _TOKEN.findall(text)}
+    return any(_mentioned(term, words) for term in terms)

@@ -11,6 +11,10 @@ per model on the development set with ``bench/calibrate.py``, which fits them an
 The threshold is set so that at most about 2.5% (Russian) / 4% (English) of the answerable dev questions
 of each kind are refused.
 
+A keyword query ("Уиткофф Кушнер": up to four words, no question) whose every word the best passage
+mentions (inflected, or an English name by its transcription) is always answered: the calibration was
+fitted on full questions, and keywords found verbatim need no model to be trusted.
+
 The dense floor (the best dense similarity below which the same shares of answerable dev questions fall)
 decides alone for archives under ``SMALL_ARCHIVE`` chunks. For a model with no calibration it never
 abstains, unless ``NEWSBOT_ABSTAIN_THRESHOLD`` sets a plain
@@ -25,7 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from retrieval.answer.coverage import coverage
+from retrieval.answer.coverage import coverage, key_terms, keywords, mentions, mentions_all
+from retrieval.records import Passage
 from retrieval.search.searcher import SearchResult
 
 SMALL_ARCHIVE = 500
@@ -142,9 +147,20 @@ class AbstainPolicy:
             return cls({}, override)
         return cls(CALIBRATED.get(model_id, {}))
 
+    def dense_floor(self, language: str) -> float:
+        calibration = self.calibrations.get(language)
+        if self.dense_threshold is not None:
+            return self.dense_threshold
+        return (
+            calibration.dense_floor if calibration is not None and calibration.dense_floor else DEFAULT_FLOOR
+        )
+
     def should_abstain(self, result: SearchResult) -> bool:
         if not result.passages:
             return True
+        asked = keywords(result.query)
+        if asked is not None and mentions_all(asked, result.passages[0].chunk.text):
+            return False  # a keyword query whose every word the best passage contains is answered
         if self.dense_threshold is not None:
             return result.dense_top < self.dense_threshold
         calibration = self.calibrations.get(result.language)
@@ -189,3 +205,21 @@ def fit_calibration(
 
 def _rounded(values: Sequence[float]) -> tuple[float, ...]:
     return tuple(round(float(v), 4) for v in values)
+
+
+STRENGTH_MARGIN = 0.03
+"""Dense similarity this far above the model's floor makes a match strong, this far below weak."""
+DEFAULT_FLOOR = 0.8
+
+
+def match_strength(query: str, p: Passage, floor: float = DEFAULT_FLOOR) -> str:
+    """How well a passage matches, in words a reader can use: ``strong`` when it mentions every name,
+    number or keyword asked for (or is very similar), ``weak`` when it mentions none of them and is not
+    similar, ``related`` in between. ``floor`` is the model's dense similarity of a borderline match."""
+    asked = keywords(query) or key_terms(query)
+    text = p.chunk.text
+    if (asked and mentions_all(asked, text)) or p.similarity >= floor + STRENGTH_MARGIN:
+        return "strong"
+    if p.similarity < floor - STRENGTH_MARGIN and not (asked and mentions(asked, text)):
+        return "weak"
+    return "related"

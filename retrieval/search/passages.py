@@ -61,7 +61,9 @@ def outside(first: int, last: int, focus: int, taken: list[tuple[int, int]]) -> 
     return first, last
 
 
-def passage(focus: Chunk, first: int, last: int, lookup: Lookup, score: float) -> Passage:
+def passage(
+    focus: Chunk, first: int, last: int, lookup: Lookup, score: float, similarity: float = 0.0
+) -> Passage:
     """Contiguous chunks of one article as one passage (a paragraph break where the gap was wider)."""
     members = [c for c in (lookup(i) for i in range(first, last + 1)) if c is not None]
     text = members[0].text
@@ -82,4 +84,4 @@ def passage(focus: Chunk, first: int, last: int, lookup: Lookup, score: float) -
         url=focus.url,
         source=focus.source,
     )
-    return Passage(chunk, score, (focus_at, focus_at + len(focus.text)))
+    return Passage(chunk, score, (focus_at, focus_at + len(focus.text)), similarity)

@@ -38,7 +38,7 @@ from retrieval.search.scoring import bm25, sparse_norms, sparse_scores, standard
 from retrieval.store.chunks import ChunkStore, StoredChunk
 from retrieval.store.shapes import chunk_id
 from retrieval.store.statistics import ArchiveStats
-from retrieval.terms import query_keys, tokenize
+from retrieval.terms import name_keys, query_key_groups, query_keys, tokenize
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -65,6 +65,8 @@ class SearchConfig:
     sparse_weight: float = 1.0
     lexical_weight_same_language: float = 0.7
     lexical_weight_cross_language: float = 0.0
+    name_weight: float = 2.0
+    """Added times the share of the question's names (and numbers) that a chunk mentions."""
     neighbour_weight: float = 0.2
     per_article: int = 3
     passage_chars: int = 1500
@@ -174,9 +176,10 @@ class Searcher:
             cfg.dense_weight * standardise(dense)
             + cfg.sparse_weight * standardise(sparse)
             + lex_weight * standardise(lexical)
+            + cfg.name_weight * names_mentioned(query_key_groups(query), chunks)
         )
         fused = self._smooth(chunks, fused) + self._date_bonus(chunks, intent)
-        passages = self._passages(pool, fused, k)
+        passages = self._passages(pool, fused, dense, k)
         best_dense, best_sparse = int(dense.argmax()), int(sparse.argmax())
         return SearchResult(
             passages=passages,
@@ -263,7 +266,9 @@ class Searcher:
                 bonus[i] += self.config.recency_boost / (1.0 + max(0, (today - c.date).days) / 30.0)
         return bonus
 
-    def _passages(self, pool: Sequence[StoredChunk], fused: np.ndarray, k: int) -> list[Passage]:
+    def _passages(
+        self, pool: Sequence[StoredChunk], fused: np.ndarray, dense: np.ndarray, k: int
+    ) -> list[Passage]:
         """The ``k`` best passages: best chunks first, at most ``per_article`` per article, never
         overlapping, each the paragraph around its chunk."""
         cfg = self.config
@@ -298,10 +303,22 @@ class Searcher:
                 continue
             first, last = span
             taken.append(span)
-            passages.append(passage(focus, first, last, lookup, float(fused[i])))
+            passages.append(passage(focus, first, last, lookup, float(fused[i]), float(dense[i])))
             if len(passages) >= k:
                 break
         return passages
+
+
+def names_mentioned(groups: Sequence[Sequence[str]], chunks: Sequence[Chunk]) -> np.ndarray:
+    """For each chunk, the share of the question's names and numbers (one key group per word) that it
+    mentions, by stem or, across scripts, by consonant key."""
+    if not groups:
+        return np.zeros(len(chunks))
+    out = np.zeros(len(chunks))
+    for i, chunk in enumerate(chunks):
+        keys = set(name_keys(chunk.text))
+        out[i] = sum(1 for group in groups if keys.intersection(group)) / len(groups)
+    return out
 
 
 def _best_cosine(

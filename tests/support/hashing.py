@@ -1,5 +1,6 @@
-"""A deterministic bag-of-words embedding for tests where vectors are not the point (bookkeeping at the
-dev archive's full size: counts, ids, idempotency). Retrieval quality is tested with the real model."""
+"""A deterministic bag-of-words embedding for tests where vectors are not the point (bookkeeping on
+generated archives of a real archive's size: counts, ids, idempotency, crash safety). Retrieval quality
+is tested with the real model."""
 
 from __future__ import annotations
 

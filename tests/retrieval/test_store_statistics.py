@@ -1,0 +1,250 @@
+"""The archive's statistics in the store against a recount from scratch, after every kind of ingestion.
+
+The expected figures come from the articles the test writes (chunked by the pure chunker), never from
+the store: document frequencies of every term (stems and consonant name keys), totals, chunks per day,
+articles per outlet and the background moments of the stored vectors.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from ingest.chunking import ChunkingConfig, chunk_article
+from ingest.pipeline import Ingestion, article_version
+from retrieval.records import Article, ArticleInfo, day_number
+from retrieval.store.chunks import ArticleWrite, ChunkStore
+from retrieval.store.shapes import chunk_id
+from retrieval.store.statistics import chunk_terms
+from retrieval.terms import KEY_PREFIX, name_keys
+from tests.support.hashing import HashingEmbeddings
+
+LONG = (
+    "Правительство утвердило программу ремонта дорог на три года. "
+    "В первую очередь отремонтируют трассы между областными центрами. "
+    "Министр транспорта Виталий Савельев сказал, что работы начнутся весной. "
+    "Подрядчиков выберут на открытых торгах, итоги подведут в марте.\n\n"
+    "Особое внимание уделят мостам: более двухсот из них признаны аварийными. "
+    "На их ремонт выделят отдельное финансирование из федерального бюджета. "
+    "Региональные власти должны до конца года подать заявки на участие.\n\n"
+    "Эксперты отмечают, что стоимость асфальта за год выросла на двенадцать процентов. "
+    "Это может потребовать пересмотра смет уже в ходе работ. "
+    "В Ассоциации строителей считают, что сроки программы реалистичны."
+)
+
+ARTICLES: dict[str, list[dict[str, Any]]] = {
+    "wire.jsonl": [
+        {
+            "id": "roads",
+            "title": "Программа ремонта дорог",
+            "date": "2025-11-03",
+            "source": "Лента-Пример",
+            "text": LONG,
+        },
+        {
+            "id": "frost",
+            "title": "Морозы в Москве",
+            "date": "2025-11-03",
+            "source": "Лента-Пример",
+            "text": "В Москве ударили морозы до минус двадцати, синоптики ждут потепления к выходным.",
+        },
+        {
+            "id": "rate",
+            "title": "Ставка ЦБ",
+            "date": "2025-11-10",
+            "source": "Экономика-Пример",
+            "text": "Банк России сохранил ключевую ставку на уровне 16,5% годовых, сообщила "
+            "Эльвира Набиуллина.",
+        },
+    ],
+    "sport.jsonl": [
+        {
+            "id": "hockey",
+            "title": "Хоккей",
+            "date": "2025-11-12",
+            "source": "Спорт-Пример",
+            "text": "Хоккеисты «Авангарда» обыграли «Трактор» со счётом 4:1, шайбу забросил Квартальнов.",
+        },
+        {
+            "id": "chess",
+            "title": "Шахматный турнир",
+            "date": "2025-11-12",
+            "source": "Спорт-Пример",
+            "text": "Гроссмейстер Непомнящий выиграл турнир в Дубае, опередив Гукеша на пол-очка.",
+        },
+    ],
+}
+# "Набиуллина" (and its key "~нблн") and "сохранил" occur nowhere else: their counts must drop to 0
+EDITED_RATE = "Банк России снизил ключевую ставку до 16% годовых; решение объяснила Ксения Юдаева."
+
+
+def write_folder(root: Path, files: dict[str, list[dict[str, Any]]]) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, records in files.items():
+        lines = [json.dumps(r, ensure_ascii=False) for r in records]
+        (root / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def as_articles(files: dict[str, list[dict[str, Any]]]) -> list[Article]:
+    return [
+        Article(
+            id=r["id"],
+            title=r["title"],
+            text=r["text"],
+            date=date.fromisoformat(r["date"]),
+            source=r["source"],
+        )
+        for records in files.values()
+        for r in records
+    ]
+
+
+def all_terms(articles: Iterable[Article]) -> set[str]:
+    return {t for a in articles for c in chunk_article(a) for t in chunk_terms(c.text)[0]}
+
+
+def check_figures(store: ChunkStore, articles: Sequence[Article], ever_seen: set[str]) -> None:
+    """The store's figures equal a recount over ``articles``; every term ever seen but no longer in
+    any visible chunk has no count."""
+    chunks = [c for a in articles for c in chunk_article(a)]
+    df: Counter[str] = Counter()
+    tokens = 0
+    for c in chunks:
+        terms, n = chunk_terms(c.text)
+        df.update(terms)
+        tokens += n
+    assert df, "the recount found no terms at all"
+    terms = sorted(ever_seen | set(df))
+    stored = store.document_frequencies(terms)
+    assert {t: stored.get(t, 0) for t in terms} == {t: df.get(t, 0) for t in terms}
+
+    stats = store.archive_stats()
+    assert (stats.articles, stats.chunks, stats.tokens) == (len(articles), len(chunks), tokens)
+    assert stats.days == dict(Counter(day_number(c.date) for c in chunks if c.date is not None))
+    assert stats.sources == dict(Counter(a.source or "" for a in articles))
+
+    versions = store.versions([a.id for a in articles])
+    ids = [chunk_id(c.article_id, versions[c.article_id], c.index) for c in chunks]
+    got = store.chunks(ids, vectors=True)
+    assert [got[i].chunk.text for i in ids] == [c.text for c in chunks]
+    vectors = np.stack([np.asarray(got[i].vector, dtype=np.float64) for i in ids])
+    assert stats.moments is not None and stats.moments.count == len(chunks)
+    mean, cov = stats.moments.mean_and_covariance()
+    np.testing.assert_allclose(mean, vectors.mean(axis=0), atol=1e-5)
+    np.testing.assert_allclose(cov, np.cov(vectors, rowvar=False, bias=True), atol=1e-5)
+
+
+def test_figures_match_a_recount_after_ingest_update_prune_and_rebuild(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    files = {name: [dict(r) for r in records] for name, records in ARTICLES.items()}
+    write_folder(root, files)
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    emb = HashingEmbeddings()
+
+    def ingest(**kw: bool) -> None:
+        report = Ingestion(store, emb, lock_dir=tmp_path / "locks").run([root], **kw)
+        assert not report.skipped and not report.warnings
+
+    ingest()
+    articles = as_articles(files)
+    assert len(chunk_article(articles[0])) >= 3  # one article of several chunks
+    seen = all_terms(articles)
+    check_figures(store, articles, seen)
+
+    # update: one article's text changes; the old version's own terms are counted out
+    files["wire.jsonl"][2]["text"] = EDITED_RATE
+    write_folder(root, files)
+    ingest()
+    old_only = {"набиуллин", KEY_PREFIX + "нблн", "сохран"}
+    assert old_only <= seen
+    articles = as_articles(files)
+    assert not old_only & all_terms(articles)
+    seen |= all_terms(articles)
+    check_figures(store, articles, seen)
+    assert store.document_frequencies(sorted(old_only)) == {}
+
+    # prune: a removed file's articles (one chunk each) take their terms with them
+    gone = all_terms(as_articles({"sport.jsonl": files["sport.jsonl"]})) - all_terms(
+        as_articles({"wire.jsonl": files["wire.jsonl"]})
+    )
+    assert {"непомня", KEY_PREFIX + "нпмн", "гукеш", "шайб"} <= gone
+    (root / "sport.jsonl").unlink()
+    del files["sport.jsonl"]
+    ingest(prune=True)
+    articles = as_articles(files)
+    check_figures(store, articles, seen)
+    assert store.document_frequencies(sorted(gone)) == {}
+    assert "Спорт-Пример" not in store.archive_stats().sources
+
+    # rebuild: afresh, the same figures
+    ingest(rebuild=True)
+    check_figures(store, articles, seen)
+
+
+def test_figures_describe_the_new_version_when_the_old_ones_deletion_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "archive"
+    files = {name: [dict(r) for r in records] for name, records in ARTICLES.items()}
+    write_folder(root, files)
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    emb = HashingEmbeddings()
+    Ingestion(store, emb, lock_dir=tmp_path / "locks").run([root])
+    before = as_articles(files)
+    seen = all_terms(before)
+    old_version = store.versions(["rate"])["rate"]
+    old_ids = [chunk_id("rate", old_version, c.index) for c in chunk_article(before[2])]
+    old_key = KEY_PREFIX + "нблн"  # "Набиуллина": only in the old version
+    assert old_key in name_keys(before[2].text)
+    assert set(store.keyed([old_key], 10)) == set(old_ids)
+
+    files["wire.jsonl"][2]["text"] = EDITED_RATE
+    after = as_articles(files)
+    edited = after[2]
+    chunks = chunk_article(edited)
+    version = article_version(edited, ChunkingConfig())
+    info = ArticleInfo(
+        id=edited.id,
+        content_hash=version,
+        chunks=len(chunks),
+        title=edited.title,
+        date=edited.date,
+        source=edited.source,
+    )
+    write = ArticleWrite(info, chunks, emb.embed_passages([c.text for c in chunks]), str(root.resolve()))
+
+    def crash(self: ChunkStore, col: object, keep: object) -> None:
+        raise RuntimeError("killed after the switch")
+
+    with monkeypatch.context() as m:
+        m.setattr(ChunkStore, "_delete_other_versions", crash)
+        with pytest.raises(RuntimeError, match="killed after the switch"):
+            store.write([write])
+
+    # the switch happened: search sees the new version, and the figures describe it
+    assert store.versions(["rate"]) == {"rate": version}
+    seen |= all_terms(after)
+    check_figures(store, after, seen)
+    assert set(store.chunks(old_ids)) == set(old_ids)  # the old chunks are still there, invisible
+    assert store.visible(list(store.chunks(old_ids).values())) == []
+    expected_chunks = sum(len(chunk_article(a)) for a in after)
+    assert store.count_chunks() == expected_chunks + len(old_ids)
+
+    assert store.sweep() == 1
+    assert store.chunks(old_ids) == {}
+    assert store.keyed([old_key], 10) == []
+    assert store.count_chunks() == expected_chunks
+    check_figures(store, after, seen)
+
+    # and a later ingestion of the same files finds nothing to do and leaves the figures right
+    write_folder(root, files)
+    report = Ingestion(store, emb, lock_dir=tmp_path / "locks").run([root])
+    assert (report.added, report.updated, report.unchanged) == (0, 0, len(after))
+    check_figures(store, after, seen)

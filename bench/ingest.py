@@ -2,7 +2,7 @@
 
     python bench/ingest.py [--articles 60] [--archive ../shared/eval/dev/archive] [--batch 64]
 
-Prints the raw throughput of the model (passages/s, tokens/s) over exactly the passages that ingestion
+Prints the raw throughput of the model (passages/s, characters/s) over exactly the passages that ingestion
 embeds: dense vectors alone, and dense plus sparse latent terms (what ingestion computes); then the whole
 pipeline's throughput (load, chunk, embed, write to embedded Chroma) over the same articles, the ratio of
 pipeline to raw model, and peak memory (RSS).
@@ -69,7 +69,7 @@ def main() -> None:
         path = subset(args.archive, args.articles, work)
         articles = load_paths([path]).articles
         passages = [c.text for a in articles for c in chunk_article(a, ChunkingConfig())]
-        tokens = sum(emb.count_tokens(p) for p in passages)
+        chars = sum(len(p) for p in passages)
         emb.embed_passages(passages[:4])  # warm up
 
         t0 = time.perf_counter()
@@ -90,14 +90,14 @@ def main() -> None:
     raw_pps, pipe_pps = len(passages) / raw, len(passages) / pipe
     print(f"model        {emb.model_id}")
     print(
-        f"articles     {len(articles)}   passages {len(passages)}   tokens {tokens} "
-        f"({tokens / len(passages):.0f} per passage)"
+        f"articles     {len(articles)}   passages {len(passages)}   characters {chars} "
+        f"({chars / len(passages):.0f} per passage)"
     )
-    print(f"raw dense    {len(passages) / dense_only:7.2f} passages/s  {tokens / dense_only:8.0f} tokens/s")
+    print(f"raw dense    {len(passages) / dense_only:7.2f} passages/s  {chars / dense_only:8.0f} chars/s")
     print(
-        f"raw model    {raw_pps:7.2f} passages/s  {tokens / raw:8.0f} tokens/s  ({raw:.1f} s, dense + sparse)"
+        f"raw model    {raw_pps:7.2f} passages/s  {chars / raw:8.0f} chars/s  ({raw:.1f} s, dense + sparse)"
     )
-    print(f"pipeline     {pipe_pps:7.2f} passages/s  {tokens / pipe:8.0f} tokens/s  ({pipe:.1f} s)")
+    print(f"pipeline     {pipe_pps:7.2f} passages/s  {chars / pipe:8.0f} chars/s  ({pipe:.1f} s)")
     print(f"ratio        {pipe_pps / raw_pps:.3f}  (pipeline / raw model)")
     print(f"peak RSS     {peak_rss_mb():.0f} MB")
 

@@ -87,8 +87,8 @@ def unpack(saved: Path, max_bytes: int) -> Unpacked:
     target = saved.parent / "files"
     target.mkdir(exist_ok=True)
     try:
-        with zipfile.ZipFile(saved) as archive:
-            skipped = _extract(archive, target, max_bytes * ZIP_EXPANSION, saved.name)
+        with zipfile.ZipFile(saved) as zipped:
+            skipped = _extract(zipped, target, max_bytes * ZIP_EXPANSION, saved.name)
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, UploadError) as exc:
         shutil.rmtree(target, ignore_errors=True)  # nothing half-extracted is left to ingest later
         if isinstance(exc, UploadError):
@@ -117,10 +117,10 @@ def _why_not(info: zipfile.ZipInfo, path: PurePosixPath | None) -> str | None:
     return None
 
 
-def _extract(archive: zipfile.ZipFile, target: Path, max_total: int, label: str) -> list[Problem]:
+def _extract(zipped: zipfile.ZipFile, target: Path, max_total: int, label: str) -> list[Problem]:
     skipped: list[Problem] = []
     files = written = 0
-    for info in archive.infolist():
+    for info in zipped.infolist():
         if info.is_dir():
             continue
         path = _member_path(info)
@@ -140,12 +140,12 @@ def _extract(archive: zipfile.ZipFile, target: Path, max_total: int, label: str)
             skipped.append(Problem(where, "unsafe path, not extracted"))
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
-        written = _copy(archive, info, dest, written, max_total)
+        written = _copy(zipped, info, dest, written, max_total)
     return skipped
 
 
-def _copy(archive: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, written: int, max_total: int) -> int:
-    with archive.open(info) as source, dest.open("wb") as out:
+def _copy(zipped: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, written: int, max_total: int) -> int:
+    with zipped.open(info) as source, dest.open("wb") as out:
         while block := source.read(_READ):
             written += len(block)
             if written > max_total:

@@ -54,10 +54,6 @@ class NewsEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_question(text).tolist()  # type: ignore[no-any-return]
 
-    def count_tokens(self, text: str) -> int:
-        """Tokens the model reads for ``text`` (an estimate where the engine does not say)."""
-        return max(1, len(text) // 4)
-
     def sparse_passages(self, texts: Sequence[str]) -> list[SparseVector]:
         raise NotImplementedError(f"{self.model_id} gives no sparse vectors")
 
@@ -99,10 +95,6 @@ class E5Embeddings(NewsEmbeddings):
     def embed_question(self, text: str) -> np.ndarray:
         with self._lock:
             return np.asarray(self._model.query(text), dtype=np.float32)
-
-    def count_tokens(self, text: str) -> int:
-        with self._lock:
-            return int(self._model.token_count(text))
 
     def sparse_passages(self, texts: Sequence[str]) -> list[SparseVector]:
         if not self.sparse_dim:
@@ -190,9 +182,6 @@ class SentenceTransformerEmbeddings(NewsEmbeddings):
     def embed_question(self, text: str) -> np.ndarray:
         vector: np.ndarray = self._encode([text], self.query_prompt)[0]
         return vector
-
-    def count_tokens(self, text: str) -> int:
-        return len(self._model.tokenizer(text)["input_ids"])
 
 
 def make_embeddings(spec: str) -> NewsEmbeddings:

@@ -7,7 +7,6 @@ Telegram ones, which keep the names people already use.
 from __future__ import annotations
 
 import os
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlparse
@@ -170,10 +169,6 @@ class Settings(BaseSettings):
                     "set NEWSBOT_CHROMA_URL too, or unset it"
                 )
         return self
-
-    @cached_property
-    def store_location(self) -> str:
-        return self.chroma_url or str(self.data_dir / "chroma")
 
     @property
     def llm_enabled(self) -> bool:

@@ -117,6 +117,6 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+def generated_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     """A generated archive of 300 articles in every layout; shared by the session, so read it only."""
     return write_archive(tmp_path_factory.mktemp("generated") / "archive", 300)

@@ -544,7 +544,8 @@ def test_supported_suffixes() -> None:
 # --- a generated archive of every layout -------------------------------------------------------
 
 
-def test_an_archive_of_every_layout_loads_completely_with_stable_ids(archive: Archive) -> None:
+def test_an_archive_of_every_layout_loads_completely_with_stable_ids(generated_archive: Archive) -> None:
+    archive = generated_archive
     result = load_paths([archive.root])
 
     assert result.skipped == [] and result.warnings == []

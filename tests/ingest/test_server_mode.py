@@ -38,9 +38,9 @@ def test_ingest_into_server_is_idempotent_and_matches_embedded(chroma_server: st
     assert other.stats().articles == len(embedded.articles())
     assert other.generation() == remote.generation() > 0
     _cid, chunk = next(iter(embedded.visible_chunks()))
-    hits = other.search(HashingEmbeddings().embed_passages([chunk.text])[0], 3)
+    hits = other.nearest(HashingEmbeddings().embed_passages([chunk.text])[0], 3)
     assert hits[0].chunk == chunk
-    assert hits[0].score == pytest.approx(1.0, abs=1e-4)
+    assert hits[0].similarity == pytest.approx(1.0, abs=1e-4)
 
 
 def test_server_lease_refuses_a_second_ingestion(chroma_server: str, tmp_path: Path) -> None:

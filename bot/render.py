@@ -139,12 +139,14 @@ def render_search(query: str, passages: Sequence[Passage], *, per_page: int = PE
     """Passages with date, outlet and link, up to ``per_page`` to a page, each page under the limit."""
     words = labels(query)
     said = plain_words(query)
-    passages, hidden = without_weak(passages)
-    weak = f"\n<i>{escape(said['hidden'].format(n=hidden))}</i>" if hidden else ""
+    strong, hidden = without_weak(passages)
+    passages = [*strong, *(p for p in passages if p.strength == "weak")]  # weak matches last
     if not passages:
         nothing = "Ничего не найдено" if question_language(query) == "ru" else "Nothing found"
-        return SearchPages(query, (f"{nothing}: «{escape(query)}».{weak}",), 0)
+        return SearchPages(query, (f"{nothing}: «{escape(query)}».",), 0)
     blocks = [passage_block(i, p, words["undated"], said) for i, p in enumerate(passages, 1)]
+    if hidden and strong:  # set the weak matches apart
+        blocks[len(strong)] = f"<i>{escape(said['weak_below'])}</i>\n\n" + blocks[len(strong)]
     groups = _pack(blocks, per_page, MAX_MESSAGE - 300)
     pages = []
     for number, group in enumerate(groups, 1):
@@ -153,7 +155,7 @@ def render_search(query: str, passages: Sequence[Passage], *, per_page: int = PE
             f"🔎 <b>{escape(_trim(query, 200))}</b>: {first}–{first + len(group) - 1} / {len(passages)}"
             f" · {number}/{len(groups)}"
         )
-        pages.append("\n\n".join([header, *group]) + (weak if number == len(groups) else ""))
+        pages.append("\n\n".join([header, *group]))
     return SearchPages(query, tuple(pages), len(passages))
 
 

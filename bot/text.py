@@ -20,6 +20,7 @@ WORDS = {
         "weak": "слабое совпадение",
         "hidden": "Скрыто слабых совпадений: {n}.",
         "show_all": "--all покажет все.",
+        "weak_below": "Дальше — слабые совпадения:",
     },
     "en": {
         "sources": "Sources:",
@@ -30,6 +31,7 @@ WORDS = {
         "weak": "weak match",
         "hidden": "{n} weak matches hidden.",
         "show_all": "--all shows them.",
+        "weak_below": "Weak matches below:",
     },
 }
 

@@ -329,6 +329,7 @@ class ChunkStore:
             [ARTICLE_PREFIX + w.info.id for w in writes],
             [article_metadata(w.info, w.root, writing=False) for w in writes],
         )
+        self.bump_generation()  # other processes re-read the figures (date range, outlets) at once
         return sum(len(w.chunks) for w in writes)
 
     def _mark_writing(
@@ -417,6 +418,7 @@ class ChunkStore:
         if gone:
             articles.delete(ids=gone)
         self._delete_articles(list(old))
+        self.bump_generation()
 
     def _delete_articles(self, article_ids: Sequence[str]) -> None:
         col = self._chunks()

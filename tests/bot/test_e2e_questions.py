@@ -143,3 +143,23 @@ async def test_html_in_a_question_is_shown_as_text(
     assert page.entities[0]["type"] == "bold"  # only the bot's own tags are markup
     assert not emu.server_errors
     assert all(r.error_code is None for r in emu.requests if r.method != "getUpdates")
+
+
+async def test_keywords_in_a_private_chat_get_an_answer_and_search_marks_match_strength(
+    emu: BotApiEmulator, sample_data_dir: Path, e5: E5Embeddings
+) -> None:
+    reader = emu.user(104, "Ri", "ri")
+    chat = emu.private_chat(reader)
+    async with running_bot(bot_settings(emu, sample_data_dir), e5):
+        emu.send_text(chat, reader, "Уиткофф Кушнер")
+        [answer] = await emu.wait_for_messages_async(chat, 1, timeout=30)
+        emu.send_text(chat, reader, "/search Уиткофф")
+        [_, page] = await emu.wait_for_messages_async(chat, 2, timeout=30)
+    assert "В архиве нет ответа" not in answer.text
+    assert "Уиткофф" in answer.text and "[1]" in answer.text
+    assert "Источники:\n[1] " + PARIS_TITLE in answer.text
+    first, *rest = page.text.split("\n\n2. ")
+    assert "●●● сильное совпадение" in first and "Уиткофф" in first
+    # the other articles do not name him: they come after the line that sets weak matches apart
+    assert rest and "Дальше — слабые совпадения:" in first + rest[0]
+    assert "●○○ слабое совпадение" in page.text

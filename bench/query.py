@@ -10,7 +10,8 @@ Part one (the configured store, usually the dev archive; embedded as configured,
 ``chroma run`` started on the same data): ``ready_s`` (process start to the first answered question),
 p50/p95 of ``search``, of ``search`` with a date filter (the archive's busiest calendar month) and of
 ``ask`` (offline), against a reference measured in the same run: a plain dense Chroma query (k=5), the
-question's embedding included in both, so the ratios show what the rest of a search costs.
+question's embedding included in both, so the ratios show what the rest of a search costs (each
+question goes through the four in turn, so that a busy spell of a shared machine weighs on all alike).
 
 Part two (``--scale``): for each size, a ``chroma run`` server on its own directory, a collection filled
 through ``ChunkStore.write`` (statistics and name keys written exactly as ingestion does) with synthetic
@@ -269,16 +270,13 @@ def measure_scale(
     where.mkdir(parents=True, exist_ok=True)
     note(f"{size:,} chunks: a chroma run on {where / 'chroma'}")
     with chroma_server(where / "chroma", where) as server:
-        store = ChunkStore.open(server.url, "", COLLECTION)
-        targets = [(store, n) for n in ("write", *WRITE_PHASES)] + [(StatsDelta, "add")]
-        with clocked(targets if args.profile else []) as calls:
-            fill_s = fill(store, source, size, emb, args.keep)
-        fill_peak = server_memory_mb(server)[1]
+        filled = filled_store(ChunkStore.open(server.url, "", COLLECTION), source, size, emb, args)
+        filled["chroma_fill_peak_mb"] = server_memory_mb(server)[1] if filled["fill_s"] else None
     with chroma_server(where / "chroma", where) as server:
         store = ChunkStore.open(server.url, "", COLLECTION)
         t0 = time.perf_counter()
         store.nearest(source[0].vector, 5)
-        first_query_s = time.perf_counter() - t0
+        filled["chroma_first_query_s"] = round(time.perf_counter() - t0, 3)
         env = {"NEWSBOT_CHROMA_URL": server.url, "NEWSBOT_COLLECTION": COLLECTION}
         figures = run_serving(env, args, args.scale_n, fresh_writer(store, emb))
         figures["chroma_rss_mb"], figures["chroma_peak_mb"] = server_memory_mb(server)
@@ -286,18 +284,28 @@ def measure_scale(
         store.mark_ingested()
     if not args.keep:
         shutil.rmtree(where, ignore_errors=True)
-    return (
-        figures
-        | {
-            "label": f"{size:,}",
-            "where": f"chroma run on {where / 'chroma'}",
-            "fill_s": round(fill_s, 1) if fill_s else None,
-            "fill_s_per_1000": round(fill_s / size * 1000, 3) if fill_s else None,
-            "chroma_fill_peak_mb": fill_peak if fill_s else None,
-            "chroma_first_query_s": round(first_query_s, 3),
-        }
-        | ({"fill_profile": write_profile(calls)} if fill_s and args.profile else {})
-    )
+    return figures | filled | {"label": f"{size:,}", "where": f"chroma run on {where / 'chroma'}"}
+
+
+def filled_store(
+    store: ChunkStore, source: list[StoredChunk], size: int, emb: NewsEmbeddings, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Fill (or reuse) the store; the fill's figures and how many records each collection holds."""
+    targets = [(store, n) for n in ("write", *WRITE_PHASES)] + [(StatsDelta, "add")]
+    with clocked(targets if args.profile else []) as calls:
+        fill_s = fill(store, source, size, emb, args.keep)
+    figures: dict[str, Any] = {
+        "fill_s": round(fill_s, 1) if fill_s else None,
+        "fill_s_per_1000": round(fill_s / size * 1000, 3) if fill_s else None,
+        "records": {
+            "chunks": store._live_chunks().count(),
+            "keys": store._keys().count(),
+            "articles": store._articles().count(),
+        },
+    }
+    if fill_s and args.profile:
+        figures["fill_profile"] = write_profile(calls)
+    return figures
 
 
 def write_profile(calls: dict[str, list[float]]) -> dict[str, Any]:
@@ -372,6 +380,9 @@ def _other_figures(f: dict[str, Any]) -> Iterator[str]:
         )
     if f.get("fill_s"):
         yield f"filled in {f['fill_s']:.0f} s ({f['fill_s_per_1000']:.2f} s per 1,000 chunks)"
+    if f.get("records"):
+        counts = ", ".join(f"{name} {n:,}" for name, n in f["records"].items())
+        yield f"records per collection: {counts} (articles: article, term and statistics records)"
 
 
 def print_profile(profile: dict[str, Any]) -> None:

@@ -9,8 +9,9 @@ It reports on stdout in lines ``bench: <json>``:
 
 1. ``figures``: ``ready_s`` (from ``--spawned``, the parent's clock when it started this process, to the
    first answered question: imports, model load, first search), p50/p95 of a dense Chroma query (k=5,
-   the reference), ``search``, ``search`` with a one-month date filter and ``ask`` (offline), the peak
-   RSS, and with ``--profile`` the p50 of each store call a search makes;
+   the reference), ``search``, ``search`` filtered to the archive's busiest calendar month and ``ask``
+   (offline), each question through all four in turn, the peak RSS, and with ``--profile`` the p50 of
+   each store call a search makes;
 2. with ``--fresh-id``: ``polling``, then it searches ``--fresh-question`` until the article
    ``--fresh-id`` (which the parent writes once it reads ``polling``) is the top result, and reports
    ``fresh`` with the wall-clock time it was found.
@@ -97,18 +98,25 @@ def busiest_month(stats: ArchiveStats) -> SearchFilters | None:
 
 
 def measure(answerer: Answerer, questions: list[str], filters: SearchFilters | None) -> dict[str, Any]:
-    """p50/p95 of the dense reference, ``search``, filtered ``search`` and ``ask``, in ms."""
+    """p50/p95 of the dense reference, ``search``, filtered ``search`` and ``ask``, in ms. The four run
+    in turn for each question, so that a busy spell of the machine weighs on all of them alike."""
     store, emb = answerer.store, answerer.searcher.embeddings
-    answerer.ask(questions[0])
-    runs = {
-        "dense": timed(lambda q: store.nearest(emb.embed_question(q), 5), questions),
-        "search": timed(lambda q: answerer.search(q, 5), questions),
-        "filtered": timed(lambda q: answerer.search(q, 5, filters), questions) if filters else [],
-        "ask": timed(answerer.ask, questions),
+    calls: dict[str, Callable[[str], object]] = {
+        "dense": lambda q: store.nearest(emb.embed_question(q), 5),
+        "search": lambda q: answerer.search(q, 5),
+        "filtered": lambda q: answerer.search(q, 5, filters),
+        "ask": answerer.ask,
     }
+    if filters is None:
+        del calls["filtered"]
+    answerer.ask(questions[0])
+    runs: dict[str, list[float]] = defaultdict(list)
+    for question in questions:
+        for name, call in calls.items():
+            runs[name] += timed(call, [question])
     return {
-        f"{name}_p{p}_ms": round(percentile(ms, p), 2) if ms else None
-        for name, ms in runs.items()
+        f"{name}_p{p}_ms": round(percentile(runs[name], p), 2) if runs[name] else None
+        for name in ("dense", "search", "filtered", "ask")
         for p in (50, 95)
     }
 

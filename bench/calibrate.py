@@ -4,7 +4,7 @@
 
 Searches every question against the ingested archive, fits the logistic relevance model per question
 language (answerable questions against off-archive ones) and prints the ``CALIBRATED`` entry to paste into
-``retrieval/relevance.py``, with the abstention rates it gives on the same questions. The threshold
+``retrieval/answer/relevance.py``, with the abstention rates it gives on the same questions. The threshold
 refuses at most the given share of the answerable questions of each kind.
 """
 
@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO))
 from bot.wiring import load_embeddings, open_store  # noqa: E402
 from retrieval.answer.relevance import features, fit_calibration  # noqa: E402
 from retrieval.evaluation import load_questions  # noqa: E402
-from retrieval.search.searcher import Retriever  # noqa: E402
+from retrieval.search.searcher import Searcher  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
 
 
@@ -42,11 +42,11 @@ def main() -> None:
 
     settings = load_settings()
     embeddings = load_embeddings(settings)
-    retriever = Retriever(open_store(settings), embeddings)
+    searcher = Searcher(open_store(settings), embeddings)
     questions = load_questions(args.questions)
     rows = []
     for q in questions:
-        result = retriever.search(q.question, 5)
+        result = searcher.search(q.question, 5)
         rows.append((q, result.language, features(result)))
 
     print(f"    {embeddings.model_id!r}: {{")

@@ -13,6 +13,7 @@ and "Уиткофф" share the key of their consonants, see :mod:`retrieval.name
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 
@@ -130,9 +131,23 @@ def query_key_groups(question: str) -> list[list[str]]:
 
 
 def _add_keys(word: str, keys: dict[str, None]) -> None:
+    keys.update(dict.fromkeys(_word_keys(word)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_keys(word: str) -> tuple[str, ...]:
+    keys: list[str] = []
     for stem in tokenize(word):
-        keys[stem] = None
+        keys.append(stem)
         if not stem.isdigit():
             consonants = consonant_key(stem)
             if len(consonants) >= 2:
-                keys[KEY_PREFIX + consonants] = None
+                keys.append(KEY_PREFIX + consonants)
+    return tuple(keys)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def chunk_analysis(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A chunk's tokens and name keys, remembered for the chunks searched most recently (the same
+    chunks come back as candidates of many questions)."""
+    return tuple(tokenize(text)), frozenset(name_keys(text))

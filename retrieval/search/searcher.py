@@ -38,7 +38,7 @@ from retrieval.search.scoring import bm25, sparse_norms, sparse_scores, standard
 from retrieval.store.chunks import ChunkStore, StoredChunk
 from retrieval.store.shapes import chunk_id
 from retrieval.store.statistics import ArchiveStats
-from retrieval.terms import name_keys, query_key_groups, query_keys, tokenize
+from retrieval.terms import chunk_analysis, query_key_groups, query_keys, tokenize
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -57,9 +57,9 @@ class SearchConfig:
     """Nearest chunks asked of the store per question."""
     key_pool: int = 20
     """Nearest chunks asked among those filed under the question's names and numbers."""
-    key_df_max: int = 5000
+    key_df_max: int = 1000
     """A name or number in more chunks than this is too common to look up (dense search covers it)."""
-    key_fetch_max: int = 4000
+    key_fetch_max: int = 1000
     """At most this many chunk ids are read from the name index per question."""
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
@@ -166,7 +166,9 @@ class Searcher:
         sparse = sparse_scores(qs, vectors, self.embeddings.sparse_dim)
         terms = tokenize(query)
         df = self.store.document_frequencies(terms)
-        lexical = bm25(terms, [tokenize(c.text) for c in chunks], df, stats.chunks, stats.average_tokens)
+        lexical = bm25(
+            terms, [chunk_analysis(c.text)[0] for c in chunks], df, stats.chunks, stats.average_tokens
+        )
         lex_weight = (
             cfg.lexical_weight_same_language
             if language == cfg.archive_language
@@ -202,10 +204,13 @@ class Searcher:
         cfg = self.config
         found = {c.id: c for c in self.store.nearest(qv, cfg.dense_pool, filters, stats=stats)}
         keys = self._lookup_keys(query_keys(query))
-        if keys:
-            among = self.store.keyed(keys, cfg.key_fetch_max)
-            for c in self.store.nearest(qv, cfg.key_pool, filters, among=among, stats=stats):
-                found.setdefault(c.id, c)
+        if keys and cfg.key_pool > 0:
+            named = self.store.vectors(self.store.keyed(keys, cfg.key_fetch_max))
+            ranked = sorted(named, key=lambda cid: -float(named[cid] @ qv))
+            best = [cid for cid in ranked if cid not in found][: cfg.key_pool]
+            for cid, c in self.store.chunks(best).items():
+                if filters.empty or filters.matches(c.chunk):
+                    found[cid] = replace(c, similarity=float(named[cid] @ qv))
         return self.store.visible(list(found.values()))
 
     def _lookup_keys(self, keys: Sequence[str]) -> list[str]:
@@ -316,7 +321,7 @@ def names_mentioned(groups: Sequence[Sequence[str]], chunks: Sequence[Chunk]) ->
         return np.zeros(len(chunks))
     out = np.zeros(len(chunks))
     for i, chunk in enumerate(chunks):
-        keys = set(name_keys(chunk.text))
+        keys = chunk_analysis(chunk.text)[1]
         out[i] = sum(1 for group in groups if keys.intersection(group)) / len(groups)
     return out
 

@@ -566,6 +566,16 @@ class ChunkStore:
                 return
             offset += _PAGE
 
+    @translate_errors
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The dense vectors of these chunks, by id (one read, no texts)."""
+        col = self._chunks()
+        if col is None or not ids:
+            return {}
+        got = col.get(ids=list(dict.fromkeys(ids)), include=["embeddings"])
+        rows = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
+        return dict(zip(got["ids"], rows, strict=True))
+
     def visible(self, found: Sequence[StoredChunk]) -> list[StoredChunk]:
         """Those of ``found`` that search may show: their article's record names their version."""
         versions = self.versions(sorted({c.chunk.article_id for c in found}))

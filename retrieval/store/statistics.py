@@ -25,14 +25,14 @@ from typing import Any
 import numpy as np
 
 from retrieval.records import Chunk, day_from_number, day_number
-from retrieval.terms import KEY_PREFIX, name_keys, tokenize
+from retrieval.terms import KEY_PREFIX, chunk_analysis
 
 
 def chunk_terms(text: str) -> tuple[set[str], int]:
     """The distinct terms a chunk is counted under (stems and consonant name keys) and its token count."""
-    tokens = tokenize(text)
+    tokens, keys = chunk_analysis(text)
     terms = set(tokens)
-    terms.update(k for k in name_keys(text) if k.startswith(KEY_PREFIX))
+    terms.update(k for k in keys if k.startswith(KEY_PREFIX))
     return terms, len(tokens)
 
 

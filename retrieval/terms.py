@@ -95,16 +95,23 @@ def tokenize(text: str) -> list[str]:
 
 
 _NAME_WORD = re.compile(r"\b[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё]+|\b\d{2,}\b")
+RARE_WORD = 6
+_LONG_WORD = re.compile(rf"\b[a-zа-яё][a-zа-яё]{{{RARE_WORD - 1},}}\b")
 KEY_PREFIX = "~"
 """Consonant keys are filed with this prefix, apart from the exact stems."""
 
 
 def name_keys(text: str) -> list[str]:
     """The keys a chunk is filed under: the stem of each capitalised word and each number of two digits or
-    more, and the consonant key of each capitalised word (``~ткф`` for "Уиткоффа" and "Witkoff")."""
+    more, and the consonant key of each capitalised word (``~ткф`` for "Уиткоффа" and "Witkoff"); and
+    the stem of each longer lower-case word (``RARE_WORD`` letters or more), since keyword queries name
+    rare words too ("буллиты овертайм"). Common stems are filed as well but never looked up."""
     keys: dict[str, None] = {}
-    for word in _NAME_WORD.findall(text.replace("\u0301", "")):
+    text = text.replace("\u0301", "")
+    for word in _NAME_WORD.findall(text):
         _add_keys(word, keys)
+    for word in _LONG_WORD.findall(text):
+        keys.update(dict.fromkeys(tokenize(word)))
     return list(keys)
 
 

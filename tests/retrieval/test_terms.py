@@ -66,8 +66,9 @@ def test_bm25_of_unknown_or_empty_queries_is_zero() -> None:
 def test_names_are_filed_under_their_stem_and_consonant_key() -> None:
     keys = name_keys("Соединенные Штаты представят Стив Уиткофф и Джаред Кушнер, 308 очков в 2026 году.")
     assert {"уиткофф", KEY_PREFIX + "ткф", "кушнер", KEY_PREFIX + "кшнр", "308", "2026"} <= set(keys)
-    assert "очк" not in keys  # lower-case words are not names
-    assert name_keys("всё в нижнем регистре") == []
+    assert "очк" not in keys  # short lower-case words are not keys
+    assert KEY_PREFIX + "рстр" not in name_keys("всё в нижнем регистре")  # consonant keys: names only
+    assert set(name_keys("всё в нижнем регистре")) == set(tokenize("нижнем регистре"))  # rare words
 
 
 @pytest.mark.parametrize(

@@ -311,8 +311,10 @@ class ChunkStore:
         self._mark_writing(articles, writes, old)
         self._write_chunks(col, writes)
         delta = StatsDelta()
-        for w in writes:
-            delta.add(w.chunks, w.vectors, sign=1, articles=1)
+        new_chunks = [c for w in writes for c in w.chunks]
+        rows = [np.asarray(w.vectors, dtype=np.float32) for w in writes if len(w.chunks)]
+        vectors = np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+        delta.add(new_chunks, vectors, sign=1, articles=len(writes))  # one pass: moments cost per call
         delta.add_outlets((w.info.source for w in writes), 1)
         self._count_out(
             col, delta, [dict(old[w.info.id]) | {"id": w.info.id} for w in writes if _visible(old, w)]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -156,7 +156,9 @@ class Searcher:
             filters = replace(filters, since=intent.range.since, until=intent.range.until)
         qv = self.embeddings.embed_question(query)
         qs = self.embeddings.sparse_query(query) if self.embeddings.sparse_dim else None
-        found = self._candidates(query, qv, filters, stats)
+        terms, keys = tokenize(query), query_keys(query)
+        df = self.store.document_frequencies([*terms, *keys])  # one read serves BM25 and the name lookup
+        found = self._candidates(keys, df, qv, filters, stats)
         if not found:
             return SearchResult([], intent, language, 0.0, query=query, archive_chunks=stats.chunks)
         pool = self._with_neighbours(found, qv)
@@ -164,8 +166,6 @@ class Searcher:
         dense = np.array([c.similarity or 0.0 for c in pool], dtype=np.float32)
         vectors = [c.sparse for c in pool]
         sparse = sparse_scores(qs, vectors, self.embeddings.sparse_dim)
-        terms = tokenize(query)
-        df = self.store.document_frequencies(terms)
         lexical = bm25(
             terms, [chunk_analysis(c.text)[0] for c in chunks], df, stats.chunks, stats.average_tokens
         )
@@ -198,26 +198,29 @@ class Searcher:
         )
 
     def _candidates(
-        self, query: str, qv: np.ndarray, filters: SearchFilters, stats: ArchiveStats
+        self,
+        keys: Sequence[str],
+        df: Mapping[str, int],
+        qv: np.ndarray,
+        filters: SearchFilters,
+        stats: ArchiveStats,
     ) -> list[StoredChunk]:
         """The visible nearest chunks, and the nearest among those filed under the question's names."""
         cfg = self.config
         found = {c.id: c for c in self.store.nearest(qv, cfg.dense_pool, filters, stats=stats)}
-        keys = self._lookup_keys(query_keys(query))
-        if keys and cfg.key_pool > 0:
-            named = self.store.vectors(self.store.keyed(keys, cfg.key_fetch_max))
-            ranked = sorted(named, key=lambda cid: -float(named[cid] @ qv))
+        looked_up = self._lookup_keys(keys, df)
+        if looked_up and cfg.key_pool > 0:
+            named = self.store.vectors(self.store.keyed(looked_up, cfg.key_fetch_max))
+            similarity = {cid: float(v @ qv) for cid, v in named.items()}
+            ranked = sorted(similarity, key=lambda cid: -similarity[cid])
             best = [cid for cid in ranked if cid not in found][: cfg.key_pool]
             for cid, c in self.store.chunks(best).items():
                 if filters.empty or filters.matches(c.chunk):
-                    found[cid] = replace(c, similarity=float(named[cid] @ qv))
+                    found[cid] = replace(c, similarity=similarity[cid])
         return self.store.visible(list(found.values()))
 
-    def _lookup_keys(self, keys: Sequence[str]) -> list[str]:
+    def _lookup_keys(self, keys: Sequence[str], df: Mapping[str, int]) -> list[str]:
         """The question's keys rare enough to look up, rarest first, within the fetch budget."""
-        if not keys:
-            return []
-        df = self.store.document_frequencies(keys)
         chosen, budget = [], self.config.key_fetch_max
         for key in sorted(
             (k for k in keys if 0 < df.get(k, 0) <= self.config.key_df_max), key=df.__getitem__

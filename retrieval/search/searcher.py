@@ -157,7 +157,7 @@ class Searcher:
         qv = self.embeddings.embed_question(query)
         qs = self.embeddings.sparse_query(query) if self.embeddings.sparse_dim else None
         terms, keys = tokenize(query), query_keys(query)
-        df = self.store.document_frequencies([*terms, *keys])  # one read serves BM25 and the name lookup
+        df = self.store.document_frequencies([*terms, *keys], stats)  # one read: BM25 and the name lookup
         found = self._candidates(keys, df, qv, filters, stats)
         if not found:
             return SearchResult([], intent, language, 0.0, query=query, archive_chunks=stats.chunks)

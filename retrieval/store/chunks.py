@@ -8,8 +8,10 @@ Three collections per archive:
   (:func:`retrieval.terms.name_keys`), so that a question's names find their chunks by an equality
   lookup that the store answers from an index;
 - ``<name>-articles``: one record per article (``a:<id>``: its content version, chunk count, title,
-  date…), one per search term (``t:<term>``: its document frequency) and the archive's statistics
-  (``stats``, :class:`~retrieval.store.statistics.ArchiveStats`).
+  date…), one per search term (``t:<term>``: its document frequency, as of the term deltas folded into
+  it), one per write not yet folded into those (``d:<seq>:<tag>``: the write's term delta) and the
+  archive's statistics (``stats``, :class:`~retrieval.store.statistics.ArchiveStats`, which lists the
+  pending deltas).
 
 An article's chunks are visible to search only while their ``version`` equals its article record's,
 which makes every change safe against a crash at any point:
@@ -17,8 +19,13 @@ which makes every change safe against a crash at any point:
 1. the article records are marked ``writing`` (a run killed from here on is cleaned up by :meth:`sweep`);
 2. the new version's chunks and keys are written (invisible: the record still names the old version);
 3. one upsert switches the article records to the new version *and* applies the statistics delta (the
-   new chunks counted in, the old ones out), so figures and visible chunks never disagree;
+   new chunks counted in, the old ones out: the statistics record and the write's term delta record),
+   so figures and visible chunks never disagree;
 4. the old version's chunks are deleted and the ``writing`` marks cleared.
+
+Every :data:`FOLD_AFTER` writes, and at the end of an ingestion (:meth:`mark_ingested`), the pending
+term deltas are folded into the term records (:meth:`fold`): many writes' changes to a common term
+become one record write, and a write's cost no longer grows with its vocabulary.
 
 The chunk collection's metadata records the embedding model, a generation counter (bumped on every
 change, so that a process can tell that its cached statistics are stale) and the ingestion lock for
@@ -29,8 +36,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
+import uuid
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +54,7 @@ from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, S
 from retrieval.store.client import check_name, make_client, translate_errors
 from retrieval.store.shapes import (
     ARTICLE_PREFIX,
+    DELTA_PREFIX,
     STATS_ID,
     TERM_PREFIX,
     article_from,
@@ -54,7 +65,7 @@ from retrieval.store.shapes import (
     sparse_from,
     where,
 )
-from retrieval.store.statistics import ArchiveStats, StatsDelta
+from retrieval.store.statistics import ArchiveStats, StatsDelta, TermDelta, folded_count
 from retrieval.terms import name_keys
 
 SCHEMA = 2
@@ -66,7 +77,8 @@ _META_DIM = "newsbot_dim"
 _META_SCHEMA = "newsbot_schema"
 _META_GENERATION = "newsbot_generation"
 _META_LAST_INGEST = "newsbot_last_ingest"
-_UNIT_VECTOR = [1.0]  # records that are never searched by similarity; Chroma wants a vector anyway
+FOLD_AFTER = 16
+"""Pending term deltas after which a write folds them into the term records."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +113,9 @@ class ChunkStore:
         self.client = client
         self.name = name
         self.location = location or name
+        self._deltas: dict[str, TermDelta | None] = {}  # pending term deltas read (None: folded since)
+        self._deltas_lock = threading.Lock()
+        self._collections: dict[str, Collection] = {}
 
     @classmethod
     def open(
@@ -125,29 +140,54 @@ class ChunkStore:
         return cls(client, name, location=location)
 
     # -- collections -------------------------------------------------------------------------------
+    # The collection objects are kept (each fetch is a round trip to a server); every read of the chunk
+    # collection's metadata (the generation, read once per question) fetches it afresh, and when its id
+    # has changed (another process rebuilt the archive) the kept ones are dropped.
 
     @translate_errors
-    def _chunks(self, create_for: tuple[str, int] | None = None) -> Collection | None:
+    def _fetch_chunks(self) -> Collection | None:
         try:
-            return self.client.get_collection(self.name, embedding_function=None)
+            col = self.client.get_collection(self.name, embedding_function=None)
         except (NotFoundError, ValueError):
-            if create_for is None:
-                return None
+            self._collections.clear()
+            return None
+        kept = self._collections.get(self.name)
+        if kept is not None and kept.id != col.id:
+            self._collections.clear()
+        self._collections[self.name] = col
+        return col
+
+    def _chunks(self, create_for: tuple[str, int] | None = None) -> Collection | None:
+        kept = self._collections.get(self.name)
+        if kept is not None:
+            return kept
+        col = self._fetch_chunks()
+        if col is not None or create_for is None:
+            return col
         model_id, dim = create_for
-        return self.client.get_or_create_collection(
+        col = self._create(
             self.name,
-            embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
             metadata={_META_EMBEDDING: model_id, _META_DIM: dim, _META_SCHEMA: SCHEMA, _META_GENERATION: 0},
         )
+        self._collections[self.name] = col
+        return col
 
-    @translate_errors
     def _articles(self) -> Collection:
-        return self.client.get_or_create_collection(self.name + _ARTICLES_SUFFIX, embedding_function=None)
+        return self._kept(self.name + _ARTICLES_SUFFIX)
+
+    def _keys(self) -> Collection:
+        return self._kept(self.name + _KEYS_SUFFIX)
+
+    def _kept(self, name: str) -> Collection:
+        col = self._collections.get(name)
+        if col is None:
+            col = self._collections[name] = self._create(name)
+        return col
 
     @translate_errors
-    def _keys(self) -> Collection:
-        return self.client.get_or_create_collection(self.name + _KEYS_SUFFIX, embedding_function=None)
+    def _create(self, name: str, **options: Any) -> Collection:
+        return self.client.get_or_create_collection(name, embedding_function=None, **options)
 
     def _live_chunks(self) -> Collection:
         col = self._chunks()
@@ -159,7 +199,8 @@ class ChunkStore:
         return self._chunks() is not None
 
     def metadata(self) -> dict[str, Any]:
-        col = self._chunks()
+        """The chunk collection's metadata, read afresh."""
+        col = self._fetch_chunks()
         return dict(col.metadata or {}) if col is not None else {}
 
     def embedding_model(self) -> str | None:
@@ -195,13 +236,14 @@ class ChunkStore:
     @translate_errors
     def drop(self) -> None:
         """Delete the archive's collections (``--rebuild``)."""
+        self._collections.clear()
         for name in (self.name, self.name + _ARTICLES_SUFFIX, self.name + _KEYS_SUFFIX):
             with contextlib.suppress(NotFoundError, ValueError):
                 self.client.delete_collection(name)
 
     @translate_errors
     def update_metadata(self, **values: Any) -> None:
-        col = self._chunks()
+        col = self._fetch_chunks()
         if col is None:
             return
         merged = dict(col.metadata or {})
@@ -212,6 +254,8 @@ class ChunkStore:
         self.update_metadata(**{_META_GENERATION: self.generation() + 1, **extra})
 
     def mark_ingested(self) -> None:
+        """The end of an ingestion: the pending term deltas are folded, the generation bumped."""
+        self.fold()
         self.bump_generation(**{_META_LAST_INGEST: datetime.now(UTC).isoformat(timespec="seconds")})
 
     # -- articles ----------------------------------------------------------------------------------
@@ -274,29 +318,77 @@ class ChunkStore:
         return ArchiveStats.from_metadata(metas[0] if got["ids"] and metas else None)
 
     @translate_errors
-    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
-        """In how many visible chunks each term occurs (absent terms occur in none)."""
+    def document_frequencies(self, terms: Sequence[str], stats: ArchiveStats | None = None) -> dict[str, int]:
+        """In how many visible chunks each term occurs (absent terms occur in none): the term records
+        and the pending deltas they have not seen (those ``stats`` lists, read afresh when not given)."""
         if not terms:
             return {}
-        got = self._articles().get(ids=[TERM_PREFIX + t for t in dict.fromkeys(terms)], include=["metadatas"])
-        return {
-            rid[len(TERM_PREFIX) :]: int(str((meta or {}).get("df", 0)))
-            for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
-        }
+        unique = list(dict.fromkeys(terms))
+        pending = self._pending_deltas((stats or self.archive_stats()).pending)
+        records = self._term_records(unique)
+        counts = {t: folded_count(*records.get(t, (0, 0)), t, pending) for t in unique}
+        return {t: n for t, n in counts.items() if n > 0}
 
-    def _stats_records(self, delta: StatsDelta) -> tuple[list[str], list[dict[str, Any]], list[str]]:
-        """The records that apply ``delta``: ids and metadata to upsert, and term records to delete."""
+    def _term_records(self, terms: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """Term -> (count, the last delta sequence number folded into it), for terms that have a record."""
+        found: dict[str, tuple[int, int]] = {}
+        ids = [TERM_PREFIX + t for t in terms]
+        for i in range(0, len(ids), _PAGE):
+            got = self._articles().get(ids=ids[i : i + _PAGE], include=["metadatas"])
+            for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+                meta = meta or {}
+                found[rid[len(TERM_PREFIX) :]] = (int(str(meta.get("df", 0))), int(str(meta.get("seq", 0))))
+        return found
+
+    def _pending_deltas(self, ids: Sequence[str]) -> list[TermDelta]:
+        """The pending term deltas with these ids (each read once per process: a delta never changes);
+        one folded and deleted since the ids were listed is left out (the term records hold it)."""
+        with self._deltas_lock:
+            missing = [i for i in ids if i not in self._deltas]
+            if missing:
+                got = self._articles().get(ids=missing, include=["metadatas"])
+                for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+                    self._deltas[rid] = TermDelta.from_metadata(meta or {})
+                for rid in missing:
+                    self._deltas.setdefault(rid, None)
+            self._deltas = {i: self._deltas[i] for i in ids}
+            return [d for d in self._deltas.values() if d is not None]
+
+    def _stats_records(self, delta: StatsDelta) -> tuple[list[str], list[dict[str, Any]]]:
+        """The records that apply ``delta``: the statistics record and the write's term delta record."""
         stats = self.archive_stats()
-        changed = [t for t, n in delta.terms.items() if n]
-        df = self.document_frequencies(changed)
-        ids, metas, gone = [STATS_ID], [stats.applied(delta).to_metadata()], []
-        for term in changed:
-            count = df.get(term, 0) + delta.terms[term]
-            ids.append(TERM_PREFIX + term)
-            metas.append({"kind": "term", "df": max(count, 0)})
-            if count <= 0:
-                gone.append(TERM_PREFIX + term)
-        return ids, metas, gone
+        changed = {t: n for t, n in sorted(delta.terms.items()) if n}
+        if not changed:
+            return [STATS_ID], [stats.applied(delta).to_metadata()]
+        seq = stats.seq + 1
+        rid = f"{DELTA_PREFIX}{seq}:{uuid.uuid4().hex[:8]}"
+        applied = stats.applied(delta, pending=(*stats.pending, rid), seq=seq)
+        return [STATS_ID, rid], [applied.to_metadata(), TermDelta(seq, changed).to_metadata()]
+
+    @translate_errors
+    def fold(self) -> None:
+        """Fold the pending term deltas into the term records. Each step leaves correct counts behind
+        (:func:`~retrieval.store.statistics.folded_count`): the term records first (each marked with the
+        last sequence number it has seen), then the statistics record's pending list, then the deltas and
+        the records of terms that no chunk holds any more are deleted."""
+        stats = self.archive_stats()
+        if not stats.pending:
+            return
+        articles = self._articles()
+        deltas = self._pending_deltas(stats.pending)
+        terms = sorted({t for d in deltas for t in d.terms})
+        records = self._term_records(terms)
+        counts = {t: folded_count(*records.get(t, (0, 0)), t, deltas) for t in terms}
+        self._upsert(
+            articles,
+            [TERM_PREFIX + t for t in counts],
+            [{"kind": "term", "df": max(n, 0), "seq": stats.seq} for n in counts.values()],
+        )
+        self._upsert(articles, [STATS_ID], [replace(stats, pending=()).to_metadata()])
+        gone = [TERM_PREFIX + t for t, n in counts.items() if n <= 0] + list(stats.pending)
+        for i in range(0, len(gone), self._batch()):
+            articles.delete(ids=gone[i : i + self._batch()])
+        self.bump_generation()  # readers drop the folded deltas from their figures
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -319,12 +411,10 @@ class ChunkStore:
         self._count_out(
             col, delta, [dict(old[w.info.id]) | {"id": w.info.id} for w in writes if _visible(old, w)]
         )
-        ids, metas, gone = self._stats_records(delta)
+        ids, metas = self._stats_records(delta)
         ids += [ARTICLE_PREFIX + w.info.id for w in writes]
         metas += [article_metadata(w.info, w.root, writing=True) for w in writes]
         self._upsert(articles, ids, metas)
-        if gone:
-            articles.delete(ids=gone)
         self._delete_other_versions(col, {w.info.id: w.info.content_hash for w in writes if w.info.id in old})
         self._upsert(
             articles,
@@ -332,7 +422,12 @@ class ChunkStore:
             [article_metadata(w.info, w.root, writing=False) for w in writes],
         )
         self.bump_generation()  # other processes re-read the figures (date range, outlets) at once
+        self._fold_when_due()
         return sum(len(w.chunks) for w in writes)
+
+    def _fold_when_due(self) -> None:
+        if len(self.archive_stats().pending) >= FOLD_AFTER:
+            self.fold()
 
     def _mark_writing(
         self, articles: Collection, writes: Sequence[ArticleWrite], old: Mapping[str, Mapping[str, Any]]
@@ -413,14 +508,13 @@ class ChunkStore:
         visible = [dict(m) | {"id": aid} for aid, m in old.items() if m.get("kind") == "article"]
         if col is not None:
             self._count_out(col, delta, visible)
-        ids, metas, gone = self._stats_records(delta)
+        ids, metas = self._stats_records(delta)
         ids += [ARTICLE_PREFIX + aid for aid in old]
         metas += [dict(m) | {"kind": "removed", "writing": True} for m in old.values()]
         self._upsert(articles, ids, metas)
-        if gone:
-            articles.delete(ids=gone)
         self._delete_articles(list(old))
         self.bump_generation()
+        self._fold_when_due()
 
     def _delete_articles(self, article_ids: Sequence[str]) -> None:
         col = self._chunks()
@@ -454,19 +548,20 @@ class ChunkStore:
                 [ARTICLE_PREFIX + aid for aid in kept],
                 [dict(m) | {"writing": False} for aid, m in unfinished if aid in kept],
             )
+        pending = set(self.archive_stats().pending)
+        orphans = [i for i in articles.get(where={"kind": "delta"}, include=[])["ids"] if i not in pending]
+        if orphans:  # a fold killed after it cleared the pending list
+            articles.delete(ids=orphans)
         return len(unfinished)
 
     def _upsert(self, col: Collection, ids: Sequence[str], metas: Sequence[Mapping[str, Any]]) -> None:
         """Upsert records that carry no vector of their own, in one call where Chroma allows (one call is
-        one write in Chroma's log: all of it or nothing)."""
+        one write in Chroma's log: all of it or nothing). Chroma wants a vector anyway: each gets a
+        one-dimensional one of its own (a graph of equal vectors makes Chroma's writes twice as slow)."""
         batch = self._batch()
         for i in range(0, len(ids), batch):
             part = list(ids[i : i + batch])
-            col.upsert(
-                ids=part,
-                embeddings=np.ones((len(part), 1), dtype=np.float32),
-                metadatas=list(metas[i : i + batch]),
-            )
+            col.upsert(ids=part, embeddings=_placeholders(part), metadatas=list(metas[i : i + batch]))
 
     def _batch(self) -> int:
         return max(1, self.client.get_max_batch_size())
@@ -604,6 +699,11 @@ class ChunkStore:
             location=self.location,
             last_ingest=meta.get(_META_LAST_INGEST),
         )
+
+
+def _placeholders(ids: Sequence[str]) -> np.ndarray:
+    """A distinct, stable one-dimensional vector per record id."""
+    return np.array([[zlib.crc32(i.encode()) / 2**32] for i in ids], dtype=np.float32)
 
 
 def _visible(old: Mapping[str, Mapping[str, Any]], w: ArticleWrite) -> bool:

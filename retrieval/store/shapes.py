@@ -16,6 +16,7 @@ from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, d
 
 ARTICLE_PREFIX = "a:"
 TERM_PREFIX = "t:"
+DELTA_PREFIX = "d:"
 STATS_ID = "stats"
 
 

@@ -2,7 +2,11 @@
 
 - **Totals**: articles, chunks and tokens (BM25's average chunk length).
 - **Document frequencies**: in how many chunks each search term (stem or name key) occurs. They live in
-  one store record per term, read a question's terms at a time.
+  one store record per term, read a question's terms at a time. A write does not touch those records: it
+  adds one *term delta* record (its changes to every term) and lists it as ``pending`` here; a reader
+  adds the pending deltas a term record has not seen, and every so often the store *folds* them into the
+  term records (:class:`TermDelta`, :func:`folded_count`). A write's cost then does not grow with the
+  number of distinct terms it touches, and a batch's switch stays one small atomic upsert.
 - **Days and outlets**: chunks per day (the archive's date range, whether a named day has articles, how
   selective a date filter is) and articles per outlet.
 - **Background moments**: the count, sum and sum of outer products of every chunk's vector, so that a
@@ -122,6 +126,10 @@ class ArchiveStats:
     days: dict[int, int] = field(default_factory=dict)
     sources: dict[str, int] = field(default_factory=dict)
     moments: Moments | None = None
+    pending: tuple[str, ...] = ()
+    """Ids of the term delta records written since the last fold, oldest first."""
+    seq: int = 0
+    """The sequence number of the last term delta written (it orders deltas against term records)."""
 
     @property
     def average_tokens(self) -> float:
@@ -143,7 +151,9 @@ class ArchiveStats:
         hi = day_number(until) if until else 99999999
         return sum(n for day, n in self.days.items() if lo <= day <= hi)
 
-    def applied(self, delta: StatsDelta) -> ArchiveStats:
+    def applied(
+        self, delta: StatsDelta, *, pending: Sequence[str] | None = None, seq: int | None = None
+    ) -> ArchiveStats:
         days = Counter(self.days)
         days.update(delta.days)
         sources = Counter(self.sources)
@@ -158,6 +168,8 @@ class ArchiveStats:
             days={d: n for d, n in sorted(days.items()) if n > 0},
             sources={s: n for s, n in sorted(sources.items()) if n > 0},
             moments=moments if moments is not None and moments.count > 0 else None,
+            pending=tuple(self.pending if pending is None else pending),
+            seq=self.seq if seq is None else seq,
         )
 
     def to_metadata(self) -> dict[str, Any]:
@@ -168,6 +180,8 @@ class ArchiveStats:
             "tokens": self.tokens,
             "days": json.dumps(self.days, separators=(",", ":")),
             "sources": json.dumps(self.sources, ensure_ascii=False, separators=(",", ":")),
+            "pending": json.dumps(self.pending, separators=(",", ":")),
+            "seq": self.seq,
         }
         if self.moments is not None:
             meta["moments"] = self.moments.encode()
@@ -185,4 +199,33 @@ class ArchiveStats:
             days={int(d): int(n) for d, n in json.loads(str(meta.get("days", "{}"))).items()},
             sources={str(s): int(n) for s, n in json.loads(str(meta.get("sources", "{}"))).items()},
             moments=Moments.decode(str(moments)) if moments else None,
+            pending=tuple(str(p) for p in json.loads(str(meta.get("pending", "[]")))),
+            seq=int(meta.get("seq", 0)),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class TermDelta:
+    """One write's changes to the document frequencies, as its delta record holds them."""
+
+    seq: int
+    terms: Mapping[str, int]
+
+    def to_metadata(self) -> dict[str, Any]:
+        return {
+            "kind": "delta",
+            "seq": self.seq,
+            "terms": json.dumps(dict(self.terms), ensure_ascii=False, separators=(",", ":")),
+        }
+
+    @classmethod
+    def from_metadata(cls, meta: Mapping[str, Any]) -> TermDelta:
+        terms = json.loads(str(meta.get("terms", "{}")))
+        return cls(int(meta.get("seq", 0)), {str(t): int(n) for t, n in terms.items()})
+
+
+def folded_count(stored: int, seen: int, term: str, deltas: Iterable[TermDelta]) -> int:
+    """A term's document frequency: its record's count (``stored``, which has seen the deltas up to
+    sequence number ``seen``) plus what the later deltas add. The order of a fold's steps then cannot
+    count a delta twice or lose one, whatever step a crash interrupts."""
+    return stored + sum(d.terms.get(term, 0) for d in deltas if d.seq > seen)

@@ -248,3 +248,75 @@ def test_figures_describe_the_new_version_when_the_old_ones_deletion_fails(
     report = Ingestion(store, emb, lock_dir=tmp_path / "locks").run([root])
     assert (report.added, report.updated, report.unchanged) == (0, 0, len(after))
     check_figures(store, after, seen)
+
+
+def test_figures_hold_with_term_deltas_pending_and_through_a_fold_killed_at_every_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write adds a term delta record instead of rewriting every term it touches; readers add the
+    pending ones. Killing the fold that merges them into the term records after any of its store calls
+    never counts a delta twice nor loses one."""
+    root = tmp_path / "archive"
+    files = {name: [dict(r) for r in records] for name, records in ARTICLES.items()}
+    write_folder(root, files)
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    emb = HashingEmbeddings()
+    real_fold = ChunkStore.fold
+
+    def ingest(**kw: bool) -> None:
+        with monkeypatch.context() as m:
+            m.setattr(ChunkStore, "fold", lambda self: None)
+            report = Ingestion(store, emb, lock_dir=tmp_path / "locks", batch_size=2).run([root], **kw)
+        assert not report.skipped and not report.warnings
+
+    ingest()
+    articles = as_articles(files)
+    seen = all_terms(articles)
+    assert len(store.archive_stats().pending) >= 2  # several writes, none folded
+    check_figures(store, articles, seen)
+
+    files["wire.jsonl"][2]["text"] = EDITED_RATE  # an edit: the old version's terms counted out
+    write_folder(root, files)
+    ingest()
+    articles = as_articles(files)
+    seen |= all_terms(articles)
+    pending = store.archive_stats().pending
+    check_figures(store, articles, seen)
+
+    # the fold's store writes: term records, the statistics record, then the deletions
+    from chromadb.api.models.Collection import Collection
+
+    class Killed(Exception):
+        pass
+
+    writes = {"n": 0, "limit": 0}
+
+    def killing(method: Any) -> Any:
+        def call(self: Collection, *a: Any, **kw: Any) -> Any:
+            writes["n"] += 1
+            if writes["n"] > writes["limit"]:
+                raise Killed
+            return method(self, *a, **kw)
+
+        return call
+
+    for limit in range(10):
+        writes.update(n=0, limit=limit)
+        with monkeypatch.context() as m:
+            m.setattr(Collection, "upsert", killing(Collection.upsert))
+            m.setattr(Collection, "delete", killing(Collection.delete))
+            m.setattr(Collection, "modify", killing(Collection.modify))
+            try:
+                real_fold(store)
+            except Killed:
+                pass
+            else:
+                break
+        check_figures(store, articles, seen)
+    else:
+        pytest.fail("the fold never finished")
+    assert limit >= 3  # it was killed after its term records, its statistics and its deletions
+    assert not store.archive_stats().pending
+    store.sweep()  # what a fold killed before its deletions left, the next ingestion's sweep deletes
+    assert store._articles().get(ids=list(pending))["ids"] == []
+    check_figures(store, articles, seen)

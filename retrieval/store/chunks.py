@@ -397,6 +397,9 @@ class ChunkStore:
         """Replace the given articles by their new versions, crash-safely (see the module docstring)."""
         if not writes:
             return 0
+        most = self._batch() - 2  # the switch is one upsert: these articles, the statistics, the delta
+        if len(writes) > most:
+            return sum(self.write(writes[i : i + most]) for i in range(0, len(writes), most))
         col = self._live_chunks()
         articles = self._articles()
         old = self._article_records([w.info.id for w in writes])
@@ -500,6 +503,11 @@ class ChunkStore:
         """Remove articles: one write takes them out of search and out of the statistics, then their
         chunks and records are deleted."""
         if not article_ids:
+            return
+        most = self._batch() - 2  # as in write(): the switch is one upsert
+        if len(article_ids) > most:
+            for i in range(0, len(article_ids), most):
+                self.remove(article_ids[i : i + most])
             return
         articles = self._articles()
         old = self._article_records(article_ids)

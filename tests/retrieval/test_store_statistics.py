@@ -320,3 +320,39 @@ def test_figures_hold_with_term_deltas_pending_and_through_a_fold_killed_at_ever
     store.sweep()  # what a fold killed before its deletions left, the next ingestion's sweep deletes
     assert store._articles().get(ids=list(pending))["ids"] == []
     check_figures(store, articles, seen)
+
+
+def test_a_write_larger_than_a_chroma_batch_switches_each_group_in_one_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chroma takes at most ``max_batch_size`` records a call, and only one call is all or nothing: a
+    write of more articles is switched in groups, each group with its statistics in one upsert."""
+    from chromadb.api.models.Collection import Collection
+
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    emb = HashingEmbeddings()
+    store.ensure(emb.model_id, emb.dim)
+    monkeypatch.setattr(store.client, "get_max_batch_size", lambda: 6)
+    switches: list[list[str]] = []
+    real_upsert = Collection.upsert
+
+    def recording(self: Collection, ids: Any, *a: Any, **kw: Any) -> Any:
+        if "stats" in ids:
+            switches.append([i for i in ids if i.startswith("a:")])
+        return real_upsert(self, ids, *a, **kw)
+
+    monkeypatch.setattr(Collection, "upsert", recording)
+    articles = [
+        Article(id=f"n{i}", title=f"Новость {i}", text=f"Событие номер {i} произошло в городе Тверь.")
+        for i in range(10)
+    ]
+    writes = []
+    for a in articles:
+        chunks = chunk_article(a)
+        info = ArticleInfo(a.id, article_version(a, ChunkingConfig()), len(chunks), a.title, a.date)
+        writes.append(ArticleWrite(info, chunks, emb.embed_passages([c.text for c in chunks])))
+    assert store.write(writes) == 10
+    assert [len(s) for s in switches] == [4, 4, 2]  # 6 a call: the statistics, the delta, 4 articles
+    assert sorted(i for s in switches for i in s) == sorted(f"a:n{i}" for i in range(10))
+    store.fold()
+    check_figures(store, articles, all_terms(articles))

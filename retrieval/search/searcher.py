@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -43,6 +44,7 @@ from retrieval.terms import chunk_analysis, query_key_groups, query_keys, tokeni
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
 MAX_FILTER_DAYS = 31
+OVERLAP_WORKERS = 4
 
 
 def question_language(text: str) -> str:
@@ -56,7 +58,10 @@ class SearchConfig:
     dense_pool: int = 50
     """Nearest chunks asked of the store per question."""
     key_pool: int = 20
-    """Nearest chunks asked among those filed under the question's names and numbers."""
+    """Nearest chunks asked among those filed under the question's names, numbers and rarer words..."""
+    overlap_pool: int = 20
+    """...and those among them that share the most of these words, weighted by idf (the candidates
+    BM25 over the whole archive would bring, found through the index)."""
     key_df_max: int = 1000
     """A name or number in more chunks than this is too common to look up (dense search covers it)."""
     key_fetch_max: int = 1000
@@ -142,6 +147,10 @@ class Searcher:
         self.config = config or SearchConfig()
         self.today = today
         self.figures = ArchiveFigures(store)
+        self._overlap = ThreadPoolExecutor(OVERLAP_WORKERS, thread_name_prefix="search")
+        """Runs a question's independent steps side by side: the sparse pass of the model while the
+        store answers, the kNN query while the name index is read (store calls wait on Chroma, not on
+        this process; on a server they are round trips)."""
 
     def stats(self) -> ArchiveStats:
         return self.figures.current()[0]
@@ -149,19 +158,24 @@ class Searcher:
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> SearchResult:
         cfg = self.config
         filters = filters or SearchFilters()
-        stats, mean, cov = self.figures.current()
+        figures = self._overlap.submit(self.figures.current)
         intent = parse_question_dates(query, today=self.today())
         language = question_language(query)
+        qv = self.embeddings.embed_question(query)
+        sparse_pass: Future[SparseVector] | None = (
+            self._overlap.submit(self.embeddings.sparse_query, query) if self.embeddings.sparse_dim else None
+        )
+        stats, mean, cov = figures.result()
         if intent.range is not None and _filters_by(intent.range, filters, stats):
             filters = replace(filters, since=intent.range.since, until=intent.range.until)
-        qv = self.embeddings.embed_question(query)
-        qs = self.embeddings.sparse_query(query) if self.embeddings.sparse_dim else None
         terms, keys = tokenize(query), query_keys(query)
+        nearest = self._overlap.submit(self.store.nearest, qv, cfg.dense_pool, filters, stats=stats)
         df = self.store.document_frequencies([*terms, *keys], stats)  # one read: BM25 and the name lookup
-        found = self._candidates(keys, df, qv, filters, stats)
-        if not found:
+        found = self._candidates(nearest, [*keys, *terms], df, qv, filters, stats.chunks)
+        pool = self._visible_with_neighbours(found, qv)
+        qs = sparse_pass.result() if sparse_pass is not None else None
+        if not pool:
             return SearchResult([], intent, language, 0.0, query=query, archive_chunks=stats.chunks)
-        pool = self._with_neighbours(found, qv)
         chunks = [c.chunk for c in pool]
         dense = np.array([c.similarity or 0.0 for c in pool], dtype=np.float32)
         vectors = [c.sparse for c in pool]
@@ -199,25 +213,34 @@ class Searcher:
 
     def _candidates(
         self,
+        nearest: Future[list[StoredChunk]],
         keys: Sequence[str],
         df: Mapping[str, int],
         qv: np.ndarray,
         filters: SearchFilters,
-        stats: ArchiveStats,
+        archive_chunks: int,
     ) -> list[StoredChunk]:
-        """The visible nearest chunks, and the nearest among those filed under the question's names."""
+        """The ``nearest`` chunks, and among those filed under the question's ``keys`` (read while the
+        kNN query runs) the nearest and those that share the most of them."""
         cfg = self.config
-        found = {c.id: c for c in self.store.nearest(qv, cfg.dense_pool, filters, stats=stats)}
         looked_up = self._lookup_keys(keys, df)
-        if looked_up and cfg.key_pool > 0:
-            named = self.store.vectors(self.store.keyed(looked_up, cfg.key_fetch_max))
-            similarity = {cid: float(v @ qv) for cid, v in named.items()}
-            ranked = sorted(similarity, key=lambda cid: -similarity[cid])
-            best = [cid for cid in ranked if cid not in found][: cfg.key_pool]
-            for cid, c in self.store.chunks(best).items():
-                if filters.empty or filters.matches(c.chunk):
-                    found[cid] = replace(c, similarity=similarity[cid])
-        return self.store.visible(list(found.values()))
+        filed = self.store.keyed(looked_up, cfg.key_fetch_max) if looked_up and cfg.key_pool > 0 else {}
+        named = self.store.vectors(list(filed)) if filed else {}
+        found = {c.id: c for c in nearest.result()}
+        if not named:
+            return list(found.values())
+        similarity = {cid: float(v @ qv) for cid, v in named.items()}
+        new = [cid for cid in sorted(similarity, key=lambda cid: -similarity[cid]) if cid not in found]
+        idf = {k: float(np.log1p(archive_chunks / df[k])) for k in looked_up}
+        shared = {cid: sum(idf[k] for k in filed[cid]) for cid in new}
+        best = new[: cfg.key_pool]
+        best += [cid for cid in sorted(new, key=lambda cid: -shared[cid]) if cid not in best][
+            : cfg.overlap_pool
+        ]
+        for cid, c in self.store.chunks(best).items():
+            if filters.empty or filters.matches(c.chunk):
+                found[cid] = replace(c, similarity=similarity[cid])
+        return list(found.values())
 
     def _lookup_keys(self, keys: Sequence[str], df: Mapping[str, int]) -> list[str]:
         """The question's keys rare enough to look up, rarest first, within the fetch budget."""
@@ -231,8 +254,11 @@ class Searcher:
             budget -= df[key]
         return chosen
 
-    def _with_neighbours(self, found: Sequence[StoredChunk], qv: np.ndarray) -> list[StoredChunk]:
-        """The candidates and their neighbours in their articles (fetched by id, scored by their vector)."""
+    def _visible_with_neighbours(self, found: Sequence[StoredChunk], qv: np.ndarray) -> list[StoredChunk]:
+        """The candidates search may show (their article's record names their version) and their
+        neighbours in their articles, fetched by id and scored by their vector while the versions are
+        read (a neighbour has its chunk's version, so it is visible when its chunk is)."""
+        visible = self._overlap.submit(self.store.visible, found)
         have = {c.id for c in found}
         wanted = [
             chunk_id(c.chunk.article_id, c.version, c.chunk.index + step)
@@ -241,10 +267,12 @@ class Searcher:
             if c.chunk.index + step >= 0
         ]
         extra = self.store.chunks([cid for cid in wanted if cid not in have], vectors=True)
-        pool = list(found)
+        pool = visible.result()
+        shown = {(c.chunk.article_id, c.version) for c in pool}
         for c in extra.values():
-            similarity = float(np.asarray(c.vector) @ qv) if c.vector is not None else 0.0
-            pool.append(replace(c, similarity=similarity, vector=None))
+            if (c.chunk.article_id, c.version) in shown:
+                similarity = float(np.asarray(c.vector) @ qv) if c.vector is not None else 0.0
+                pool.append(replace(c, similarity=similarity, vector=None))
         return pool
 
     def _smooth(self, chunks: Sequence[Chunk], fused: np.ndarray) -> np.ndarray:

@@ -62,6 +62,8 @@ from retrieval.store.shapes import (
     chunk_from,
     chunk_id,
     chunk_metadata,
+    filed_keys,
+    key_metadata,
     sparse_from,
     where,
 )
@@ -461,7 +463,7 @@ class ChunkStore:
                 keys = name_keys(chunk.text)
                 if keys:
                     key_ids.append(cid)
-                    key_metas.append({"article_id": chunk.article_id, "keys": keys})
+                    key_metas.append(key_metadata(chunk.article_id, keys))
         batch = self._batch()
         for i in range(0, len(ids), batch):
             col.upsert(
@@ -619,14 +621,20 @@ class ChunkStore:
         ]
 
     @translate_errors
-    def keyed(self, keys: Sequence[str], limit: int, filters: SearchFilters | None = None) -> list[str]:
-        """Ids of chunks filed under any of ``keys`` (names and numbers: see :mod:`retrieval.terms`), at
-        most ``limit`` of them."""
+    def keyed(self, keys: Sequence[str], limit: int) -> dict[str, frozenset[str]]:
+        """The chunks filed under any of ``keys`` (names, numbers and rarer words: see
+        :mod:`retrieval.terms`), at most ``limit`` of them: each id with those of ``keys`` it is filed
+        under."""
         if not keys or limit <= 0:
-            return []
+            return {}
         clauses: list[Any] = [{"keys": {"$contains": k}} for k in keys]
         clause = clauses[0] if len(clauses) == 1 else {"$or": clauses}
-        return list(self._keys().get(where=clause, include=[], limit=limit)["ids"])
+        got = self._keys().get(where=clause, include=["metadatas"], limit=limit)
+        asked = frozenset(keys)
+        return {
+            cid: asked.intersection(filed_keys(meta or {}))
+            for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+        }
 
     @translate_errors
     def chunks(self, ids: Sequence[str], *, vectors: bool = False) -> dict[str, StoredChunk]:

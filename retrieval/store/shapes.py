@@ -83,6 +83,15 @@ def sparse_from(meta: Mapping[str, Any]) -> SparseVector | None:
     return decode_sparse(str(text)) if text else None
 
 
+def key_metadata(article_id: str, keys: list[str]) -> dict[str, Any]:
+    """A chunk's record in the name index: its article and the keys it is filed under."""
+    return {"article_id": article_id, "keys": keys}
+
+
+def filed_keys(meta: Mapping[str, Any]) -> list[str]:
+    return list(meta.get("keys") or [])
+
+
 def article_metadata(info: ArticleInfo, root: str, *, kind: str = "article", writing: bool) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "kind": kind,

@@ -239,7 +239,7 @@ def test_figures_describe_the_new_version_when_the_old_ones_deletion_fails(
 
     assert store.sweep() == 1
     assert store.chunks(old_ids) == {}
-    assert store.keyed([old_key], 10) == []
+    assert store.keyed([old_key], 10) == {}
     assert store.count_chunks() == expected_chunks
     check_figures(store, after, seen)
 

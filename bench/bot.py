@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO))
 from bot.app import ALLOWED_UPDATES, build_application  # noqa: E402
 from bot.archive import Archive  # noqa: E402
 from bot.wiring import load_embeddings, open_store  # noqa: E402
+from ingest.loaders import ArticleLimits  # noqa: E402
 from ingest.pipeline import Ingestion  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
 from tests.emulators.bot_api import BotApiEmulator, Chat  # noqa: E402
@@ -72,9 +73,9 @@ async def run(args: argparse.Namespace, data_dir: Path) -> int:
         )
         t = time.perf_counter()
         embeddings = load_embeddings(settings)
-        ingested = Ingestion(open_store(settings), embeddings, lock_dir=data_dir / "locks").run(
-            [args.archive]
-        )
+        limits = ArticleLimits.from_settings(settings)
+        ingestion = Ingestion(open_store(settings), embeddings, lock_dir=data_dir / "locks", limits=limits)
+        ingested = ingestion.run([args.archive])
         seconds = time.perf_counter() - t
         print(f"archive: {ingested.added} articles, {ingested.chunks_written} chunks ({seconds:.1f} s)")
         app = build_application(settings, archive=Archive(settings, embeddings=embeddings))

@@ -109,6 +109,7 @@ def _sparse(row: tuple[bytes, bytes, bytes]) -> SparseVector:
 
 def main() -> None:
     from bot.wiring import load_embeddings, open_store
+    from ingest.loaders import ArticleLimits
     from ingest.pipeline import Ingestion
     from retrieval.settings import load_settings
 
@@ -122,7 +123,8 @@ def main() -> None:
     settings = load_settings()
     embeddings = CachedEmbeddings(load_embeddings(settings), args.cache)
     store = open_store(settings)
-    report = Ingestion(store, embeddings, lock_dir=settings.data_dir / "locks").run(
+    limits = ArticleLimits.from_settings(settings)
+    report = Ingestion(store, embeddings, lock_dir=settings.data_dir / "locks", limits=limits).run(
         args.paths, rebuild=args.rebuild
     )
     print(

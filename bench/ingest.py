@@ -23,9 +23,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from ingest.chunking import ChunkingConfig, chunk_article  # noqa: E402
-from ingest.loaders import load_paths  # noqa: E402
+from ingest.loaders import ArticleLimits, load_paths  # noqa: E402
 from ingest.pipeline import Ingestion  # noqa: E402
 from retrieval.embeddings import make_embeddings  # noqa: E402
+from retrieval.settings import load_settings  # noqa: E402
 from retrieval.store.chunks import ChunkStore  # noqa: E402
 
 
@@ -33,11 +34,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def subset(archive: Path, n: int, workdir: Path) -> Path:
+def subset(archive: Path, n: int, workdir: Path, limits: ArticleLimits) -> Path:
     """The first ``n`` articles of the archive (by the loaders' order) written as one JSONL file."""
     import json
 
-    articles = load_paths([archive]).articles[:n]
+    articles = load_paths([archive], limits).articles[:n]
     out = workdir / "subset.jsonl"
     with out.open("w", encoding="utf-8") as f:
         for a in articles:
@@ -64,10 +65,11 @@ def main() -> None:
     args = parser.parse_args()
 
     emb = make_embeddings(args.embedding)
+    limits = ArticleLimits.from_settings(load_settings())
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        path = subset(args.archive, args.articles, work)
-        articles = load_paths([path]).articles
+        path = subset(args.archive, args.articles, work, limits)
+        articles = load_paths([path], limits).articles
         passages = [c.text for a in articles for c in chunk_article(a, ChunkingConfig())]
         chars = sum(len(p) for p in passages)
         emb.embed_passages(passages[:4])  # warm up
@@ -83,7 +85,8 @@ def main() -> None:
 
         store = ChunkStore.open(None, work / "chroma", "bench")
         t0 = time.perf_counter()
-        report = Ingestion(store, emb, lock_dir=work / "locks", batch_size=args.batch).run([path])
+        ingestion = Ingestion(store, emb, lock_dir=work / "locks", limits=limits, batch_size=args.batch)
+        report = ingestion.run([path])
         pipe = time.perf_counter() - t0
         assert report.chunks_written == len(passages), (report.chunks_written, len(passages))
 

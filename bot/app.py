@@ -103,6 +103,7 @@ def add_handlers(app: NewsbotApp) -> None:
     app.add_handler(CallbackQueryHandler(callbacks.on_sources, pattern=SOURCES_PATTERN))
     app.add_handler(CallbackQueryHandler(callbacks.on_feedback, pattern=FEEDBACK_PATTERN))
     app.add_handler(CallbackQueryHandler(callbacks.on_page, pattern=PAGE_PATTERN))
+    app.add_handler(CallbackQueryHandler(callbacks.on_unknown))  # any other press is answered too
     app.add_error_handler(on_error)
 
 
@@ -124,7 +125,8 @@ async def prepare(app: NewsbotApp) -> None:
 
 
 async def finish(app: NewsbotApp) -> None:
-    """Before shutdown: stop a running ingestion between batches and wait for it."""
+    """Before shutdown: cancel a running ingestion and wait a bounded time for it to stop (see
+    :meth:`IngestJobs.shutdown`), so that stopping the bot takes seconds whatever runs."""
     await services_of(app.bot_data).jobs.shutdown()
 
 

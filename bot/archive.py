@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.query_syntax import Query, resolve_filters
 from bot.wiring import build_answerer, load_embeddings
+from ingest.loaders import ArticleLimits
 from ingest.pipeline import Ingestion, ProgressCallback
 from retrieval.answer.answerer import Answerer, Overview
 from retrieval.embeddings import NewsEmbeddings
@@ -92,6 +93,7 @@ class Archive:
             store,
             self.embeddings,
             lock_dir=Path(self.settings.data_dir) / "locks",
+            limits=ArticleLimits.from_settings(self.settings),
             progress=progress,
             cancel=cancel,
         )

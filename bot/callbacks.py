@@ -1,4 +1,9 @@
-"""Button presses: the quoted passages of an answer, 👍 / 👎, and search pages."""
+"""Button presses: the quoted passages of an answer, 👍 / 👎, and search pages.
+
+Every press is answered (``answerCallbackQuery``), or the client keeps spinning: a button whose data is
+not one of ours (an older bot's, a forged one) or whose answer is forgotten gets a short "too old"
+note; someone outside the allow-list is told once, and afterwards the press is answered silently.
+"""
 
 from __future__ import annotations
 
@@ -22,11 +27,24 @@ async def _query(update: Update, services: Services) -> CallbackQuery | None:
     query = update.callback_query
     if query is None:
         return None
-    chat = update.effective_chat
-    if services.access.is_allowed(query.from_user.id, chat.id if chat else None):
+    user_id, chat = query.from_user.id, update.effective_chat
+    chat_id = chat.id if chat else None
+    if services.access.is_allowed(user_id, chat_id):
         return query
-    await query.answer(say("not_allowed", user_language(update), user_id=query.from_user.id), show_alert=True)
+    if services.access.first_refusal(user_id, chat_id):
+        await query.answer(say("not_allowed", user_language(update), user_id=user_id), show_alert=True)
+    else:
+        await query.answer()
     return None
+
+
+async def on_unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any press no other handler takes: data that is not ours, or not in a shape we send."""
+    query = await _query(update, services_of(context.bot_data))
+    if query is None:
+        return
+    log.info("unknown button data %r from user %s", (query.data or "")[:64], query.from_user.id)
+    await query.answer(say("expired", user_language(update)), show_alert=True)
 
 
 async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -7,6 +7,7 @@ line on stderr and an exit status (0 ok, 1 failed, 2 bad usage or configuration)
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -64,6 +65,12 @@ def blank_text(args: argparse.Namespace) -> str | None:
     return None
 
 
+def disk_full(exc: OSError) -> str:
+    """What to say when a file outside the store (a lock, feedback, an upload) finds the disk full."""
+    where = f" holding {exc.filename}" if exc.filename else ""
+    return f"the disk{where} is full ({exc.strerror or exc}): free some space there, then try again"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -86,6 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsbotError as exc:
         logging.getLogger("newsbot").debug("failed", exc_info=True)
         print(f"newsbot: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        logging.getLogger("newsbot").debug("failed", exc_info=True)
+        print(f"newsbot: error: {disk_full(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("newsbot: interrupted", file=sys.stderr)

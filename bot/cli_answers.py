@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from bot.text import format_answer, format_search, without_weak
 from bot.wiring import build_answerer
 from retrieval.answer.answer_json import answer_json, passage_json
+from retrieval.answer.answerer import Answerer
 from retrieval.errors import ConfigError
 from retrieval.evaluation import detail, format_table, load_questions, run_questions, summarise
 from retrieval.records import SearchFilters
@@ -96,22 +98,35 @@ def parse_filters(args: argparse.Namespace, known_sources: tuple[str, ...]) -> S
         raise ConfigError(str(exc)) from exc
 
 
+def bounded(answerer: Answerer, command: str, what: str, text: str) -> str:
+    """``text`` as the answerer will take it, with a note on stderr when that cut it short."""
+    kept = answerer.bounded(text)
+    if kept != text:
+        print(
+            f"newsbot {command}: note: the {what} was shortened to its first {len(kept)} of {len(text)} "
+            f"characters (NEWSBOT_MAX_QUESTION_CHARS={answerer.max_question_chars})",
+            file=sys.stderr,
+        )
+    return kept
+
+
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
     answerer = build_answerer(settings)
     filters = parse_filters(args, answerer.outlets())
-    passages = answerer.search(args.query, args.k, filters).passages
+    query = bounded(answerer, "search", "query", args.query)
+    passages = answerer.search(query, args.k, filters).passages
     if args.json:
         shown = passages if args.all else without_weak(passages)[0]
         print(json.dumps([passage_json(p) for p in shown], ensure_ascii=False, indent=2))
     else:
-        print(format_search(args.query, passages, show_all=args.all))
+        print(format_search(query, passages, show_all=args.all))
     return 0
 
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     answerer = build_answerer(settings)
     filters = parse_filters(args, answerer.outlets())
-    answer = answerer.ask(args.question, filters)
+    answer = answerer.ask(bounded(answerer, "ask", "question", args.question), filters)
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:

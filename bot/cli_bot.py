@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.feedback import Feedback, FeedbackStore
-from retrieval.settings import Settings
+from retrieval.settings import ENV_FILE, Settings, env_file
 
 SERVE_EPILOG = """\
 examples:
@@ -50,8 +50,23 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import run  # python-telegram-bot is imported only by the command that needs it
 
     logging.getLogger("newsbot").setLevel(min(logging.getLogger().level, logging.INFO))
+    log_env_file()
     run(settings)
     return 0
+
+
+def log_env_file() -> None:
+    """Say which ``.env`` the settings came from, and the variables it set (never their values): a stray
+    one in the working directory can point the bot at another store, LLM or token."""
+    log = logging.getLogger("newsbot.settings")
+    found = env_file()
+    if found is None:
+        log.info("settings: from the environment (no %s in %s)", ENV_FILE, Path.cwd())
+        return
+    applied = [n for n in found.names if n not in found.overridden]
+    log.info("settings: read %s, which sets %s", found.path, ", ".join(applied) or "nothing")
+    if found.overridden:
+        log.info("settings: the environment overrides %s from %s", ", ".join(found.overridden), found.path)
 
 
 def _line(entry: Feedback) -> str:

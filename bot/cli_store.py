@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from bot.report import format_ingest_report, format_stats, stats_json
 from bot.wiring import load_embeddings, open_store
+from ingest.loaders import ArticleLimits
 from ingest.pipeline import Ingestion, Progress
 from retrieval.errors import ConfigError
 from retrieval.settings import Settings
@@ -22,7 +29,9 @@ examples:
   newsbot ingest --rebuild archive/            start the collection afresh (e.g. after changing model)
 
 Unchanged articles are skipped without embedding; changed ones are replaced. Bad input is reported per
-file and line and the rest is ingested (exit status 0 unless --strict)."""
+file and line and the rest is ingested (exit status 0; with --strict, 1 when anything was skipped or
+warned about). Ctrl-C stops within seconds, leaving whole articles only (exit status 1); running the
+same command again ingests the rest."""
 
 
 def register(sub: Any) -> None:
@@ -42,7 +51,11 @@ def register(sub: Any) -> None:
         help="remove articles that came from these paths before but are gone now",
     )
     ingest.add_argument("--rebuild", action="store_true", help="drop the collection and ingest afresh")
-    ingest.add_argument("--strict", action="store_true", help="exit with status 1 if anything was skipped")
+    ingest.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 if anything was skipped or warned about (e.g. a title cut, a bad date)",
+    )
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
     ingest.set_defaults(handler=run_ingest)
 
@@ -100,17 +113,58 @@ def ingest_paths(args: argparse.Namespace, settings: Settings) -> list[str]:
     return [str(settings.archive_dir)]
 
 
+@contextlib.contextmanager
+def cancel_on_ctrl_c(cancel: threading.Event) -> Iterator[None]:
+    """The first Ctrl-C sets ``cancel``: the run stops after its current model call or write, with whole
+    articles only. A second one interrupts at once (``KeyboardInterrupt``; crash-safe all the same)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_ctrl_c(signum: int, frame: FrameType | None) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        # not print(): the handler may run inside a write to stderr (the progress bar's)
+        with contextlib.suppress(OSError, ValueError):
+            os.write(
+                sys.stderr.fileno(), b"\nStopping after the current step (Ctrl-C again to stop at once)\n"
+            )
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     paths = ingest_paths(args, settings)
     store = open_store(settings)
     embeddings = load_embeddings(settings)
     bar = _ProgressBar(enabled=sys.stderr.isatty() and not args.no_progress)
-    ingestion = Ingestion(store, embeddings, lock_dir=settings.data_dir / "locks", progress=bar)
+    cancel = threading.Event()
+    ingestion = Ingestion(
+        store,
+        embeddings,
+        lock_dir=settings.data_dir / "locks",
+        limits=ArticleLimits.from_settings(settings),
+        progress=bar,
+        cancel=cancel,
+    )
     try:
-        report = ingestion.run(paths, prune=args.prune, rebuild=args.rebuild)
+        with cancel_on_ctrl_c(cancel):
+            report = ingestion.run(paths, prune=args.prune, rebuild=args.rebuild)
     finally:
         bar.close()
     print(format_ingest_report(report))
+    if report.cancelled:
+        print(
+            "newsbot: cancelled: what was written is whole articles; run the same command again to "
+            "ingest the rest",
+            file=sys.stderr,
+        )
+        return 1
     if args.strict and (report.skipped or report.warnings):
         return 1
     return 0

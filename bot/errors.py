@@ -1,8 +1,9 @@
 """The one error handler: a short apology for the user, the details for the log and the admin chat.
 
 Errors of the archive (Chroma down, the model, an LLM endpoint) are expected to pass: the user is told
-to try again, the log gets one line, and the bot answers as soon as the part is back. Anything else is a
-bug: the log gets the traceback, and so does ``NEWSBOT_ADMIN_CHAT_ID`` if set (the token redacted).
+to try again, the log gets one line, and the bot answers as soon as the part is back. A full disk does not
+pass by itself: ``NEWSBOT_ADMIN_CHAT_ID`` gets the line that says where. Anything else is a bug: the log
+gets the traceback, and so does the admin chat if set (the token redacted).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from bot.logsafe import redact
 from bot.phrases import say
 from bot.render_split import split_html
 from bot.services import services_of
-from retrieval.errors import NewsbotError, StoreUnavailable
+from retrieval.errors import NewsbotError, StoreFull, StoreUnavailable
 
 log = logging.getLogger("newsbot.bot")
 ADMIN_REPORT_CHARS = 3500
@@ -49,7 +50,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("%s failed", where, exc_info=error)
     if isinstance(update, Update):
         await _apologise(update, store_down=isinstance(error, StoreUnavailable))
-    if not isinstance(error, NewsbotError):
+    if isinstance(error, StoreFull):
+        await _send_to_admins(context, f"⚠️ <b>{html.escape(where)}</b>\n{html.escape(redact(str(error)))}")
+    elif not isinstance(error, NewsbotError):
         await _report_to_admins(context, where, error)
 
 
@@ -66,12 +69,17 @@ async def _apologise(update: Update, *, store_down: bool) -> None:
 async def _report_to_admins(
     context: ContextTypes.DEFAULT_TYPE, where: str, error: BaseException | None
 ) -> None:
-    chat_id = services_of(context.bot_data).settings.admin_chat_id
-    if chat_id is None or error is None:
+    if error is None:
         return
     trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     trace = redact(trace)[-ADMIN_REPORT_CHARS:]
-    text = f"⚠️ <b>{html.escape(where)}</b>\n<pre>{html.escape(trace)}</pre>"
+    await _send_to_admins(context, f"⚠️ <b>{html.escape(where)}</b>\n<pre>{html.escape(trace)}</pre>")
+
+
+async def _send_to_admins(context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    chat_id = services_of(context.bot_data).settings.admin_chat_id
+    if chat_id is None:
+        return
     try:
         for part in split_html(text):
             await context.bot.send_message(chat_id, part)

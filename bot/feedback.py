@@ -2,12 +2,18 @@
 
 One row per answer and user: voting again changes the vote. Each row keeps what is needed to review the
 answer later: the question, the answer text and the ids of the articles it cited.
+
+Those are private (user ids, what they asked): the database is created readable by its owner only (0600),
+and a database made wider before is tightened when opened; SQLite gives its ``-journal``, ``-wal`` and
+``-shm`` files the database's permissions, and any found wider are tightened too.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 FILE_NAME = "feedback.sqlite3"
+PRIVATE = 0o600
+SIDE_FILES = ("-journal", "-wal", "-shm")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -64,9 +72,21 @@ class FeedbackStore:
     def under(cls, data_dir: Path) -> FeedbackStore:
         return cls(data_dir / FILE_NAME)
 
+    def _make_private(self) -> None:
+        """Create the database file 0600 before SQLite does (it would use the umask, 0644), and tighten
+        it and its side files if an earlier version left them wider."""
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE))
+        for path in (self.path, *(self.path.with_name(self.path.name + s) for s in SIDE_FILES)):
+            try:
+                if stat.S_IMODE(path.stat().st_mode) & ~PRIVATE:
+                    path.chmod(PRIVATE)
+            except FileNotFoundError:
+                continue
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._make_private()
         conn = sqlite3.connect(self.path, timeout=10)
         try:
             with conn:

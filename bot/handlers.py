@@ -2,13 +2,18 @@
 
 Each handler parses, runs the blocking work in a thread (``asyncio.to_thread``), and renders. Failures
 go to the one error handler (:mod:`bot.errors`), which apologises to the user.
+
+Before any work: the allow-list, then the rate limit (questions, searches, /stats and /help all count);
+then a question or search waits for the asker's previous ones (one at a time per user, in order), so one
+user never holds more than one answering slot while others wait. Each refusal is said once per window
+(:mod:`bot.access`): a flood gets a reply or two, not one per message.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import Bot, Message, MessageEntity, Update
@@ -19,9 +24,10 @@ from telegram.ext import ContextTypes
 from bot.keyboards import answer_keyboard, page_keyboard
 from bot.phrases import render_help, say
 from bot.query_syntax import FilterError, Query, parse_query
-from bot.render import escape, render_answer, render_search, render_stats
+from bot.render import SearchPages, escape, render_answer, render_search, render_stats
 from bot.services import Services, services_of
 from retrieval.errors import NewsbotError
+from retrieval.records import Answer
 
 SEARCH_RESULTS = 20
 T = TypeVar("T")
@@ -74,54 +80,66 @@ async def admitted(update: Update, services: Services) -> bool:
 
 
 async def within_rate(update: Update, services: Services) -> bool:
+    """Under the user's rate limit (and it counts); over it, told once until they may ask again."""
     user = update.effective_user
-    wait = services.limiter.wait_time(user.id) if user else 0.0
-    if wait <= 0:
+    limited = services.limiter.check(user.id) if user else None
+    if limited is None:
         return True
     message = update.effective_message
-    if message is not None:
-        await message.reply_html(say("rate_limited", user_language(update), seconds=max(1, round(wait))))
+    if limited.tell and message is not None:
+        seconds = max(1, round(limited.wait))
+        await message.reply_html(say("rate_limited", user_language(update), seconds=seconds))
     return False
 
 
 async def work_on(
-    update: Update, services: Services, raw: str, usage: str, work: Callable[[Query], T]
-) -> tuple[Message, T] | None:
-    """Admit the asker, parse ``raw``, and run ``work`` in a thread within the global answering limit.
+    update: Update,
+    services: Services,
+    raw: str,
+    usage: str,
+    work: Callable[[Query], T],
+    reply: Callable[[Message, T], Awaitable[None]],
+) -> None:
+    """Admit the asker, parse ``raw``, run ``work`` in a thread within the global answering limit, and
+    ``reply`` with what it returns.
 
-    None when there is nothing to send back any more: not admitted, rate-limited, no question (the usage
-    was shown) or a filter mistake (explained).
+    The asker's questions are worked on and replied to one at a time, in the order sent (checked against
+    the rate limit as they arrive). Nothing is done when not admitted or rate-limited; without a question
+    the usage is shown; a filter mistake is explained.
     """
     message = update.effective_message
     if message is None or not await admitted(update, services) or not await within_rate(update, services):
-        return None
+        return
     query = parse_query(raw)
     if not query.text:
         await message.reply_html(say(usage, user_language(update)))
-        return None
-    try:  # "typing…" while the answer is computed: a nicety, its failure is not the answer's
-        await message.chat.send_action(ChatAction.TYPING)
-    except TelegramError as exc:
-        log.info("no typing action in chat %s: %s", message.chat_id, exc)
-    try:
-        async with services.answering:
-            return message, await asyncio.to_thread(work, query)
-    except FilterError as exc:
-        await message.reply_html(say("bad_filter", user_language(update), reason=escape(str(exc))))
-        return None
+        return
+    asker = update.effective_user.id if update.effective_user else message.chat_id
+    async with services.turns.turn(asker):
+        try:  # "typing…" while the answer is computed: a nicety, its failure is not the answer's
+            await message.chat.send_action(ChatAction.TYPING)
+        except TelegramError as exc:
+            log.info("no typing action in chat %s: %s", message.chat_id, exc)
+        try:
+            async with services.answering:
+                result = await asyncio.to_thread(work, query)
+        except FilterError as exc:
+            await message.reply_html(say("bad_filter", user_language(update), reason=escape(str(exc))))
+            return
+        await reply(message, result)
 
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, raw: str) -> None:
     services = services_of(context.bot_data)
-    done = await work_on(update, services, raw, "empty_ask", services.archive.ask)
-    if done is None:
-        return
-    message, answer = done
-    keyboard = answer_keyboard(services.state.add_answer(answer), answer)
-    parts = render_answer(answer)  # as many messages as it takes; the buttons under the last one
-    for i, part in enumerate(parts):
-        markup = keyboard if i == len(parts) - 1 else None
-        await message.reply_html(part, reply_markup=markup, do_quote=None if i == 0 else False)
+
+    async def reply(message: Message, answer: Answer) -> None:
+        keyboard = answer_keyboard(services.state.add_answer(answer), answer)
+        parts = render_answer(answer)  # as many messages as it takes; the buttons under the last one
+        for i, part in enumerate(parts):
+            markup = keyboard if i == len(parts) - 1 else None
+            await message.reply_html(part, reply_markup=markup, do_quote=None if i == 0 else False)
+
+    await work_on(update, services, raw, "empty_ask", services.archive.ask, reply)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,24 +160,21 @@ async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context.bot_data)
     raw = command_argument(update.effective_message.text if update.effective_message else "")
-    done = await work_on(
-        update,
-        services,
-        raw,
-        "empty_search",
-        lambda query: render_search(query.text, services.archive.search(query, SEARCH_RESULTS)),
-    )
-    if done is None:
-        return
-    message, pages = done
-    key = services.state.searches.add(pages)
-    await message.reply_html(pages.pages[0], reply_markup=page_keyboard(key, 0, len(pages.pages)))
+
+    def search(query: Query) -> SearchPages:
+        return render_search(query.text, services.archive.search(query, SEARCH_RESULTS))
+
+    async def reply(message: Message, pages: SearchPages) -> None:
+        key = services.state.searches.add(pages)
+        await message.reply_html(pages.pages[0], reply_markup=page_keyboard(key, 0, len(pages.pages)))
+
+    await work_on(update, services, raw, "empty_search", search, reply)
 
 
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context.bot_data)
     message = update.effective_message
-    if message is None or not await admitted(update, services):
+    if message is None or not await admitted(update, services) or not await within_rate(update, services):
         return
     stats = await asyncio.to_thread(services.archive.stats)
     await message.reply_html(render_stats(stats))
@@ -168,7 +183,7 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context.bot_data)
     message = update.effective_message
-    if message is None or not await admitted(update, services):
+    if message is None or not await admitted(update, services) or not await within_rate(update, services):
         return
     try:
         overview = await asyncio.to_thread(services.archive.overview)

@@ -2,7 +2,10 @@
 
 The ingestion runs in a worker thread; the event loop edits one status message with its progress at most
 once per ``EDIT_EVERY`` seconds, and ends it with the report ``newsbot ingest`` prints. ``cancel()`` asks
-the pipeline to stop between batches: what was written stays consistent (whole articles only).
+the pipeline to stop, which it does within one model call: what was written stays consistent (whole
+articles only). Questions do not wait for it: the model takes their calls first. When the bot stops,
+``shutdown()`` cancels a running ingestion and waits for it at most ``STOP_WAIT`` seconds; the worker is a
+daemon thread, so one that is still busy then does not keep the process from exiting.
 
 Telegram is reached through a :class:`StatusBoard` the handler provides, so this module knows nothing of
 it and a failed edit never stops an ingestion.
@@ -11,24 +14,28 @@ it and a failed edit never stops an ingestion.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import concurrent.futures
 import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.archive import Archive
 from bot.render import escape, render_ingest_result, render_progress
 from bot.report import summary_line
 from ingest.pipeline import Progress
 from retrieval.errors import IngestLocked, NewsbotError, StoreUnavailable
+from retrieval.printable import printable
 from retrieval.records import IngestReport, Problem
 
 EDIT_EVERY = 2.0
+STOP_WAIT = 10.0
+"""Seconds the stopping bot waits for a cancelled ingestion to stop (it takes one model call, a write)."""
 log = logging.getLogger("newsbot.bot.ingest")
+T = TypeVar("T")
 
 
 class StatusBoard(Protocol):
@@ -74,22 +81,29 @@ class IngestJobs:
             run.cancel.set()
         return run
 
-    async def shutdown(self) -> None:
-        """Stop a running ingestion cleanly and wait for it (the bot is stopping)."""
+    async def shutdown(self, wait: float = STOP_WAIT) -> None:
+        """Cancel a running ingestion and wait for it, at most ``wait`` seconds (the bot is stopping).
+
+        One still running then is left to its daemon thread, which ends with the process: what it has
+        written is whole articles, as after a crash."""
         run = self.cancel()
-        if run is not None and run.task is not None:
-            with contextlib.suppress(Exception):
-                await run.task
+        if run is None or run.task is None:
+            return
+        done, _ = await asyncio.wait({run.task}, timeout=wait)
+        if not done:
+            log.warning("ingestion %s did not stop within %.0f s; leaving it", printable(run.label), wait)
+            run.task.cancel()
+            await asyncio.wait({run.task}, timeout=1.0)
 
     async def _run(self, run: IngestRun, board: StatusBoard) -> IngestReport | None:
         try:
             report = await self._ingest(run, board)
         except Exception as exc:
-            await _show(board.edit, f"❌ {escape(run.label)}: {escape(_failure(exc))}")
+            await _show(board.edit, f"❌ {escape(printable(run.label))}: {escape(printable(_failure(exc)))}")
             log.log(
                 logging.WARNING if isinstance(exc, NewsbotError) else logging.ERROR,
                 "ingestion %s by %s failed",
-                run.label,
+                printable(run.label),
                 run.user_id,
                 exc_info=not isinstance(exc, NewsbotError),
             )
@@ -97,7 +111,7 @@ class IngestJobs:
         finally:
             self.running = None
         report.skipped[:0] = run.extra_skipped
-        log.info("ingestion %s by %s: %s", run.label, run.user_id, summary_line(report))
+        log.info("ingestion %s by %s: %s", printable(run.label), run.user_id, summary_line(report))
         first, *rest = render_ingest_result(run.label, report)
         await _show(board.edit, first)
         for part in rest:
@@ -112,7 +126,7 @@ class IngestJobs:
             ingestion = self.archive.ingestion(progress=progress, cancel=run.cancel)
             return ingestion.run(list(run.paths), prune=run.prune)
 
-        future = asyncio.ensure_future(asyncio.to_thread(work))
+        future = _in_daemon_thread(work, name=f"newsbot-ingest-{run.user_id}")
         shown: Progress | None = None
         while not future.done():
             await asyncio.wait({future}, timeout=self.edit_every)
@@ -120,6 +134,24 @@ class IngestJobs:
                 shown = run.progress
                 await _show(board.edit, render_progress(run.label, shown))
         return future.result()
+
+
+def _in_daemon_thread(work: Callable[[], T], *, name: str) -> asyncio.Future[T]:
+    """``work()`` in a daemon thread, as a future of the running loop. ``asyncio.to_thread`` would use the
+    default executor, whose threads the interpreter joins at exit: an ingestion that has not stopped yet
+    would hold up the bot's exit."""
+    outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+    def target() -> None:
+        if not outcome.set_running_or_notify_cancel():
+            return
+        try:
+            outcome.set_result(work())
+        except BaseException as exc:
+            outcome.set_exception(exc)
+
+    threading.Thread(target=target, name=name, daemon=True).start()
+    return asyncio.wrap_future(outcome)
 
 
 async def _show(action: Callable[[str], Awaitable[None]], html: str) -> None:
@@ -144,4 +176,4 @@ def describe_running(run: IngestRun, now: float | None = None) -> str:
     """One line for "already running": what, by whom, for how long, how far."""
     elapsed = (now if now is not None else time.monotonic()) - run.started
     done = f", {run.progress.articles_done}/{run.progress.articles_total} articles" if run.progress else ""
-    return f"{run.label} (started by {run.user_id} {elapsed:.0f} s ago{done})"
+    return f"{printable(run.label)} (started by {run.user_id} {elapsed:.0f} s ago{done})"

@@ -31,9 +31,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_archive_dir": "NEWSBOT_ARCHIVE_DIR is not set, so there is nothing to re-ingest.",
         "busy": "An ingestion is already running: {what}. Send /cancel to stop it.",
         "nothing_to_cancel": "No ingestion is running.",
-        "cancelling": "Stopping after the current batch; the archive stays consistent.",
+        "cancelling": "Stopping within seconds; the archive stays consistent.",
         "receiving": "📥 Receiving {name}…",
         "kept_busy": "Saved {name}, but another ingestion started meanwhile; send /reingest later.",
+        "download_failed": "❌ Could not get {name} from Telegram ({reason}); send it again, please.",
+        "upload_failed": "❌ Could not take {name}: something went wrong on my side; the details are logged.",
     },
     "ru": {
         "not_allowed": (
@@ -56,9 +58,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_archive_dir": "NEWSBOT_ARCHIVE_DIR не задан: переиндексировать нечего.",
         "busy": "Индексация уже идёт: {what}. Остановить: /cancel.",
         "nothing_to_cancel": "Индексация не идёт.",
-        "cancelling": "Останавливаю после текущей пачки; архив останется целостным.",
+        "cancelling": "Останавливаю, это займёт несколько секунд; архив останется целостным.",
         "receiving": "📥 Получаю {name}…",
         "kept_busy": "Файл {name} сохранён, но уже началась другая индексация; отправьте /reingest позже.",
+        "download_failed": "❌ Не удалось получить {name} из Telegram ({reason}); отправьте его ещё раз.",
+        "upload_failed": "❌ Не удалось принять {name}: у меня что-то сломалось; подробности в журнале.",
     },
 }
 

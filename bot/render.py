@@ -2,7 +2,9 @@
 
 Everything that comes from users or articles is escaped; links are made only of http(s) URLs. Functions
 that can produce long text return a list of messages, each under Telegram's limit (see
-:mod:`bot.render_split`).
+:mod:`bot.render_split`); titles and outlets are shortened, so one long title (in a store ingested
+before titles were capped) never makes a message too long. Labels naming uploaded files are made
+printable (:mod:`retrieval.printable`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from bot.report import format_duration, format_ingest_report, stats_lines
 from bot.text import without_weak
 from bot.text import words as plain_words
 from ingest.pipeline import Progress
+from retrieval.printable import printable
 from retrieval.records import Answer, Citation, IngestReport, Passage, StoreStats
 from retrieval.search.searcher import question_language
 
@@ -24,6 +27,8 @@ PASSAGE_CHARS = 900
 QUOTE_CONTEXT_CHARS = 1200
 PER_PAGE = 5
 TOP_SOURCES = 15
+TITLE_CHARS = 300  # the most of a title the bot shows, whatever ingestion kept (its default cap too)
+SOURCE_CHARS = 100
 
 _LABELS = {
     "ru": {"sources": "Источники", "quotes": "Цитаты источников", "button": "Цитаты", "undated": "без даты"},
@@ -59,11 +64,20 @@ def _day(d: date | None, undated: str) -> str:
     return d.isoformat() if d else undated
 
 
+def title_link(title: str, url: str | None) -> str:
+    """An article's title, shortened to ``TITLE_CHARS``, linking to the article."""
+    return link(_trim(title, TITLE_CHARS), url)
+
+
+def outlet(source: str) -> str:
+    return escape(_trim(source, SOURCE_CHARS))
+
+
 def source_line(c: Citation, undated: str = "undated") -> str:
     """``[n] Title — 2026-01-06 — Outlet``, the title linking to the article."""
-    parts = [f"[{c.n}] {link(c.title or c.article_id, c.url)}", _day(c.date, undated)]
+    parts = [f"[{c.n}] {title_link(c.title or c.article_id, c.url)}", _day(c.date, undated)]
     if c.source:
-        parts.append(escape(c.source))
+        parts.append(outlet(c.source))
     return " — ".join(parts)
 
 
@@ -118,10 +132,10 @@ def passage_block(
     c = passage.chunk
     head = [_day(c.date, undated)]
     if c.source:
-        head.append(escape(c.source))
+        head.append(outlet(c.source))
     if passage.strength and said is not None:
         head.append(f"{STRENGTH_MARKS[passage.strength]} {said[passage.strength]}")
-    title = link(c.title or c.article_id, c.url)
+    title = title_link(c.title or c.article_id, c.url)
     body = escape(_trim(c.text, PASSAGE_CHARS))
     return f"<b>{n}.</b> {title}\n{' · '.join(head)}\n<blockquote>{body}</blockquote>"
 
@@ -186,7 +200,7 @@ def render_text(text: str) -> list[str]:
 
 def render_progress(label: str, progress: Progress | None) -> str:
     """The status line of a running ingestion: articles done / total, rate and time left."""
-    head = f"⏳ {escape(label)}"
+    head = f"⏳ {escape(printable(label))}"
     if progress is None:
         return f"{head}\nReading files…\n/cancel stops it."
     if progress.articles_total == 0:
@@ -202,4 +216,4 @@ def render_progress(label: str, progress: Progress | None) -> str:
 def render_ingest_result(label: str, report: IngestReport) -> list[str]:
     """The end of an ingestion: the same report ``newsbot ingest`` prints, under a headline."""
     mark = "⏹" if report.cancelled else "✅"
-    return split_html(f"{mark} {escape(label)}\n{escape(format_ingest_report(report))}")
+    return split_html(f"{mark} {escape(printable(label))}\n{escape(format_ingest_report(report))}")

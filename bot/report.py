@@ -1,7 +1,13 @@
-"""Plain-text renderings of ingestion reports and archive statistics (CLI and bot share them)."""
+"""Plain-text renderings of ingestion reports and archive statistics (CLI and bot share them).
+
+A problem names a file, a zip member or a record by what the input called it, so each problem line is
+made :func:`~retrieval.printable.printable`: a name cannot add a line to the report or drive a terminal.
+So is each outlet's name in the archive's figures.
+"""
 
 from __future__ import annotations
 
+from retrieval.printable import printable
 from retrieval.records import IngestReport, StoreStats
 
 MAX_PROBLEMS_SHOWN = 50
@@ -34,7 +40,7 @@ def format_ingest_report(report: IngestReport, *, limit: int = MAX_PROBLEMS_SHOW
         if not problems:
             continue
         lines.append(f"{title} ({len(problems)}):")
-        lines.extend(f"  {p}" for p in problems[:limit])
+        lines.extend(f"  {printable(str(p))}" for p in problems[:limit])
         if len(problems) > limit:
             lines.append(f"  … and {len(problems) - limit} more")
     return "\n".join(lines)
@@ -52,7 +58,7 @@ def stats_lines(stats: StoreStats, *, internals: bool = True, top_sources: int =
         lines += [f"Embedding model: {stats.embedding or 'none yet'}", f"Store: {stats.location}"]
     lines += [f"Last ingestion: {stats.last_ingest or 'never'}", f"Sources ({len(stats.sources)}):"]
     items = list(stats.sources.items())
-    lines.extend(f"  {name}: {count}" for name, count in items[:top_sources])
+    lines.extend(f"  {printable(name)}: {count}" for name, count in items[:top_sources])
     if len(items) > top_sources:
         lines.append(f"  … and {len(items) - top_sources} more")
     return lines

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.access import Access, RateLimiter
+from bot.access import Access, OneAtATime, RateLimiter
 from bot.archive import Archive
 from bot.feedback import FeedbackStore
 from bot.ingest_job import IngestJobs
 from bot.state import ConversationState
+from bot.uploads import prune_uploads
 from retrieval.settings import Settings
 
 KEY = "newsbot"
+log = logging.getLogger("newsbot.bot")
 
 
 @dataclass(slots=True)
@@ -28,11 +31,13 @@ class Services:
     state: ConversationState
     feedback: FeedbackStore
     jobs: IngestJobs
+    turns: OneAtATime = field(default_factory=OneAtATime)
+    """Each user's questions one after another, so nobody holds more than one of ``answering``'s slots."""
 
     @classmethod
     def build(cls, settings: Settings, archive: Archive | None = None) -> Services:
         archive = archive or Archive(settings)
-        return cls(
+        services = cls(
             settings=settings,
             archive=archive,
             access=Access(settings.admin_ids, settings.allowed_ids),
@@ -42,10 +47,28 @@ class Services:
             feedback=FeedbackStore.under(Path(settings.data_dir)),
             jobs=IngestJobs(archive),
         )
+        services.prune_uploads(starting=True)
+        return services
 
     @property
     def uploads_dir(self) -> Path:
         return Path(self.settings.data_dir) / "uploads"
+
+    def prune_uploads(self, *, starting: bool = False) -> None:
+        """Remove uploads kept longer than ``NEWSBOT_UPLOADS_KEEP_DAYS`` (when 0: only while ``starting``,
+        as then nothing is being ingested; otherwise each is removed once ingested)."""
+        keep_days = self.settings.uploads_keep_days
+        if keep_days == 0 and not starting:
+            return
+        try:
+            removed = prune_uploads(self.uploads_dir, keep_days)
+        except OSError as exc:
+            log.warning("could not remove old uploads from %s: %s", self.uploads_dir, exc)
+            return
+        if removed:
+            log.info(
+                "removed %d upload(s) older than %d day(s) from %s", len(removed), keep_days, self.uploads_dir
+            )
 
     @property
     def max_upload_bytes(self) -> int:

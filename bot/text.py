@@ -1,12 +1,16 @@
 """Answers and passages as plain text for a terminal (the bot has its own HTML rendering).
 
-The fixed words around an answer follow the question's language, as the answer itself does.
+The fixed words around an answer follow the question's language, as the answer itself does. What comes
+from the archive is made safe to print (:mod:`retrieval.printable`): a title, outlet or link holding an
+escape sequence or a line break cannot drive the terminal or add a line of its own (a forged
+"Sources:"), and passages and answers keep their lines but lose their controls.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from retrieval.printable import printable, printable_text
 from retrieval.records import Answer, Citation, Passage
 from retrieval.search.searcher import question_language
 
@@ -42,25 +46,25 @@ def words(text: str) -> dict[str, str]:
 
 
 def source_line(c: Citation) -> str:
-    parts = [f"[{c.n}] {c.title}"]
+    parts = [f"[{c.n}] {printable(c.title or c.article_id)}"]
     if c.date:
         parts.append(c.date.isoformat())
     if c.source:
-        parts.append(c.source)
+        parts.append(printable(c.source))
     if c.url:
-        parts.append(c.url)
+        parts.append(printable(c.url))
     return " — ".join(parts)
 
 
 def format_answer(answer: Answer) -> str:
-    lines = [answer.text]
+    lines = [printable_text(answer.text)]
     if answer.citations:
         lines.append("")
         lines.append(words(answer.question)["sources"])
         lines.extend(source_line(c) for c in answer.citations)
     if answer.note:
         lines.append("")
-        lines.append(f"({answer.note})")
+        lines.append(f"({printable_text(answer.note)})")
     return "\n".join(lines)
 
 
@@ -75,12 +79,13 @@ def format_passages(passages: Sequence[Passage], *, said: dict[str, str] = WORDS
     for i, p in enumerate(passages, 1):
         c = p.chunk
         day = c.date.isoformat() if c.date else said["undated"]
-        head = " — ".join(x for x in (day, c.source, c.title) if x)
+        title = c.title or c.article_id
+        head = " — ".join(printable(x) for x in (day, c.source, title) if x)
         strength = f" [{said[p.strength]}]" if p.strength else ""
         block = [f"{i}.{strength} {head}"]
         if c.url:
-            block.append(f"   {c.url}")
-        block.append("   " + c.text.replace("\n", "\n   "))
+            block.append(f"   {printable(c.url)}")
+        block.append("   " + printable_text(c.text).replace("\n", "\n   "))
         blocks.append("\n".join(block))
     return "\n\n".join(blocks)
 

@@ -1,25 +1,34 @@
 """Documents admins send for ingestion: checked before download, kept under ``<data dir>/uploads``.
 
-Each upload gets its own folder, ``uploads/<UTC time>-<random>/``, kept for good (a later re-ingestion
-or audit can find it). A single file is ingested as it is; a ``.zip`` is kept as ``original.zip`` and
-its article files are extracted to ``files/`` beside it, safely:
+Each upload gets its own folder, ``uploads/<UTC time>-<random>/``, kept ``NEWSBOT_UPLOADS_KEEP_DAYS``
+days (:func:`prune_uploads`; 0: removed once ingested); an upload that fails is removed at once
+(:func:`discard`). Uploads are private: folders 0700, files 0600. A single file is ingested as it is;
+a ``.zip`` is kept as ``original.zip`` and its article files are extracted to ``files/`` beside it,
+safely:
 
 - no member may leave ``files/`` (absolute paths, ``..``, drive letters) and links are not extracted;
 - only the types the loaders read are extracted, the rest are reported as skipped with the reason;
+- a member that clashes with another (a file and a folder of the same name, a name given twice) is
+  reported as skipped; the first one stays;
+- a member that cannot be read (damaged data, a bad checksum, a password) refuses the whole zip, naming
+  the member and what is wrong; nothing half-extracted stays;
 - at most ``MAX_ZIP_FILES`` files and ``max_bytes`` uncompressed bytes, counted while reading (a zip's
   own size claims are not trusted).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from ingest.loaders import SUPPORTED_SUFFIXES
 from retrieval.records import Problem
@@ -30,6 +39,10 @@ MAX_ZIP_FILES = 10_000
 ZIP_EXPANSION = 10  # a zip may hold up to this many times the upload limit once extracted
 _READ = 1 << 16
 _UNSAFE = re.compile(r"[^\w.\- ]+")
+_STAMP = "%Y%m%dT%H%M%SZ"
+_FOLDER = re.compile(r"^(\d{8}T\d{6}Z)-[0-9a-f]{6}$")
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
 
 
 class UploadError(ValueError):
@@ -67,11 +80,50 @@ def check_document(file_name: str | None, size: int | None, max_bytes: int) -> s
     return suffix
 
 
-def new_upload_folder(uploads: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    folder = uploads / f"{stamp}-{secrets.token_hex(3)}"
-    folder.mkdir(parents=True, exist_ok=False)
+def private_uploads(uploads: Path) -> Path:
+    """``uploads`` as a folder only its owner can read (created, or tightened if made wider before)."""
+    uploads.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    if stat.S_IMODE(uploads.stat().st_mode) != PRIVATE_FOLDER:
+        uploads.chmod(PRIVATE_FOLDER)
+    return uploads
+
+
+def new_upload_folder(uploads: Path, now: datetime | None = None) -> Path:
+    stamp = (now or datetime.now(UTC)).strftime(_STAMP)
+    folder = private_uploads(uploads) / f"{stamp}-{secrets.token_hex(3)}"
+    folder.mkdir(mode=PRIVATE_FOLDER, exist_ok=False)
     return folder
+
+
+def make_private(path: Path) -> None:
+    """Only the owner may read ``path`` (a downloaded document)."""
+    path.chmod(PRIVATE_FILE)
+
+
+def discard(folder: Path) -> None:
+    """Remove an upload's folder: it failed, or it is not to be kept."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def prune_uploads(uploads: Path, keep_days: int, now: datetime | None = None) -> list[Path]:
+    """Remove the upload folders older than ``keep_days`` days (0: all of them); return those removed.
+
+    Only folders named as :func:`new_upload_folder` names them are touched; anything else is left alone.
+    """
+    if not uploads.is_dir():
+        return []
+    private_uploads(uploads)
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
+    removed = []
+    for folder in sorted(uploads.iterdir()):
+        match = _FOLDER.match(folder.name)
+        if match is None or not folder.is_dir():
+            continue
+        made = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+        if keep_days == 0 or made < cutoff:
+            discard(folder)
+            removed.append(folder)
+    return removed
 
 
 def download_path(folder: Path, file_name: str | None) -> Path:
@@ -85,7 +137,7 @@ def unpack(saved: Path, max_bytes: int) -> Unpacked:
     if saved.suffix.lower() != ZIP:
         return Unpacked(saved)
     target = saved.parent / "files"
-    target.mkdir(exist_ok=True)
+    target.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
     try:
         with zipfile.ZipFile(saved) as zipped:
             skipped = _extract(zipped, target, max_bytes * ZIP_EXPANSION, saved.name)
@@ -136,16 +188,62 @@ def _extract(zipped: zipfile.ZipFile, target: Path, max_total: int, label: str) 
         if files > MAX_ZIP_FILES:
             raise UploadError(f"The zip holds more than {MAX_ZIP_FILES} article files; split it, please.")
         dest = target.joinpath(*path.parts)
+        clash = _clash(target, path)
+        if clash is not None:
+            skipped.append(Problem(where, clash))
+            continue
         if not dest.resolve().is_relative_to(target.resolve()):
             skipped.append(Problem(where, "unsafe path, not extracted"))
             continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        written = _copy(zipped, info, dest, written, max_total)
+        _make_folders(target, path.parent)
+        try:
+            written = _copy(zipped, info, dest, written, max_total)
+        except (zlib.error, zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise UploadError(
+                f"Cannot read «{info.filename}» in the zip: {_unreadable(exc)}. Nothing was ingested; "
+                "send a sound zip, please."
+            ) from exc
     return skipped
 
 
+def _clash(target: Path, path: PurePosixPath) -> str | None:
+    """Why ``path`` cannot be extracted beside what already was, or None."""
+    for depth in range(1, len(path.parts)):
+        folder = PurePosixPath(*path.parts[:depth])
+        if target.joinpath(*folder.parts).is_file():
+            return f"clashes with the file «{folder}» of the same name as its folder, not extracted"
+    dest = target.joinpath(*path.parts)
+    if dest.is_dir():
+        return "clashes with a folder of the same name, not extracted"
+    if dest.exists():
+        return "its name appears twice in the zip; the first one was extracted"
+    return None
+
+
+def _make_folders(target: Path, folder: PurePosixPath) -> None:
+    here = target
+    for part in folder.parts:
+        here = here / part
+        here.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+
+
+def _unreadable(exc: BaseException) -> str:
+    if isinstance(exc, zlib.error):
+        return f"its compressed data is damaged ({exc})"
+    if isinstance(exc, EOFError):
+        return "its data ends early (the zip is cut short)"
+    if isinstance(exc, zipfile.BadZipFile):
+        return f"it is damaged ({exc})"
+    return str(exc)  # an unsupported compression method, a password
+
+
+def _private_new_file(path: Path) -> BinaryIO:
+    """``path`` created for writing, readable by its owner only (and never an existing file)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb")
+
+
 def _copy(zipped: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, written: int, max_total: int) -> int:
-    with zipped.open(info) as source, dest.open("wb") as out:
+    with zipped.open(info) as source, _private_new_file(dest) as out:
         while block := source.read(_READ):
             written += len(block)
             if written > max_total:

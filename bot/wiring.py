@@ -36,7 +36,12 @@ def build_answerer(
     store.check_model(embeddings.model_id)
     searcher = Searcher(store, embeddings)
     policy = AbstainPolicy.for_model(embeddings.model_id, settings.abstain_threshold)
-    return Answerer(searcher, policy, llm=build_llm(settings, embeddings))
+    return Answerer(
+        searcher,
+        policy,
+        llm=build_llm(settings, embeddings),
+        max_question_chars=settings.max_question_chars,
+    )
 
 
 def build_llm(settings: Settings, embeddings: NewsEmbeddings) -> LLMComposer | None:

@@ -4,6 +4,13 @@ Each article's version is a hash of its content and of the chunking; an article 
 already has is skipped without embedding, a changed one has all its chunks replaced, ``prune`` removes
 articles that came from the ingested paths before but are gone now, ``rebuild`` starts afresh. Used by
 ``newsbot ingest`` and by the bot's ``/reingest`` and document uploads.
+
+What a run holds in memory is bounded by chunks, not articles: articles are written in batches of at most
+``batch_size`` chunks (an article longer than that is written alone, still switched in one step: see
+:meth:`ChunkStore.write`), and embedded ``embed_batch`` chunks per model call (fewer for sparse vectors).
+Between two model calls the run checks ``cancel`` (``/cancel``, Ctrl-C), so it stops within one call,
+and every call is made :meth:`~retrieval.embeddings.NewsEmbeddings.in_background`, so a question waits
+at most for one. What a cancelled run has written is whole articles only.
 """
 
 from __future__ import annotations
@@ -15,12 +22,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ingest.chunking import ChunkingConfig, chunk_article
-from ingest.loaders import load_paths
+from ingest.loaders import DEFAULT_LIMITS, ArticleLimits, load_paths
 from ingest.locking import ingest_lock
 from retrieval.embeddings import NewsEmbeddings
-from retrieval.records import Article, ArticleInfo, Chunk, IngestReport, LoadResult, Problem
+from retrieval.records import Article, ArticleInfo, Chunk, IngestReport, LoadResult, Problem, SparseVector
 from retrieval.store.chunks import ArticleWrite, ChunkStore
+
+WRITE_BATCH = 256
+"""Most chunks a batch holds (texts, vectors) and writes at once; an article longer than this is a batch
+of its own."""
+EMBED_BATCH = 16
+"""Most chunks a model call embeds: a cancel, Ctrl-C or a waiting question waits for one such call (a few
+seconds with the bundled model on two cores)."""
+SPARSE_BATCH = 4
+"""Most chunks a call for sparse vectors encodes (the slower pass: the bundled engine encodes them one
+text at a time, so smaller calls cost nothing and a cancel waits less)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +90,16 @@ def article_version(article: Article, config: ChunkingConfig) -> str:
     return hashlib.sha256(f"{article.content_hash}\0{config.signature}".encode()).hexdigest()[:16]
 
 
-def load_roots(paths: Sequence[str | Path]) -> tuple[list[tuple[str, Article]], LoadResult]:
+def load_roots(
+    paths: Sequence[str | Path], limits: ArticleLimits = DEFAULT_LIMITS
+) -> tuple[list[tuple[str, Article]], LoadResult]:
     """Load every path; each article with the root (the path argument) it came from. Ids stay unique."""
     seen: dict[str, str] = {}
     loaded: list[tuple[str, Article]] = []
     total = LoadResult()
     for path in paths:
         root = str(Path(path).expanduser().resolve())
-        result = load_paths([path])
+        result = load_paths([path], limits)
         total.skipped.extend(result.skipped)
         total.warnings.extend(result.warnings)
         for article in result.articles:
@@ -100,11 +121,17 @@ def _in_scope(root: str, paths: Sequence[str]) -> bool:
 
 
 def plan_ingestion(
-    loaded: Sequence[tuple[str, Article]], existing: dict[str, ArticleInfo], config: ChunkingConfig
+    loaded: Sequence[tuple[str, Article]],
+    existing: dict[str, ArticleInfo],
+    config: ChunkingConfig,
+    cancel: threading.Event | None = None,
 ) -> Plan:
-    """What to embed: every loaded article whose version the store does not have yet."""
+    """What to embed: every loaded article whose version the store does not have yet (those planned
+    until ``cancel`` is set)."""
     plan = Plan()
     for root, article in loaded:
+        if cancel is not None and cancel.is_set():
+            break
         version = article_version(article, config)
         old = existing.get(article.id)
         if old is not None and old.content_hash == version:
@@ -115,7 +142,11 @@ def plan_ingestion(
 
 
 class Ingestion:
-    """One run of ingestion over some paths. ``run()`` returns the :class:`IngestReport`."""
+    """One run of ingestion over some paths. ``run()`` returns the :class:`IngestReport`.
+
+    ``limits`` bound titles and texts as the files are read: the edges pass
+    ``ArticleLimits.from_settings(settings)``; the default is the settings' defaults.
+    """
 
     def __init__(
         self,
@@ -124,7 +155,9 @@ class Ingestion:
         *,
         lock_dir: Path,
         config: ChunkingConfig | None = None,
-        batch_size: int = 64,
+        limits: ArticleLimits = DEFAULT_LIMITS,
+        batch_size: int = WRITE_BATCH,
+        embed_batch: int = EMBED_BATCH,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> None:
@@ -132,14 +165,19 @@ class Ingestion:
         self.embeddings = embeddings
         self.lock_dir = lock_dir
         self.config = config or ChunkingConfig()
-        self.batch_size = batch_size
+        self.limits = limits
+        self.batch_size = max(1, batch_size)
+        self.embed_batch = max(1, embed_batch)
         self.progress = progress
         self.cancel = cancel or threading.Event()
 
     def run(self, paths: Sequence[str | Path], *, prune: bool = False, rebuild: bool = False) -> IngestReport:
         started = time.monotonic()
-        loaded, result = load_roots(paths)
+        loaded, result = load_roots(paths, self.limits)
         report = IngestReport(skipped=list(result.skipped), warnings=list(result.warnings))
+        if self._stopped(report):  # while the files were read: nothing touched yet
+            report.seconds = time.monotonic() - started
+            return report
         scope = [str(Path(p).expanduser().resolve()) for p in paths]
 
         def prepare() -> None:
@@ -150,17 +188,24 @@ class Ingestion:
         with ingest_lock(self.lock_dir, self.store, prepare) as lease:
             self.store.sweep()
             existing = self.store.article_infos([a.id for _, a in loaded])
-            plan = plan_ingestion(loaded, existing, self.config)
+            plan = plan_ingestion(loaded, existing, self.config, self.cancel)
             if prune:
                 plan.prune = self._prune_candidates(loaded, scope)
             report.unchanged = plan.unchanged
-            self._embed_and_write(plan, report, started, lease.beat)
-            if prune and not self.cancel.is_set():
+            if not self._stopped(report):
+                self._embed_and_write(plan, report, started, lease.beat)
+            if prune and not self._stopped(report):
                 self.store.remove(plan.prune)
                 report.pruned = len(plan.prune)
             self.store.mark_ingested()
         report.seconds = time.monotonic() - started
         return report
+
+    def _stopped(self, report: IngestReport) -> bool:
+        """Whether the run is to stop here (``cancel`` is set); the report says so from then on."""
+        if self.cancel.is_set():
+            report.cancelled = True
+        return report.cancelled
 
     def _prune_candidates(self, loaded: Sequence[tuple[str, Article]], scope: Sequence[str]) -> list[str]:
         loaded_ids = {a.id for _, a in loaded}
@@ -175,40 +220,56 @@ class Ingestion:
     ) -> None:
         total_chunks, total_articles = plan.chunks_total, len(plan.jobs)
         done_chunks = done_articles = 0
+
+        def embedded(n: int) -> None:  # between model calls inside a batch
+            beat()
+            self._report_progress(done_articles, total_articles, done_chunks + n, total_chunks, started)
+
         self._report_progress(0, total_articles, 0, total_chunks, started)
         for batch in _batches(plan.jobs, self.batch_size):
-            if self.cancel.is_set():
-                report.cancelled = True
-                return
             chunks = [c for job in batch for c in job.chunks]
-            texts = [c.text for c in chunks]
-            vectors = self.embeddings.embed_passages(texts)
-            sparse = self.embeddings.sparse_passages(texts) if self.embeddings.sparse_dim else None
+            vectors = self._embed([c.text for c in chunks], embedded)
+            if self._stopped(report) or vectors is None:  # None: cancelled between two model calls
+                return
+            dense, sparse = vectors
             writes, offset = [], 0
             for job in batch:
                 n = len(job.chunks)
-                info = ArticleInfo(
-                    id=job.article.id,
-                    content_hash=job.version,
-                    chunks=n,
-                    title=job.article.title,
-                    date=job.article.date,
-                    source=job.article.source,
-                    url=job.article.url,
-                    origin=job.article.origin,
-                )
                 part = sparse[offset : offset + n] if sparse is not None else None
-                writes.append(ArticleWrite(info, job.chunks, vectors[offset : offset + n], job.root, part))
+                writes.append(
+                    ArticleWrite(_info(job), job.chunks, dense[offset : offset + n], job.root, part)
+                )
                 offset += n
-                if job.is_update:
-                    report.updated += 1
-                else:
-                    report.added += 1
             report.chunks_written += self.store.write(writes)
+            report.updated += sum(job.is_update for job in batch)
+            report.added += sum(not job.is_update for job in batch)
             beat()
             done_chunks += len(chunks)
             done_articles += len(batch)
             self._report_progress(done_articles, total_articles, done_chunks, total_chunks, started)
+
+    def _embed(
+        self, texts: Sequence[str], embedded: Callable[[int], None]
+    ) -> tuple[np.ndarray, list[SparseVector] | None] | None:
+        """Dense (and sparse) vectors of ``texts``, ``embed_batch`` per model call (``SPARSE_BATCH`` per
+        sparse one); None once ``cancel`` is set. ``embedded(n)`` is told after each step but the last."""
+        sparse_too = bool(self.embeddings.sparse_dim)
+        dense: list[np.ndarray] = []
+        sparse: list[SparseVector] = []
+        with self.embeddings.in_background():
+            for start in range(0, len(texts), self.embed_batch):
+                if start:
+                    embedded(start)
+                if self.cancel.is_set():
+                    return None
+                step = texts[start : start + self.embed_batch]
+                dense.append(self.embeddings.embed_passages(step))
+                for part in range(0, len(step) if sparse_too else 0, SPARSE_BATCH):
+                    if self.cancel.is_set():
+                        return None
+                    sparse += self.embeddings.sparse_passages(step[part : part + SPARSE_BATCH])
+        vectors = np.concatenate(dense) if dense else np.zeros((0, self.embeddings.dim), np.float32)
+        return vectors, sparse if sparse_too else None
 
     def _report_progress(
         self, articles: int, articles_total: int, chunks: int, chunks_total: int, started: float
@@ -219,17 +280,32 @@ class Ingestion:
             )
 
 
+def _info(job: _Job) -> ArticleInfo:
+    article = job.article
+    return ArticleInfo(
+        id=article.id,
+        content_hash=job.version,
+        chunks=len(job.chunks),
+        title=article.title,
+        date=article.date,
+        source=article.source,
+        url=article.url,
+        origin=article.origin,
+    )
+
+
 def _batches(jobs: Sequence[_Job], size: int) -> list[list[_Job]]:
-    """Whole articles per batch, about ``size`` chunks each (an article is never split across batches)."""
+    """Whole articles per batch, at most ``size`` chunks each; an article longer than that is a batch of
+    its own (an article is never split across batches: it switches to its new chunks in one write)."""
     batches: list[list[_Job]] = []
     current: list[_Job] = []
     count = 0
     for job in jobs:
-        current.append(job)
-        count += len(job.chunks)
-        if count >= size:
+        if current and count + len(job.chunks) > size:
             batches.append(current)
             current, count = [], 0
+        current.append(job)
+        count += len(job.chunks)
     if current:
         batches.append(current)
     return batches

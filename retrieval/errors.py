@@ -6,6 +6,7 @@
     │   └── EmbeddingMismatch  the collection was built with another model
     ├── StoreError             the vector store misbehaves
     │   ├── StoreUnavailable   the store cannot be reached (server down, path unwritable)
+    │   ├── StoreFull          the disk holding the store is full (the message names where)
     │   └── IngestLocked       another ingestion holds the collection
     └── AnswerError            the answering backend failed (callers fall back to the offline answer)
 
@@ -34,6 +35,10 @@ class StoreError(NewsbotError):
 
 
 class StoreUnavailable(StoreError):
+    pass
+
+
+class StoreFull(StoreError):
     pass
 
 

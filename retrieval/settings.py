@@ -7,10 +7,12 @@ Telegram ones, which keep the names people already use.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
+from dotenv import dotenv_values
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -22,6 +24,8 @@ CHROMA_TOKEN_HEADERS = ("X-Chroma-Token", "Authorization")
 """How a Chroma token travels: Chroma's own header, or ``Authorization: Bearer <token>``."""
 OFFICIAL_BOT_API = "https://api.telegram.org/bot"
 ENV_PREFIX = "NEWSBOT_"
+ENV_FILE = ".env"
+"""Read from the working directory, under the environment (a variable set in both: the environment's)."""
 SECRET_FIELDS = frozenset({"chroma_token", "llm_api_key", "telegram_bot_token"})
 
 
@@ -56,7 +60,7 @@ def _split_ids(value: Any) -> Any:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
-        env_file=".env",
+        env_file=ENV_FILE,
         env_file_encoding="utf-8",
         extra="ignore",
         populate_by_name=True,
@@ -73,12 +77,20 @@ class Settings(BaseSettings):
     embedding: str = DEFAULT_EMBEDDING
     archive_dir: Path | None = None
 
+    # Ingestion
+    max_title_chars: int = Field(default=300, ge=10)
+    """Longer titles are cut at a word boundary, ending in "…" (each chunk carries its title)."""
+    max_article_chars: int = Field(default=200_000, ge=1000)
+    """Text beyond this many characters of an article is not ingested."""
+
     # Answers
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = Field(default=30.0, gt=0)
     abstain_threshold: float | None = None
+    max_question_chars: int = Field(default=500, ge=20)
+    """A longer question or search is cut at a word boundary before retrieval (the reply says so)."""
 
     # Telegram
     telegram_bot_token: str | None = Field(
@@ -98,6 +110,8 @@ class Settings(BaseSettings):
     """0 or less: no limit."""
     max_concurrent_answers: int = Field(default=4, ge=1)
     max_upload_mb: int = Field(default=20, ge=1)
+    uploads_keep_days: int = Field(default=30, ge=0)
+    """Days an uploaded document is kept under ``<data dir>/uploads``; 0: removed once ingested."""
 
     @field_validator("admin_ids", "allowed_ids", mode="before")
     @classmethod
@@ -178,6 +192,27 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """Read settings from the environment and ``.env``; keyword overrides win (used by the CLI)."""
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+@dataclass(frozen=True, slots=True)
+class EnvFile:
+    """The ``.env`` that settings are read from: where it is and which variables it sets (never values)."""
+
+    path: Path
+    names: tuple[str, ...]
+    """Variables the file sets, in its order."""
+    overridden: tuple[str, ...]
+    """Those of them the environment sets too (the environment wins)."""
+
+
+def env_file() -> EnvFile | None:
+    """The ``.env`` in the working directory that :func:`load_settings` reads, or None if there is none."""
+    path = Path(ENV_FILE).absolute()
+    if not path.is_file():
+        return None
+    names = tuple(dotenv_values(path, encoding="utf-8"))
+    environment = {name.lower() for name in os.environ}
+    return EnvFile(path, names, tuple(n for n in names if n.lower() in environment))
 
 
 def variable_name(field: str) -> str:

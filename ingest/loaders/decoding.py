@@ -5,30 +5,49 @@ Encodings are detected, not assumed. In order:
 1. a byte-order mark (UTF-8, UTF-16 or UTF-32) decides outright;
 2. NUL bytes without a BOM mean a binary file;
 3. strict UTF-8, which almost every file passes, so detection costs nothing for them;
-4. ``charset_normalizer``'s best guess (Windows-1251, KOI8-R, Latin-1 and the rest) when it is sure
+4. nearly UTF-8: text that is UTF-8 but for a few bytes (a stray Windows-1252 quote, a character cut in
+   half) is read as UTF-8 with U+FFFD in their place, when its valid multi-byte characters outnumber
+   its invalid bytes ``_UTF8_MAJORITY`` to one. A legacy code page forms valid UTF-8 sequences only by
+   chance: in Russian news read as UTF-8, Windows-1251, KOI8-R and CP866 bytes give at most one valid
+   character for five invalid bytes, and Western code pages next to none;
+5. ``charset_normalizer``'s best guess (Windows-1251, KOI8-R, Latin-1 and the rest) when it is sure
    of the language. When it is not (short texts: it guesses Big5 for a single Russian word), the
    guess and the Windows-1251, KOI8-R and CP866 readings are compared by how much they read like
    Russian prose (:func:`_prose_score`), Windows-1251 winning ties; with no Russian reading in
    sight, the guess stands.
+
+Bytes replaced in a Unicode reading (cases 1 and 4) are reported by :attr:`Decoded.warning`, with the
+byte offset of the first; a file in which more than ``_MAX_DAMAGE`` of the bytes are invalid in the
+encoding its BOM names is binary.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 import charset_normalizer
 
-__all__ = ["NotText", "decode_bytes"]
+__all__ = ["Decoded", "NotText", "decode_bytes"]
 
+# Each BOM with the codec that reads what follows it (the byte order is the BOM's, so none is needed).
 _BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_UNICODE_NAMES = {"utf-8": "UTF-8", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16"}
+_UNICODE_NAMES |= {"utf-32-le": "UTF-32", "utf-32-be": "UTF-32"}
 
+# An invalid byte, marked by the error handler below: a lone surrogate, which no valid UTF-8, UTF-16 or
+# UTF-32 decodes to, so the marks count exactly the bytes the codec could not read.
+_MARK = "\udcff"
+_MARKING = "newsbot.mark-invalid"
+_UTF8_MAJORITY = 3  # nearly UTF-8: at least this many valid non-ASCII characters per invalid byte
+_MAX_DAMAGE = 0.25  # with a BOM: more than this share of invalid bytes means a binary file
 
 # Code pages tried for Russian text besides the detector's guess; on a tie the first wins.
 _CYRILLIC = ("cp1251", "koi8_r", "cp866")
@@ -42,35 +61,81 @@ class NotText(ValueError):
     """The bytes are not text in any encoding we recognise (a binary file)."""
 
 
-def decode_bytes(data: bytes) -> str:
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A file's text and how it was read: ``replaced`` bytes were invalid and became U+FFFD, the
+    first at byte offset ``first_invalid`` of the file."""
+
+    text: str
+    encoding: str
+    replaced: int = 0
+    first_invalid: int = 0
+
+    @property
+    def warning(self) -> str | None:
+        """What to tell the user about the replaced bytes, if any (the caller names the file)."""
+        if not self.replaced:
+            return None
+        name = _UNICODE_NAMES.get(self.encoding, self.encoding)
+        count = "1 byte" if self.replaced == 1 else f"{self.replaced} bytes"
+        return f"{count} not valid {name} replaced with U+FFFD, the first at byte offset {self.first_invalid}"
+
+
+def decode_bytes(data: bytes) -> Decoded:
     """The text of a file's bytes, without a BOM. Raises :class:`NotText` for binary content."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise NotText("binary file") from exc
+            decoded, _ = _read_unicode(data, encoding, len(bom))
+            if decoded.replaced > _MAX_DAMAGE * (len(data) - len(bom)):
+                raise NotText("binary file")
+            return decoded
     if b"\x00" in data:
         raise NotText("binary file")
+    decoded, valid_non_ascii = _read_unicode(data, "utf-8", 0)
+    if decoded.replaced * _UTF8_MAJORITY <= valid_non_ascii:
+        return decoded
+    return _decode_guessed(data)
+
+
+def _mark_invalid(exc: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: one :data:`_MARK` for each byte the codec could not read."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return _MARK * (exc.end - exc.start), exc.end
+
+
+codecs.register_error(_MARKING, _mark_invalid)
+
+
+def _read_unicode(data: bytes, encoding: str, start: int) -> tuple[Decoded, int]:
+    """``data[start:]`` in ``encoding``, invalid bytes replaced and counted; and how many characters
+    beyond ASCII it holds in valid sequences (counted only when some bytes are invalid, else 0)."""
+    body = memoryview(data)[start:]
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return _decode_guessed(data)
+        return Decoded(codecs.decode(body, encoding), encoding), 0
+    except UnicodeDecodeError as exc:
+        first = start + exc.start
+    marked = codecs.decode(body, encoding, _MARKING)
+    replaced = marked.count(_MARK)
+    valid_non_ascii = len(marked) - len(marked.encode("ascii", "ignore")) - replaced
+    decoded = Decoded(codecs.decode(body, encoding, "replace"), encoding, replaced, first)
+    return decoded, valid_non_ascii
 
 
-def _decode_guessed(data: bytes) -> str:
+def _decode_guessed(data: bytes) -> Decoded:
     best = charset_normalizer.from_bytes(data).best()
     if best is not None and best.coherence >= _CONFIDENT:
-        return str(best)
-    guess = [str(best)] if best is not None else []
-    readings = guess + [text for encoding in _CYRILLIC if (text := _try_decode(data, encoding))]
-    scored = [(_prose_score(text), text) for text in readings if _is_cyrillic_heavy(text)]
-    russian = [(score, text) for score, text in scored if score >= _PROSE_SCORE]
+        return Decoded(str(best), best.encoding)
+    guess = [(str(best), best.encoding)] if best is not None else []
+    readings = guess + [(text, name) for name in _CYRILLIC if (text := _try_decode(data, name))]
+    scored = [(_prose_score(text), text, name) for text, name in readings if _is_cyrillic_heavy(text)]
+    russian = [reading for reading in scored if reading[0] >= _PROSE_SCORE]
     if russian:
-        return max(russian, key=lambda pair: pair[0])[1]  # the first of equals wins
+        _, text, name = max(russian, key=lambda reading: reading[0])  # the first of equals wins
+        return Decoded(text, name)
     if not guess:
         raise NotText("binary file")
-    return guess[0]
+    return Decoded(*guess[0])
 
 
 def _try_decode(data: bytes, encoding: str) -> str | None:

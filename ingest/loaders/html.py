@@ -9,15 +9,15 @@ from typing import Any
 
 from retrieval.records import LoadResult
 
-from .article import RawArticle, add_article
+from .article import ArticleLimits, RawArticle, add_article
 
 __all__ = ["load_html"]
 
 
-def load_html(content: str, where: str) -> LoadResult:
+def load_html(content: str, where: str, limits: ArticleLimits) -> LoadResult:
     """The article in an ``.html`` or ``.htm`` file; ``where`` is its path relative to the root."""
     result = LoadResult()
-    add_article(result, read_html_article(content), origin=where, fallback_id=where)
+    add_article(result, read_html_article(content), limits, origin=where, fallback_id=where)
     return result
 
 

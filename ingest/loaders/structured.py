@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from retrieval.records import LoadResult, Problem
 
-from .article import add_article
+from .article import ArticleLimits, add_article
 from .fields import TEXT_FIELDS, raw_article_from_record
 
 __all__ = ["load_csv", "load_json", "load_jsonl"]
@@ -29,7 +29,7 @@ _JSON_TYPES = {dict: "an object", list: "a list", str: "a string", bool: "a bool
 csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
 
 
-def load_jsonl(content: str, where: str) -> LoadResult:
+def load_jsonl(content: str, where: str, limits: ArticleLimits) -> LoadResult:
     """One JSON object per line; blank lines are allowed, broken lines are reported and skipped."""
     result = LoadResult()
     number = 0
@@ -43,11 +43,11 @@ def load_jsonl(content: str, where: str) -> LoadResult:
         except json.JSONDecodeError as exc:
             result.skipped.append(Problem(origin, f"invalid json: {_describe(exc)}"))
             continue
-        _add_record(result, record, origin=origin, fallback_id=f"{where}#{number}")
+        _add_record(result, record, limits, origin=origin, fallback_id=f"{where}#{number}")
     return result
 
 
-def load_json(content: str, where: str) -> LoadResult:
+def load_json(content: str, where: str, limits: ArticleLimits) -> LoadResult:
     """A list of objects, one object, or an object holding the list (``{"articles": [...]}``)."""
     result = LoadResult()
     try:
@@ -60,16 +60,18 @@ def load_json(content: str, where: str) -> LoadResult:
             (document[key] for key in _LIST_KEYS if isinstance(document.get(key), list)), document
         )
     if isinstance(document, dict):
-        _add_record(result, document, origin=where, fallback_id=where)
+        _add_record(result, document, limits, origin=where, fallback_id=where)
     elif isinstance(document, list):
         for index, record in enumerate(document):
-            _add_record(result, record, origin=f"{where}[{index}]", fallback_id=f"{where}#{index + 1}")
+            _add_record(
+                result, record, limits, origin=f"{where}[{index}]", fallback_id=f"{where}#{index + 1}"
+            )
     else:
         result.skipped.append(Problem(where, f"expected an object or a list, got {_json_type(document)}"))
     return result
 
 
-def load_csv(content: str, where: str) -> LoadResult:
+def load_csv(content: str, where: str, limits: ArticleLimits) -> LoadResult:
     """A header row naming the fields, then one article per row."""
     result = LoadResult()
     rows = _csv_rows(content, where, result)
@@ -86,9 +88,8 @@ def load_csv(content: str, where: str) -> LoadResult:
         if len(row) != len(header):
             result.skipped.append(Problem(origin, f"{len(row)} fields where the header has {len(header)}"))
             continue
-        _add_record(
-            result, dict(zip(header, row, strict=True)), origin=origin, fallback_id=f"{where}#{number}"
-        )
+        record = dict(zip(header, row, strict=True))
+        _add_record(result, record, limits, origin=origin, fallback_id=f"{where}#{number}")
     return result
 
 
@@ -113,11 +114,13 @@ def _csv_rows(content: str, where: str, result: LoadResult) -> Iterator[tuple[in
             yield start, row
 
 
-def _add_record(result: LoadResult, record: object, *, origin: str, fallback_id: str) -> None:
+def _add_record(
+    result: LoadResult, record: object, limits: ArticleLimits, *, origin: str, fallback_id: str
+) -> None:
     if not isinstance(record, dict):
         result.skipped.append(Problem(origin, f"record is {_json_type(record)}, not an object"))
         return
-    add_article(result, raw_article_from_record(record), origin=origin, fallback_id=fallback_id)
+    add_article(result, raw_article_from_record(record), limits, origin=origin, fallback_id=fallback_id)
 
 
 def _describe(exc: json.JSONDecodeError) -> str:

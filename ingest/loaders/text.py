@@ -20,7 +20,7 @@ import re
 
 from retrieval.records import LoadResult
 
-from .article import RawArticle, add_article, normalise_text
+from .article import ArticleLimits, RawArticle, add_article, normalise_text
 from .dates import DAY_MONTH_YEAR
 from .fields import raw_article_from_record
 
@@ -36,10 +36,11 @@ _DATE_LINE_WINDOW = 4  # a date line is looked for this many lines below the hea
 _HEADLINE_LENGTH = 250  # a longer first line is a paragraph, not a headline
 
 
-def load_text(content: str, where: str, *, markdown: bool = False) -> LoadResult:
+def load_text(content: str, where: str, limits: ArticleLimits, *, markdown: bool = False) -> LoadResult:
     """The article in a ``.txt`` or ``.md`` file; ``where`` is its path relative to the root."""
     result = LoadResult()
-    add_article(result, read_text_article(content, markdown=markdown), origin=where, fallback_id=where)
+    raw = read_text_article(content, markdown=markdown)
+    add_article(result, raw, limits, origin=where, fallback_id=where)
     return result
 
 

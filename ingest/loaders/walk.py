@@ -13,6 +13,7 @@ from pathlib import Path
 
 from retrieval.records import Article, LoadResult, Problem
 
+from .article import DEFAULT_LIMITS, ArticleLimits
 from .decoding import NotText, decode_bytes
 from .html import load_html
 from .structured import load_csv, load_json, load_jsonl
@@ -20,11 +21,11 @@ from .text import load_text
 
 __all__ = ["SUPPORTED_SUFFIXES", "load_file", "load_paths"]
 
-_Loader = Callable[[str, str], LoadResult]
+_Loader = Callable[[str, str, ArticleLimits], LoadResult]
 
 _LOADERS: dict[str, _Loader] = {
     ".txt": load_text,
-    ".md": lambda content, where: load_text(content, where, markdown=True),
+    ".md": lambda content, where, limits: load_text(content, where, limits, markdown=True),
     ".json": load_json,
     ".jsonl": load_jsonl,
     ".csv": load_csv,
@@ -34,25 +35,26 @@ _LOADERS: dict[str, _Loader] = {
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_LOADERS)
 
 
-def load_paths(paths: Sequence[str | Path]) -> LoadResult:
+def load_paths(paths: Sequence[str | Path], limits: ArticleLimits = DEFAULT_LIMITS) -> LoadResult:
     """The articles in ``paths`` (files, and folders searched recursively), in a stable order.
 
     Arguments are read in the order given, each folder's files sorted by relative path. Hidden files and
-    folders (``.git``, ``.DS_Store``) inside a folder are passed over.
+    folders (``.git``, ``.DS_Store``) inside a folder are passed over. ``limits`` default to the
+    settings' defaults; the edges pass ``ArticleLimits.from_settings(settings)``.
     """
     result = LoadResult()
     for argument in paths:
         path = Path(argument)
         if path.is_dir():
-            _extend(result, _load_folder(path))
+            _extend(result, _load_folder(path, limits))
         elif path.exists():
-            _extend(result, load_file(path, path.parent))
+            _extend(result, load_file(path, path.parent, limits))
         else:
             result.skipped.append(Problem(str(argument), "no such file or directory"))
     return _drop_duplicates(result)
 
 
-def load_file(path: Path, root: Path) -> LoadResult:
+def load_file(path: Path, root: Path, limits: ArticleLimits = DEFAULT_LIMITS) -> LoadResult:
     """The articles in one file; ids and origins are its path relative to ``root``."""
     where = path.relative_to(root).as_posix()
     loader = _LOADERS.get(path.suffix.lower())
@@ -65,21 +67,23 @@ def load_file(path: Path, root: Path) -> LoadResult:
     if not data.strip():
         return _problem(where, "empty file")
     try:
-        content = decode_bytes(data)
+        decoded = decode_bytes(data)
     except NotText as exc:
         return _problem(where, str(exc))
-    if not content.strip():
+    if not decoded.text.strip():
         return _problem(where, "empty file")
-    result = loader(content, where)
+    result = loader(decoded.text, where, limits)
+    if decoded.warning is not None:
+        result.warnings.insert(0, Problem(where, decoded.warning))
     if not result.articles and not result.skipped:
         result.skipped.append(Problem(where, "no articles in file"))
     return _drop_duplicates(result)
 
 
-def _load_folder(root: Path) -> LoadResult:
+def _load_folder(root: Path, limits: ArticleLimits) -> LoadResult:
     result = LoadResult()
     for path in _files_under(root, result):
-        _extend(result, load_file(path, root))
+        _extend(result, load_file(path, root, limits))
     return result
 
 

@@ -5,6 +5,9 @@ that sources are data, never instructions. Whatever comes back is then checked, 
 
 - ``[n]`` markers naming no source are removed;
 - a sentence without a valid marker, or whose cited passages do not support it, is dropped;
+- so is one that shares nothing with the question (:mod:`retrieval.answer.pertinence`: an article's
+  injected "reply PWNED" is in the article, so its support alone would pass it), and one carrying a link
+  other than its cited sources' own (an injected "claim compensation at http://evil.example/login");
 - an answer left with no supported, cited sentence falls back to the offline answer;
 - timeouts and errors of the endpoint raise :class:`AnswerError` (the caller falls back too).
 """
@@ -18,8 +21,9 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from retrieval.answer.citations import citation_for, markers_in, renumber
+from retrieval.answer.citations import citation_for, foreign_links, markers_in, renumber
 from retrieval.answer.compose import split_sentences
+from retrieval.answer.pertinence import pertinent
 from retrieval.answer.support import Support
 from retrieval.errors import AnswerError
 from retrieval.records import Answer, Citation, Passage
@@ -65,8 +69,9 @@ class Checked:
     dropped: int
 
 
-def check_answer(raw: str, passages: Sequence[Passage], support: Support) -> Checked:
-    """Keep the sentences that cite existing sources which support them; renumber those sources 1..m."""
+def check_answer(raw: str, passages: Sequence[Passage], support: Support, *, question: str) -> Checked:
+    """Keep the sentences that answer ``question`` from existing sources which support them and link
+    nowhere else; renumber those sources 1..m."""
     kept: list[str] = []
     dropped = 0
     order: dict[int, int] = {}
@@ -74,7 +79,14 @@ def check_answer(raw: str, passages: Sequence[Passage], support: Support) -> Che
         cited = [n for n in dict.fromkeys(markers_in(sentence)) if 1 <= n <= len(passages)]
         claim = renumber(sentence, {n: n for n in cited}).strip()
         plain = re.sub(r"\s*\[\d+\]", "", claim).strip()
-        if not cited or not plain or not support.supports(plain, [passages[n - 1] for n in cited]):
+        sources = [passages[n - 1] for n in cited]
+        if (
+            not cited
+            or not plain
+            or not pertinent(question, plain)
+            or foreign_links(plain, (p.chunk.url for p in sources))
+            or not support.supports(plain, sources)
+        ):
             dropped += 1
             continue
         for n in cited:
@@ -118,7 +130,7 @@ class OpenAICompatibleComposer:
         except Exception as exc:  # openai raises its own tree; timeouts, refused connections, 5xx
             raise AnswerError(f"{type(exc).__name__}: {exc}") from exc
         content = reply.content if isinstance(reply.content, str) else str(reply.content)
-        checked = check_answer(content, passages, self.support)
+        checked = check_answer(content, passages, self.support, question=question)
         if not checked.citations:
             return replace(fallback, note="the LLM's answer cited no supporting source; offline answer given")
         note = f"{checked.dropped} unsupported sentence(s) removed" if checked.dropped else None

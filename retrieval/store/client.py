@@ -7,10 +7,14 @@ import os
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
+import errno
 import functools
-from collections.abc import Callable
+import inspect
+import re
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 from urllib.parse import urlparse
 
 import chromadb
@@ -19,36 +23,119 @@ from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import AuthorizationError, ChromaAuthError, ChromaError, NotFoundError
 
-from retrieval.errors import ConfigError, StoreError, StoreUnavailable
+from retrieval.errors import ConfigError, StoreError, StoreFull, StoreUnavailable
 from retrieval.settings import COLLECTION_NAME_RULE, valid_collection_name
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
+_DISK_FULL = re.compile(
+    r"error in compaction|failed to apply logs|no space left|database or disk is full", re.IGNORECASE
+)
+"""How a full disk shows through Chroma: its compactor cannot apply the write-ahead log to the segments
+("Error in compaction: Failed to apply logs to the metadata segment", later reads: "Error sending
+backfill request to compactor: Failed to apply logs…"), SQLite's own message, or the OS's ENOSPC."""
+
 
 def translate_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Chroma's and the HTTP client's failures become :class:`StoreError` / :class:`StoreUnavailable`."""
+    """Chroma's and the HTTP client's failures become :class:`StoreError` and its kinds.
+
+    A generator function's errors are translated while it is iterated, not only when it is called (a
+    plain wrapper would cover only the creation of the generator). On a method of an object with a
+    ``location`` (the store: its path or server), a full disk is reported with that location.
+    """
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def generator(*args: P.args, **kwargs: P.kwargs) -> Iterator[object]:
+            try:
+                yield from cast(Iterator[object], fn(*args, **kwargs))
+            except Exception as exc:
+                translated = translate_error(exc, _location(args))
+                if translated is None:
+                    raise
+                raise translated from exc
+
+        return cast(Callable[P, R], generator)
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
-        except StoreError:
-            raise
-        except (ConnectionError, TimeoutError) as exc:
-            raise StoreUnavailable(f"the vector store cannot be reached: {exc}") from exc
-        except (ChromaAuthError, AuthorizationError) as exc:
-            raise StoreError(f"the vector store refused newsbot ({exc}): check NEWSBOT_CHROMA_TOKEN") from exc
-        except ChromaError as exc:
-            raise StoreError(f"the vector store refused the request: {exc}") from exc
         except Exception as exc:
-            if type(exc).__module__.startswith(("httpx", "httpcore")):
-                raise StoreUnavailable(f"the Chroma server cannot be reached: {exc}") from exc
-            if "Could not connect" in str(exc):
-                raise StoreUnavailable(str(exc)) from exc
-            raise
+            translated = translate_error(exc, _location(args))
+            if translated is None:
+                raise
+            raise translated from exc
 
     return wrapper
+
+
+def translate_error(exc: Exception, location: str | None = None) -> StoreError | None:
+    """The project's error for one of Chroma's (or the HTTP client's, or the disk's); ``None`` for an
+    error that is not the store's (it propagates as it is) or is already translated."""
+    if isinstance(exc, StoreError):
+        return None
+    if disk_full(exc):
+        return StoreFull(_full_message(exc, location))
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return StoreUnavailable(f"the vector store cannot be reached: {exc}")
+    if isinstance(exc, ChromaAuthError | AuthorizationError):
+        return StoreError(f"the vector store refused newsbot ({exc}): check NEWSBOT_CHROMA_TOKEN")
+    if isinstance(exc, ChromaError):
+        return StoreError(f"the vector store refused the request: {exc}")
+    if type(exc).__module__.startswith(("httpx", "httpcore")):
+        return StoreUnavailable(f"the Chroma server cannot be reached: {exc}")
+    if "Could not connect" in str(exc):
+        return StoreUnavailable(str(exc))
+    return None
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` or an error it came from says that the disk is full."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        from_store = isinstance(current, ChromaError | OSError) or type(current).__module__ == "sqlite3"
+        if from_store and _DISK_FULL.search(str(current)):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _location(args: tuple[object, ...]) -> str | None:
+    location = getattr(args[0], "location", None) if args else None
+    return location if isinstance(location, str) and location else None
+
+
+def _full_message(exc: BaseException, location: str | None) -> str:
+    said = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    if location is None:
+        return f"the disk holding the vector store is full: free some space, then try again ({said})"
+    if location.startswith(("http://", "https://")):
+        return (
+            f"the Chroma server at {location} cannot write: its disk is full; free some space on it, "
+            f"then try again ({said})"
+        )
+    return (
+        f"the disk holding the store {location} is full{_free_space(location)}: free some space there "
+        f"(or move NEWSBOT_DATA_DIR to a larger disk), then try again ({said})"
+    )
+
+
+def _free_space(location: str) -> str:
+    """`` (1.2 MB free)`` for the disk of a local path, or ``""`` when it cannot be told."""
+    path = Path(location)
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    try:
+        free = shutil.disk_usage(path).free
+    except OSError:
+        return ""
+    return f" ({free / 2**30:.1f} GB free)" if free >= 2**30 else f" ({free / 2**20:.1f} MB free)"
 
 
 TOKEN_AUTH_PROVIDER = "chromadb.auth.token_authn.TokenAuthClientProvider"
@@ -121,8 +208,12 @@ def _embedded(data_dir: os.PathLike[str] | str, settings: ChromaSettings) -> Cli
     try:
         Path(path).mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=path, settings=settings)
-    except OSError as exc:
-        raise StoreUnavailable(f"cannot open the store under {path}: {exc}") from exc
+    except Exception as exc:
+        if disk_full(exc):
+            raise StoreFull(_full_message(exc, path)) from exc
+        if isinstance(exc, OSError):
+            raise StoreUnavailable(f"cannot open the store under {path}: {exc}") from exc
+        raise
 
 
 def check_name(name: str) -> None:

@@ -1,8 +1,10 @@
-"""The allow-list, admins and the per-user rate limit."""
+"""The allow-list, admins, the per-user rate limit, one question at a time per user, refusals said once."""
 
 from __future__ import annotations
 
-from bot.access import Access, RateLimiter
+import asyncio
+
+from bot.access import Access, Limited, OneAtATime, RateLimiter
 
 
 def test_no_allow_list_lets_everyone_in_and_admins_always_pass() -> None:
@@ -34,3 +36,51 @@ def test_rate_limit_slides_over_a_minute() -> None:
     now[0] += 30
     assert limiter.wait_time(1) == 0
     assert RateLimiter(0).wait_time(1) == 0  # 0: no limit
+
+
+def test_over_the_rate_limit_a_user_is_told_once_until_they_may_ask_again() -> None:
+    now = [1000.0]
+    limiter = RateLimiter(2, clock=lambda: now[0])
+    assert limiter.check(1) is None and limiter.check(1) is None
+    assert limiter.check(1) == Limited(60.0, tell=True)
+    now[0] += 10
+    assert [limiter.check(1) for _ in range(3)] == [Limited(50.0, tell=False)] * 3  # the flood: silence
+    assert limiter.check(2) is None  # others are not affected
+    now[0] += 50
+    assert limiter.check(1) is None and limiter.check(1) is None  # the window has moved on
+    assert limiter.check(1) == Limited(60.0, tell=True)  # a new window: told again, once
+
+
+def test_admins_only_is_said_once_a_minute_per_command() -> None:
+    now = [0.0]
+    access = Access(admin_ids=[1], allowed_ids=[], clock=lambda: now[0])
+    assert access.admin_only_due(5, "/reingest") and not access.admin_only_due(5, "/reingest")
+    assert access.admin_only_due(5, "/cancel") and access.admin_only_due(6, "/reingest")
+    now[0] += 59
+    assert not access.admin_only_due(5, "/reingest")
+    now[0] += 1
+    assert access.admin_only_due(5, "/reingest")
+
+
+async def test_a_users_questions_take_turns_in_order_and_others_do_not_wait() -> None:
+    turns = OneAtATime()
+    log: list[str] = []
+    first_may_end = asyncio.Event()
+
+    async def ask(user: int, name: str, hold: asyncio.Event | None = None) -> None:
+        async with turns.turn(user):
+            log.append(f"{name} starts")
+            if hold is not None:
+                await hold.wait()
+            log.append(f"{name} ends")
+
+    tasks = [asyncio.create_task(ask(1, "a1", first_may_end))]
+    tasks += [asyncio.create_task(ask(1, name)) for name in ("a2", "a3")]
+    tasks.append(asyncio.create_task(ask(2, "b1")))
+    await asyncio.sleep(0.01)
+    assert log == ["a1 starts", "b1 starts", "b1 ends"]  # user 2 did not wait for user 1
+    assert turns.waiting(1) == 3 and turns.waiting(2) == 0
+    first_may_end.set()
+    await asyncio.gather(*tasks)
+    assert log[3:] == ["a1 ends", "a2 starts", "a2 ends", "a3 starts", "a3 ends"]  # one at a time, in order
+    assert turns.waiting(1) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import zipfile
 from pathlib import Path
 
@@ -91,7 +92,10 @@ async def test_a_second_reingest_is_told_one_runs_and_cancel_stops_it_cleanly(
     async with running_bot(settings, e5) as app:
         emu.send_text(chat, admin, "/reingest")
         [status] = await emu.wait_for_messages_async(chat, 1, timeout=15)
-        await emu.wait_for_async(lambda: "Articles" in emu.message(chat, status.message_id).text, timeout=60)
+        await emu.wait_for_async(  # a first batch written
+            lambda: re.search(r"Articles [1-9]\d* / 1500", emu.message(chat, status.message_id).text),
+            timeout=180,
+        )
         emu.send_text(chat, admin, "/reingest")
         [_, busy] = await emu.wait_for_messages_async(chat, 2, timeout=15)
         emu.send_text(chat, admin, "/cancel")
@@ -102,7 +106,7 @@ async def test_a_second_reingest_is_told_one_runs_and_cancel_stops_it_cleanly(
     assert busy.text.startswith(
         f"An ingestion is already running: Re-ingesting {archive} (started by {ADMIN_ID}"
     )
-    assert stopping.text == "Stopping after the current batch; the archive stays consistent."
+    assert stopping.text == "Stopping within seconds; the archive stays consistent."
     assert final.startswith(f"⏹ Re-ingesting {archive}\nIngestion cancelled: ")
     added = int(final.split("Ingestion cancelled: ")[1].split(" added")[0])
     assert 0 < added < 1500

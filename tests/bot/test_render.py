@@ -184,3 +184,17 @@ def test_stats_for_everyone_hide_internals_and_escape_outlets() -> None:
     assert "Store: /srv/chroma" in cli and "Embedding model: e5" in cli
     assert cli[-1] == "  … and 5 more" and "  <Outlet 14>: 6" in cli
     parse_html(public)  # valid Telegram HTML
+
+
+def test_huge_titles_and_outlets_from_an_older_store_are_shortened_to_fit_a_message() -> None:
+    title, outlet = "Headline " * 1000, "Outlet " * 500
+    chunk = Chunk("long", 0, "Prices rose. " * 100, 0, 1300, title, date(2026, 1, 2), None, outlet)
+    pages = render_search("prices", [Passage(chunk, 1.0)] * 5)
+    cited = Answer(
+        "prices?", "Prices rose [1].", False, (Citation(1, "long", title, None, None, outlet, "x"),)
+    )
+    for message in (*pages.pages, *render_answer(cited)):
+        shown = visible(message)
+        assert len(shown) <= MAX_MESSAGE
+        assert "Headline Headline" in shown and len(max(shown.split("\n"), key=len)) < 1200
+    assert visible(render_answer(cited)[0]).count("\n") == 3  # one source line, whole

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.chunking import article_document
-from ingest.loaders import load_paths
-from ingest.pipeline import Ingestion, Progress
+from ingest.loaders import ArticleLimits, load_paths
+from ingest.pipeline import EMBED_BATCH, SPARSE_BATCH, WRITE_BATCH, Ingestion, Progress
 from retrieval.errors import EmbeddingMismatch, IngestLocked
-from retrieval.store.chunks import ChunkStore
+from retrieval.records import SparseVector
+from retrieval.store.chunks import ArticleWrite, ChunkStore
 from tests.conftest import SAMPLE
-from tests.support.generate import Archive, write_archive
+from tests.support.generate import Archive, article_text, write_archive
 from tests.support.hashing import HashingEmbeddings
 
 FULL_SIZE = 1000  # a real archive's first ingestion: past the page sizes of Chroma's reads and writes
@@ -214,3 +219,108 @@ def test_first_chunk_embeds_the_headline_once(tmp_path: Path) -> None:
         assert sum(text.count(a.title) for text in chunks) == 1, a.id
         if a.layout not in ("seed", "plain"):  # a headline of its own, not the text's first sentence
             assert chunks[0].startswith(f"{a.title}\n\n"), a.id
+
+
+HUGE_PARAGRAPHS = 4000  # about 3,000 chunks: one article far past a batch
+
+
+class RecordingEmbeddings(HashingEmbeddings):
+    """Hashing vectors, dense and sparse (like the bundled model's two passes), recording how many texts
+    each model call was given."""
+
+    sparse_dim = 64
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[int] = []
+        self.sparse_calls: list[int] = []
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(len(texts))
+        return super().embed_passages(texts)
+
+    def sparse_passages(self, texts: Sequence[str]) -> list[SparseVector]:
+        self.sparse_calls.append(len(texts))
+        out = []
+        for vector in super().embed_passages(texts):
+            top = np.flatnonzero(vector).astype(np.int32)
+            out.append(SparseVector(top, vector[top].astype(np.float32)))
+        return out
+
+
+class RecordingStore(ChunkStore):
+    """The real store, recording the chunks of each article in each write it is asked for."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.writes: list[list[int]] = []
+        self._depth = 0
+
+    def write(self, writes: Sequence[ArticleWrite]) -> int:
+        if self._depth == 0:  # not the store's own split of a call too big for Chroma
+            self.writes.append([len(w.chunks) for w in writes])
+        self._depth += 1
+        try:
+            return super().write(writes)
+        finally:
+            self._depth -= 1
+
+
+HUGE_LIMITS = ArticleLimits(text_chars=5_000_000)
+"""Past the loaders' own length limit: the pipeline must bound its batches by itself."""
+
+
+def huge_archive(tmp_path: Path) -> tuple[Path, int]:
+    """A generated archive plus one text file holding an article of thousands of chunks (ingested with
+    :data:`HUGE_LIMITS`)."""
+    archive = write_archive(tmp_path / "archive", 40, seed=4)
+    text = article_text(random.Random(4), "ru", (HUGE_PARAGRAPHS, HUGE_PARAGRAPHS))
+    (archive.root / "huge.txt").write_text(f"Сводка за год\n\n{text}\n", encoding="utf-8")
+    return archive.root, len(archive.articles) + 1
+
+
+def test_a_huge_article_is_embedded_in_small_calls_and_switched_in_one_write(tmp_path: Path) -> None:
+    root, n = huge_archive(tmp_path)
+    store = RecordingStore.open(None, tmp_path / "chroma", "news")
+    assert isinstance(store, RecordingStore)
+    emb = RecordingEmbeddings()
+    report = ingestion(store, emb, tmp_path, limits=HUGE_LIMITS).run([root])
+    infos = store.articles()
+    huge = infos["huge.txt"].chunks
+    assert (report.added, report.cancelled, len(infos)) == (n, False, n)
+    assert huge > 2000 and huge > 4 * WRITE_BATCH
+    assert report.chunks_written == sum(i.chunks for i in infos.values()) == store.count_chunks()
+    # no model call is given more than its budget; every chunk is embedded once, both ways
+    assert max(emb.calls) <= EMBED_BATCH and max(emb.sparse_calls) <= SPARSE_BATCH
+    assert sum(emb.calls) == sum(emb.sparse_calls) == report.chunks_written
+    # a write holds at most a batch of chunks, or one article longer than that on its own
+    assert all(sum(w) <= WRITE_BATCH or len(w) == 1 for w in store.writes)
+    assert [w for w in store.writes if sum(w) > WRITE_BATCH] == [[huge]]  # switched in one step
+    assert sorted(c for w in store.writes for c in w) == sorted(i.chunks for i in infos.values())
+    assert visible_by_article(store) == {aid: list(range(i.chunks)) for aid, i in infos.items()}
+
+
+def test_cancel_inside_a_huge_article_stops_before_the_next_model_call(tmp_path: Path) -> None:
+    root, n = huge_archive(tmp_path)
+    store, emb, cancel = make_store(tmp_path), RecordingEmbeddings(), threading.Event()
+    calls_when_cancelled: list[int] = []
+
+    def cancel_halfway(p: Progress) -> None:  # the huge article is most of the chunks: this is inside it
+        if not cancel.is_set() and p.chunks_done >= p.chunks_total // 2:
+            cancel.set()
+            calls_when_cancelled.append(len(emb.calls))
+
+    cancelled = ingestion(store, emb, tmp_path, limits=HUGE_LIMITS, progress=cancel_halfway, cancel=cancel)
+    report = cancelled.run([root])
+    assert report.cancelled
+    assert len(emb.calls) == calls_when_cancelled[0]  # not one more model call once cancelled
+    infos = store.articles()
+    assert "huge.txt" not in infos and report.added == len(infos) < n
+    assert visible_by_article(store) == {aid: list(range(i.chunks)) for aid, i in infos.items()}
+    assert store.count_chunks() == report.chunks_written
+
+    again = ingestion(store, RecordingEmbeddings(), tmp_path, limits=HUGE_LIMITS).run([root])
+    assert (again.added, again.unchanged, again.cancelled) == (n - len(infos), len(infos), False)
+    done = store.articles()
+    assert len(done) == n and done["huge.txt"].chunks > 2000
+    assert visible_by_article(store) == {aid: list(range(i.chunks)) for aid, i in done.items()}

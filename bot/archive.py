@@ -80,6 +80,10 @@ class Archive:
         answerer = self.answerer()
         return answerer.search(query.text, k, self.filters(query)).passages
 
+    def shortened(self, query: Query) -> str:
+        """The note that the query was cut before searching (empty when it was searched whole)."""
+        return self.answerer().shortened(query.text)
+
     def overview(self) -> Overview:
         return self.answerer().overview()
 

@@ -162,7 +162,8 @@ async def on_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raw = command_argument(update.effective_message.text if update.effective_message else "")
 
     def search(query: Query) -> SearchPages:
-        return render_search(query.text, services.archive.search(query, SEARCH_RESULTS))
+        passages = services.archive.search(query, SEARCH_RESULTS)
+        return render_search(query.text, passages, note=services.archive.shortened(query))
 
     async def reply(message: Message, pages: SearchPages) -> None:
         key = services.state.searches.add(pages)

@@ -149,15 +149,19 @@ class SearchPages:
     total: int
 
 
-def render_search(query: str, passages: Sequence[Passage], *, per_page: int = PER_PAGE) -> SearchPages:
-    """Passages with date, outlet and link, up to ``per_page`` to a page, each page under the limit."""
+def render_search(
+    query: str, passages: Sequence[Passage], *, per_page: int = PER_PAGE, note: str = ""
+) -> SearchPages:
+    """Passages with date, outlet and link, up to ``per_page`` to a page, each page under the limit;
+    ``note`` (the query was shortened) under the first page's header."""
     words = labels(query)
     said = plain_words(query)
     strong, hidden = without_weak(passages)
     passages = [*strong, *(p for p in passages if p.strength == "weak")]  # weak matches last
     if not passages:
         nothing = "Ничего не найдено" if question_language(query) == "ru" else "Nothing found"
-        return SearchPages(query, (f"{nothing}: «{escape(query)}».",), 0)
+        said_note = f"\n<i>({escape(note)})</i>" if note else ""
+        return SearchPages(query, (f"{nothing}: «{escape(_trim(query, 200))}».{said_note}",), 0)
     blocks = [passage_block(i, p, words["undated"], said) for i, p in enumerate(passages, 1)]
     if hidden and strong:  # set the weak matches apart
         blocks[len(strong)] = f"<i>{escape(said['weak_below'])}</i>\n\n" + blocks[len(strong)]
@@ -169,6 +173,8 @@ def render_search(query: str, passages: Sequence[Passage], *, per_page: int = PE
             f"🔎 <b>{escape(_trim(query, 200))}</b>: {first}–{first + len(group) - 1} / {len(passages)}"
             f" · {number}/{len(groups)}"
         )
+        if note and number == 1:
+            header += f"\n<i>({escape(note)})</i>"
         pages.append("\n\n".join([header, *group]))
     return SearchPages(query, tuple(pages), len(passages))
 

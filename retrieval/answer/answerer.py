@@ -87,10 +87,15 @@ class Answerer:
         """The answer to ``question`` (:meth:`bounded`; when it was cut, the note says so)."""
         asked = self.bounded(question)
         answer = self.answer(asked, self.search(asked, self.k, filters))
-        if asked == question:
+        shortened = self.shortened(question)
+        if not shortened:
             return answer
-        shortened = SHORTENED[question_language(asked)].format(n=len(asked))
         return replace(answer, note="; ".join(n for n in (shortened, answer.note) if n))
+
+    def shortened(self, text: str) -> str:
+        """What to tell the asker when :meth:`bounded` cuts ``text`` (empty when it is kept whole)."""
+        kept = self.bounded(text)
+        return "" if kept == text else SHORTENED[question_language(kept)].format(n=len(kept))
 
     def answer(self, question: str, result: SearchResult) -> Answer:
         if not result.passages or self.policy.should_abstain(result):

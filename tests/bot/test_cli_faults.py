@@ -169,6 +169,20 @@ async def test_a_long_question_in_telegram_gets_an_answer_that_says_it_was_short
     assert re.search(r"\(вопрос сокращён до первых \d+ символов\)$", answer.text)
 
 
+async def test_a_long_search_in_telegram_says_it_was_shortened(
+    emu: BotApiEmulator, sample_data_dir: Path, e5: E5Embeddings
+) -> None:
+    alice = emu.user(101, "Alice", "alice")
+    chat = emu.private_chat(alice)
+    async with running_bot(bot_settings(emu, sample_data_dir), e5):
+        emu.send_text(chat, alice, "/search " + long_text("Уиткофф Кушнер", 4088))
+        [page] = await emu.wait_for_messages_async(chat, 1, timeout=60)
+    header = page.text.splitlines()
+    assert header[0].startswith("🔎 Уиткофф Кушнер")
+    assert re.fullmatch(r"\(вопрос сокращён до первых \d+ символов\)", header[1])
+    assert "Уиткофф" in page.text.split("\n", 2)[2]
+
+
 # -- a full disk -----------------------------------------------------------------------------------
 
 

@@ -51,6 +51,7 @@ MARK = "bench: "
 STORE_CALLS = (
     "nearest",
     "keyed",
+    "vectors",
     "chunks",
     "document_frequencies",
     "versions",

@@ -4,7 +4,9 @@
     run(settings)                              # long polling, or a webhook when NEWSBOT_WEBHOOK_URL is set
 
 Updates are processed concurrently (one slow answer never holds up the others); the answering itself is
-bounded by ``NEWSBOT_MAX_CONCURRENT_ANSWERS`` and runs in worker threads.
+bounded by ``NEWSBOT_MAX_CONCURRENT_ANSWERS`` and runs in worker threads. Outgoing calls keep within
+Telegram's flood limits (PTB's ``AIORateLimiter``), and a 429 is waited out (its ``retry_after``) and
+the call retried, so nothing is lost and nothing is sent twice.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -33,6 +36,7 @@ from bot.archive import Archive
 from bot.errors import on_error
 from bot.keyboards import FEEDBACK_PATTERN, PAGE_PATTERN, SOURCES_PATTERN
 from bot.logsafe import redact_in_logs
+from bot.phrases import ADMIN_ONLY_COMMANDS, MENU, MENU_LANGUAGE_CODES, language
 from bot.services import KEY, Services, services_of
 from retrieval.errors import ConfigError, NewsbotError
 from retrieval.settings import Settings
@@ -40,19 +44,22 @@ from retrieval.settings import Settings
 log = logging.getLogger("newsbot.bot")
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-USER_COMMANDS = [
-    BotCommand("ask", "a short answer with sources"),
-    BotCommand("search", "passages with date, outlet and link"),
-    BotCommand("stats", "what the archive holds"),
-    BotCommand("help", "how to ask, filters, examples"),
-]
-ADMIN_COMMANDS = [
-    *USER_COMMANDS,
-    BotCommand("reingest", "re-read the archive folder (add 'prune' to drop what is gone)"),
-    BotCommand("cancel", "stop a running ingestion"),
-]
+FLOOD_RETRIES = 3  # a call answered 429 is retried this many times, each after its retry_after
 
 NewsbotApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def command_menu(lang: str, *, admin: bool) -> list[BotCommand]:
+    """The commands a user sees in the menu, described in ``lang`` ("en" or "ru")."""
+    return [
+        BotCommand(name, description)
+        for name, description in MENU[lang].items()
+        if admin or name not in ADMIN_ONLY_COMMANDS
+    ]
+
+
+USER_COMMANDS = command_menu("en", admin=False)
+ADMIN_COMMANDS = command_menu("en", admin=True)
 
 
 def file_base_url(base_url: str) -> str:
@@ -81,6 +88,7 @@ def build_application(settings: Settings, *, archive: Archive | None = None) -> 
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
         .concurrent_updates(True)
+        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
         .post_init(prepare)
         .post_stop(finish)
         .build()
@@ -110,18 +118,26 @@ def add_handlers(app: NewsbotApp) -> None:
 async def prepare(app: NewsbotApp) -> None:
     """After ``initialize``: the command menus, and the model and index loaded before the first question."""
     services = services_of(app.bot_data)
-    menus: list[tuple[list[BotCommand], BotCommandScopeChat | None]] = [(USER_COMMANDS, None)]
-    menus += [(ADMIN_COMMANDS, BotCommandScopeChat(admin)) for admin in sorted(services.access.admin_ids)]
-    for commands, scope in menus:
-        try:
-            await app.bot.set_my_commands(commands, scope=scope)
-        except TelegramError as exc:  # an admin who never wrote to the bot, say: menus are a nicety
-            log.warning("could not set the command menu for %s: %s", scope.chat_id if scope else "all", exc)
+    await set_command_menus(app, sorted(services.access.admin_ids))
     try:
         overview = await asyncio.to_thread(services.archive.warm)
         log.info("archive ready: %d articles, %d chunks", overview.articles, overview.chunks)
     except NewsbotError as exc:
         log.warning("the archive is not reachable yet (%s); the bot answers once it is", exc)
+
+
+async def set_command_menus(app: NewsbotApp, admin_ids: list[int]) -> None:
+    """The menu for everyone (the default scope) and, with the admin commands, for each admin's chat; in
+    English by default and in Russian for the clients the bot answers in Russian. Failures are logged:
+    menus are a nicety (an admin who never wrote to the bot has no chat to scope to, say)."""
+    scopes: list[BotCommandScopeChat | None] = [None, *(BotCommandScopeChat(admin) for admin in admin_ids)]
+    for scope in scopes:
+        try:
+            for code in MENU_LANGUAGE_CODES:
+                commands = command_menu(language(code), admin=scope is not None)
+                await app.bot.set_my_commands(commands, scope=scope, language_code=code or None)
+        except TelegramError as exc:
+            log.warning("could not set the command menu for %s: %s", scope.chat_id if scope else "all", exc)
 
 
 async def finish(app: NewsbotApp) -> None:

@@ -75,6 +75,30 @@ def say(key: str, language_code: str | None, **fields: object) -> str:
     return PHRASES[language(language_code)][key].format(**fields)
 
 
+# The command menu (``setMyCommands``): each language's descriptions, the admins' commands last. Telegram
+# shows the menu of the client's language_code, "" (the default) to everyone else.
+MENU: dict[str, dict[str, str]] = {
+    "en": {
+        "ask": "a short answer with sources",
+        "search": "passages with date, outlet and link",
+        "stats": "what the archive holds",
+        "help": "how to ask, filters, examples",
+        "reingest": "re-read the archive folder (add 'prune' to drop what is gone)",
+        "cancel": "stop a running ingestion",
+    },
+    "ru": {
+        "ask": "короткий ответ с источниками",
+        "search": "фрагменты с датой, изданием и ссылкой",
+        "stats": "что есть в архиве",
+        "help": "как спрашивать, фильтры, примеры",
+        "reingest": "перечитать папку архива (добавьте 'prune', чтобы убрать исчезнувшее)",
+        "cancel": "остановить идущую индексацию",
+    },
+}
+ADMIN_ONLY_COMMANDS = ("reingest", "cancel")
+MENU_LANGUAGE_CODES = ("", *_RUSSIAN_CLIENTS)
+
+
 HELP = """\
 <b>I answer questions about a news archive and cite my sources.</b>
 {archive}

@@ -10,14 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from tests.support.cli import run
 from tests.support.generate import article_text
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def search(query: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:

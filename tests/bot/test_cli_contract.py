@@ -10,28 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.render import render_answer
 from bot.text import format_answer, format_search
 from bot.wiring import build_answerer
 from retrieval.embeddings import E5Embeddings
 from retrieval.settings import load_settings
 from tests.conftest import REPO
+from tests.support.cli import one_line, run
 
 RU_QUESTION = "Кто представит США на переговорах в Париже?"
 EN_QUESTION = "who represents the US in Paris?"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    return lines[0]
 
 
 def newsbot(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -33,7 +33,9 @@ HTML follows tdlib's parser, the one behind the real API: the same tags, attribu
 entity offsets are in UTF-16 code units; texts are trimmed of surrounding whitespace; the length limits
 apply to the visible text. Only `message` and `callback_query` updates are produced. Not emulated:
 Markdown parse modes (refused with a 400 so nothing passes unchecked), webhook delivery (`setWebhook` is
-recorded), inline mode, media other than documents, rate limits (script one with `fail_next`).
+recorded), inline mode, media other than documents. Rate limits are scripted: `flood(k)` answers the
+next k `sendMessage` calls with Telegram's 429 (`retry_after` in `parameters`), sending nothing, and
+`fail_next` scripts any other error.
 """
 
 from __future__ import annotations
@@ -901,12 +903,25 @@ class BotApiEmulator(BackgroundServer):
     # -- test side: faults
 
     def fail_next(
-        self, method: str, error_code: int, description: str, *, retry_after: int | None = None
+        self,
+        method: str,
+        error_code: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
     ) -> None:
-        """The next call of `method` gets this error instead of its answer (429 with `retry_after`...)."""
+        """The next `times` calls of `method` get this error instead of their answer (nothing is done)."""
         parameters = {"retry_after": retry_after} if retry_after is not None else None
         with self._lock:
-            self._faults.setdefault(method.lower(), []).append(_ApiError(error_code, description, parameters))
+            faults = self._faults.setdefault(method.lower(), [])
+            faults += [_ApiError(error_code, description, parameters) for _ in range(times)]
+
+    def flood(self, times: int, *, retry_after: int = 1, method: str = "sendMessage") -> None:
+        """Flood control as Telegram answers it: the next `times` calls of `method` get a 429 with
+        `retry_after` seconds in `parameters`, and nothing is sent."""
+        description = f"Too Many Requests: retry after {retry_after}"
+        self.fail_next(method, 429, description, retry_after=retry_after, times=times)
 
     # -- test side: what the bot did
 

@@ -22,6 +22,7 @@ from chromadb.config import Settings as ChromaSettings
 from retrieval.store.client import make_client
 from tests.conftest import REPO
 from tests.support.chroma_server import TokenGate
+from tests.support.cli import one_line
 
 pytestmark = pytest.mark.server
 
@@ -39,12 +40,6 @@ def newsbot(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=full, timeout=300
     )
-
-
-def one_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    return lines[0]
 
 
 def archive(tmp_path: Path) -> Path:

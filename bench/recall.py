@@ -15,7 +15,6 @@ with the article in the pool, a ranking loss.
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,23 +25,15 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.pool import sample  # noqa: E402
 from bot.wiring import load_embeddings, open_store  # noqa: E402
-from retrieval.evaluation import Question, load_questions, same_article  # noqa: E402
+from retrieval.evaluation import load_questions, same_article  # noqa: E402
 from retrieval.records import SparseVector  # noqa: E402
 from retrieval.search.scoring import bm25, sparse_scores  # noqa: E402
 from retrieval.search.searcher import Searcher  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
 from retrieval.store.chunks import StoredChunk  # noqa: E402
 from retrieval.terms import chunk_analysis, tokenize  # noqa: E402
-
-
-def sample(questions: list[Question], per_group: int) -> dict[str, list[Question]]:
-    groups: dict[str, list[Question]] = {}
-    for q in questions:
-        if q.answerable and q.article_id:
-            groups.setdefault(q.group, []).append(q)
-    rng = random.Random(0)
-    return {g: rng.sample(qs, min(per_group, len(qs))) for g, qs in sorted(groups.items())}
 
 
 class Oracle:

@@ -299,7 +299,7 @@ def filled_store(
         "fill_s_per_1000": round(fill_s / size * 1000, 3) if fill_s else None,
         "records": {
             "chunks": store._live_chunks().count(),
-            "keys": store._keys().count(),
+            "keys": store._postings().collection.count(),
             "articles": store._articles().count(),
         },
     }

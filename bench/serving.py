@@ -59,7 +59,7 @@ STORE_CALLS = (
     "archive_stats",
 )
 """The store calls a search makes (each timed whole, with its own collection look-up)..."""
-NESTED_CALLS = ("_chunks", "_articles", "_keys")
+NESTED_CALLS = ("_chunks", "_articles", "_postings")
 """...and the collection look-ups inside them (``get_collection``: one round trip each on a server)."""
 MODEL_CALLS = ("embed_question", "sparse_query")
 

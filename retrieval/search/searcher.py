@@ -161,6 +161,8 @@ class Searcher:
         cfg = self.config
         filters = filters or SearchFilters()
         figures = self._overlap.submit(self.figures.current)
+        terms, keys = tokenize(query), query_keys(query)
+        named = self._overlap.submit(self._named, [*keys, *terms], figures)  # while the model runs
         intent = parse_question_dates(query, today=self.today())
         language = question_language(query)
         qv = self.embeddings.embed_question(query)
@@ -170,18 +172,16 @@ class Searcher:
         stats, mean, cov = figures.result()
         if intent.range is not None and _filters_by(intent.range, filters, stats):
             filters = replace(filters, since=intent.range.since, until=intent.range.until)
-        terms, keys = tokenize(query), query_keys(query)
         nearest = self._overlap.submit(self.store.nearest, qv, cfg.dense_pool, filters, stats=stats)
-        df = self.store.document_frequencies([*terms, *keys], stats)  # one read: BM25 and the name lookup
-        found = self._candidates(nearest, [*keys, *terms], df, qv, filters, stats.chunks)
+        df, filed, vectors_of_filed = named.result()
+        found = self._candidates(nearest, filed, vectors_of_filed, df, qv, filters, stats.chunks)
         pool = self._visible_with_neighbours(found, qv)
-        qs = sparse_pass.result() if sparse_pass is not None else None
         if not pool:
+            if sparse_pass is not None:
+                sparse_pass.result()
             return SearchResult([], intent, language, 0.0, query=query, archive_chunks=stats.chunks)
         chunks = [c.chunk for c in pool]
         dense = np.array([c.similarity or 0.0 for c in pool], dtype=np.float32)
-        vectors = [c.sparse for c in pool]
-        sparse = sparse_scores(qs, vectors, self.embeddings.sparse_dim)
         lexical = bm25(
             terms, [chunk_analysis(c.text)[0] for c in chunks], df, stats.chunks, stats.average_tokens
         )
@@ -192,12 +192,17 @@ class Searcher:
         )
         fused = (
             cfg.dense_weight * standardise(dense)
-            + cfg.sparse_weight * standardise(sparse)
             + lex_weight * standardise(lexical)
             + cfg.name_weight * names_mentioned(query_key_groups(query), chunks)
         )
-        fused = self._smooth(chunks, fused) + self._date_bonus(chunks, intent)
-        passages = self._passages(pool, fused, dense, k)
+        bonus = self._date_bonus(chunks, intent)
+        # while the model's sparse pass finishes, the passages of the likely best chunks are read
+        context = self._overlap.submit(self._context, pool, self._smooth(chunks, fused) + bonus, k, set())
+        qs = sparse_pass.result() if sparse_pass is not None else None
+        vectors = [c.sparse for c in pool]
+        sparse = sparse_scores(qs, vectors, self.embeddings.sparse_dim)
+        fused = self._smooth(chunks, fused + cfg.sparse_weight * standardise(sparse)) + bonus
+        passages = self._passages(pool, fused, dense, k, context.result())
         best_dense, best_sparse = int(dense.argmax()), int(sparse.argmax())
         return SearchResult(
             passages=passages,
@@ -206,41 +211,62 @@ class Searcher:
             dense_top=float(dense.max()),
             sparse_top=float(sparse.max()),
             lexical_top=float(lexical.max()),
-            agreement=float(chunks[best_dense].article_id == chunks[best_sparse].article_id),
+            agreement=float(
+                qs is not None and chunks[best_dense].article_id == chunks[best_sparse].article_id
+            ),
             dense_background=background_z(mean, cov, qv, float(dense.max())),
             sparse_cosine=_best_cosine(sparse, vectors, qs),
             query=query,
             archive_chunks=stats.chunks,
         )
 
+    def _named(
+        self, words: Sequence[str], figures: Future[tuple[ArchiveStats, np.ndarray, np.ndarray]]
+    ) -> tuple[dict[str, int], dict[str, frozenset[str]], dict[str, np.ndarray]]:
+        """What the question's words alone decide, read while the question is embedded: their document
+        frequencies (one read: BM25 and the name lookup), the chunks filed under the rarer ones in the
+        name index, and those chunks' vectors."""
+        df = self.store.document_frequencies(words, figures.result()[0])
+        looked_up = self._lookup_keys(words, df)
+        filed = (
+            self.store.keyed(looked_up, self.config.key_fetch_max)
+            if looked_up and self.config.key_pool > 0
+            else {}
+        )
+        return df, filed, (self.store.vectors(list(filed)) if filed else {})
+
     def _candidates(
         self,
         nearest: Future[list[StoredChunk]],
-        keys: Sequence[str],
+        filed: Mapping[str, frozenset[str]],
+        vectors: Mapping[str, np.ndarray],
         df: Mapping[str, int],
         qv: np.ndarray,
         filters: SearchFilters,
         archive_chunks: int,
     ) -> list[StoredChunk]:
-        """The ``nearest`` chunks, and among those filed under the question's ``keys`` (read while the
-        kNN query runs) the nearest and those that share the most of them."""
+        """The ``nearest`` chunks, and among those ``filed`` under the question's rarer words the
+        nearest and those that share the most of them (read while the kNN query runs: twice as many
+        as wanted, since some are among the nearest)."""
         cfg = self.config
-        looked_up = self._lookup_keys(keys, df)
-        filed = self.store.keyed(looked_up, cfg.key_fetch_max) if looked_up and cfg.key_pool > 0 else {}
-        named = self.store.vectors(list(filed)) if filed else {}
+        similarity = {cid: float(v @ qv) for cid, v in vectors.items()}
+        idf = {k: float(np.log1p(archive_chunks / df[k])) for k in {k for ks in filed.values() for k in ks}}
+        shared = {cid: sum(idf[k] for k in filed[cid]) for cid in similarity}
+        by_similarity = sorted(similarity, key=lambda cid: -similarity[cid])
+        by_shared = sorted(similarity, key=lambda cid: -shared[cid])
+        asked = list(dict.fromkeys(by_similarity[: 2 * cfg.key_pool] + by_shared[: 2 * cfg.overlap_pool]))
+        ahead = self._overlap.submit(self.store.chunks, asked)
         found = {c.id: c for c in nearest.result()}
-        if not named:
-            return list(found.values())
-        similarity = {cid: float(v @ qv) for cid, v in named.items()}
-        new = [cid for cid in sorted(similarity, key=lambda cid: -similarity[cid]) if cid not in found]
-        idf = {k: float(np.log1p(archive_chunks / df[k])) for k in looked_up}
-        shared = {cid: sum(idf[k] for k in filed[cid]) for cid in new}
+        new = [cid for cid in by_similarity if cid not in found]
         best = new[: cfg.key_pool]
-        best += [cid for cid in sorted(new, key=lambda cid: -shared[cid]) if cid not in best][
-            : cfg.overlap_pool
-        ]
-        for cid, c in self.store.chunks(best).items():
-            if filters.empty or filters.matches(c.chunk):
+        best += [cid for cid in by_shared if cid not in found and cid not in best][: cfg.overlap_pool]
+        read = ahead.result()
+        missing = [cid for cid in best if cid not in set(asked)]
+        if missing:  # more of the filed chunks were among the nearest than read ahead
+            read |= self.store.chunks(missing)
+        for cid in best:
+            c = read.get(cid)
+            if c is not None and (filters.empty or filters.matches(c.chunk)):
                 found[cid] = replace(c, similarity=similarity[cid])
         return list(found.values())
 
@@ -304,25 +330,45 @@ class Searcher:
                 bonus[i] += self.config.recency_boost / (1.0 + max(0, (today - c.date).days) / 30.0)
         return bonus
 
-    def _passages(
-        self, pool: Sequence[StoredChunk], fused: np.ndarray, dense: np.ndarray, k: int
-    ) -> list[Passage]:
-        """The ``k`` best passages: best chunks first, at most ``per_article`` per article, never
-        overlapping, each the paragraph around its chunk."""
-        cfg = self.config
-        order = [int(i) for i in np.argsort(-fused, kind="stable")]
+    def _context(
+        self,
+        pool: Sequence[StoredChunk],
+        fused: np.ndarray,
+        k: int,
+        asked: set[str],
+    ) -> tuple[dict[tuple[str, int], Chunk], set[str]]:
+        """The chunks around the best ones by ``fused`` that a passage may reach, but for those the pool
+        holds and the ids ``asked`` already, by (article, index); and the ids asked now or before."""
         reach = 5  # chunks of about 300 characters: a passage of 1,500 reaches five either side
-        heads = order[: max(k, 1) * 3]
-        known = {(c.chunk.article_id, c.chunk.index): c.chunk for c in pool}
+        order = np.argsort(-fused, kind="stable")[: max(k, 1) * 3]
+        have = {(c.chunk.article_id, c.chunk.index) for c in pool}
         wanted = [
             chunk_id(pool[i].chunk.article_id, pool[i].version, pool[i].chunk.index + step)
-            for i in heads
+            for i in map(int, order)
             for step in range(-reach, reach + 1)
             if pool[i].chunk.index + step >= 0
-            and (pool[i].chunk.article_id, pool[i].chunk.index + step) not in known
+            and (pool[i].chunk.article_id, pool[i].chunk.index + step) not in have
         ]
-        for c in self.store.chunks(wanted).values():
-            known[(c.chunk.article_id, c.chunk.index)] = c.chunk
+        wanted = [cid for cid in dict.fromkeys(wanted) if cid not in asked]
+        got = self.store.chunks(wanted)
+        return {(c.chunk.article_id, c.chunk.index): c.chunk for c in got.values()}, asked | set(wanted)
+
+    def _passages(
+        self,
+        pool: Sequence[StoredChunk],
+        fused: np.ndarray,
+        dense: np.ndarray,
+        k: int,
+        ahead: tuple[Mapping[tuple[str, int], Chunk], set[str]],
+    ) -> list[Passage]:
+        """The ``k`` best passages: best chunks first, at most ``per_article`` per article, never
+        overlapping, each the paragraph around its chunk (the chunks around, as read ``ahead`` by
+        :meth:`_context` and the rest read now)."""
+        cfg = self.config
+        order = [int(i) for i in np.argsort(-fused, kind="stable")]
+        read, asked = ahead
+        known = {(c.chunk.article_id, c.chunk.index): c.chunk for c in pool} | dict(read)
+        known |= self._context(pool, fused, k, asked)[0]
         spans: dict[str, list[tuple[int, int]]] = {}
         passages: list[Passage] = []
         for i in order:

@@ -4,9 +4,9 @@ Three collections per archive:
 
 - ``<name>``: the chunks (text, dense vector; metadata: article, version, position, dates, outlet and the
   chunk's sparse latent terms);
-- ``<name>-keys``: one record per chunk that mentions names or numbers, holding their keys
-  (:func:`retrieval.terms.name_keys`), so that a question's names find their chunks by an equality
-  lookup that the store answers from an index;
+- ``<name>-keys``: the name index, one record per name, number or rarer word holding the ids of the
+  chunks that mention it (:mod:`retrieval.store.postings`), so that a question's names find their
+  chunks by a read by id;
 - ``<name>-articles``: one record per article (``a:<id>``: its content version, chunk count, title,
   date…), one per search term (``t:<term>``: its document frequency, as of the term deltas folded into
   it), one per write not yet folded into those (``d:<seq>:<tag>``: the write's term delta) and the
@@ -17,7 +17,8 @@ An article's chunks are visible to search only while their ``version`` equals it
 which makes every change safe against a crash at any point:
 
 1. the article records are marked ``writing`` (a run killed from here on is cleaned up by :meth:`sweep`);
-2. the new version's chunks and keys are written (invisible: the record still names the old version);
+2. the new version's chunks are written and filed in the name index (invisible: the record still names
+   the old version);
 3. one upsert switches the article records to the new version *and* applies the statistics delta (the
    new chunks counted in, the old ones out: the statistics record and the write's term delta record),
    so figures and visible chunks never disagree;
@@ -38,7 +39,6 @@ import contextlib
 import os
 import threading
 import uuid
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -52,6 +52,7 @@ from chromadb.errors import NotFoundError
 from retrieval.errors import EmbeddingMismatch, StoreError
 from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, StoreStats
 from retrieval.store.client import check_name, make_client, translate_errors
+from retrieval.store.postings import Postings, by_key
 from retrieval.store.shapes import (
     ARTICLE_PREFIX,
     DELTA_PREFIX,
@@ -62,15 +63,14 @@ from retrieval.store.shapes import (
     chunk_from,
     chunk_id,
     chunk_metadata,
-    filed_keys,
-    key_metadata,
+    placeholders,
     sparse_from,
     where,
 )
 from retrieval.store.statistics import ArchiveStats, StatsDelta, TermDelta, folded_count
 from retrieval.terms import name_keys
 
-SCHEMA = 2
+SCHEMA = 3
 _ARTICLES_SUFFIX = "-articles"
 _KEYS_SUFFIX = "-keys"
 _PAGE = 5000
@@ -178,8 +178,8 @@ class ChunkStore:
     def _articles(self) -> Collection:
         return self._kept(self.name + _ARTICLES_SUFFIX)
 
-    def _keys(self) -> Collection:
-        return self._kept(self.name + _KEYS_SUFFIX)
+    def _postings(self) -> Postings:
+        return Postings(self._kept(self.name + _KEYS_SUFFIX), self._batch())
 
     def _kept(self, name: str) -> Collection:
         col = self._collections.get(name)
@@ -450,8 +450,7 @@ class ChunkStore:
         docs: list[str] = []
         metas: list[Mapping[str, Any]] = []
         vectors: list[np.ndarray] = []
-        key_ids: list[str] = []
-        key_metas: list[Mapping[str, Any]] = []
+        filed: list[tuple[str, list[str]]] = []
         for w in writes:
             sparse = w.sparse if w.sparse is not None else [None] * len(w.chunks)
             for chunk, vector, sv in zip(w.chunks, w.vectors, sparse, strict=True):
@@ -460,10 +459,8 @@ class ChunkStore:
                 docs.append(chunk.text)
                 metas.append(chunk_metadata(chunk, w.info.content_hash, sv))
                 vectors.append(vector)
-                keys = name_keys(chunk.text)
-                if keys:
-                    key_ids.append(cid)
-                    key_metas.append(key_metadata(chunk.article_id, keys))
+                filed.append((cid, name_keys(chunk.text)))
+        self._postings().change(add=by_key(filed), drop={})  # filed before they are visible
         batch = self._batch()
         for i in range(0, len(ids), batch):
             col.upsert(
@@ -472,7 +469,6 @@ class ChunkStore:
                 metadatas=metas[i : i + batch],
                 embeddings=np.asarray(vectors[i : i + batch], dtype=np.float32),
             )
-        self._upsert(self._keys(), key_ids, key_metas)
 
     def _count_out(self, col: Collection, delta: StatsDelta, records: Sequence[Mapping[str, Any]]) -> None:
         """Count the visible chunks of these article records out of ``delta`` (they are being replaced or
@@ -495,10 +491,15 @@ class ChunkStore:
         """Delete chunks (and their keys) of these articles whose version is not the one to keep."""
         for aid, version in keep.items():
             clause: Any = {"$and": [{"article_id": aid}, {"version": {"$ne": version}}]}
-            stale = col.get(where=clause, include=[])["ids"]
-            if stale:
-                col.delete(ids=stale)
-                self._keys().delete(ids=stale)
+            stale = col.get(where=clause, include=["documents"])
+            if stale["ids"]:
+                self._unfile(stale["ids"], stale["documents"] or [])
+                col.delete(ids=stale["ids"])
+
+    def _unfile(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+        """Take these chunks (about to be deleted) out of the name index."""
+        if ids:
+            self._postings().change(add={}, drop=by_key(zip(ids, map(name_keys, texts), strict=True)))
 
     @translate_errors
     def remove(self, article_ids: Sequence[str]) -> None:
@@ -532,8 +533,9 @@ class ChunkStore:
             part = list(article_ids[i : i + 500])
             clause: Any = {"article_id": {"$in": part}}
             if col is not None:
+                got = col.get(where=clause, include=["documents"])
+                self._unfile(got["ids"], got["documents"] or [])
                 col.delete(where=clause)
-            self._keys().delete(where=clause)
             self._articles().delete(ids=[ARTICLE_PREFIX + a for a in part])
 
     @translate_errors
@@ -571,7 +573,7 @@ class ChunkStore:
         batch = self._batch()
         for i in range(0, len(ids), batch):
             part = list(ids[i : i + batch])
-            col.upsert(ids=part, embeddings=_placeholders(part), metadatas=list(metas[i : i + batch]))
+            col.upsert(ids=part, embeddings=placeholders(part), metadatas=list(metas[i : i + batch]))
 
     def _batch(self) -> int:
         return max(1, self.client.get_max_batch_size())
@@ -625,16 +627,7 @@ class ChunkStore:
         """The chunks filed under any of ``keys`` (names, numbers and rarer words: see
         :mod:`retrieval.terms`), at most ``limit`` of them: each id with those of ``keys`` it is filed
         under."""
-        if not keys or limit <= 0:
-            return {}
-        clauses: list[Any] = [{"keys": {"$contains": k}} for k in keys]
-        clause = clauses[0] if len(clauses) == 1 else {"$or": clauses}
-        got = self._keys().get(where=clause, include=["metadatas"], limit=limit)
-        asked = frozenset(keys)
-        return {
-            cid: asked.intersection(filed_keys(meta or {}))
-            for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
-        }
+        return self._postings().lookup(keys, limit)
 
     @translate_errors
     def chunks(self, ids: Sequence[str], *, vectors: bool = False) -> dict[str, StoredChunk]:
@@ -715,11 +708,6 @@ class ChunkStore:
             location=self.location,
             last_ingest=meta.get(_META_LAST_INGEST),
         )
-
-
-def _placeholders(ids: Sequence[str]) -> np.ndarray:
-    """A distinct, stable one-dimensional vector per record id."""
-    return np.array([[zlib.crc32(i.encode()) / 2**32] for i in ids], dtype=np.float32)
 
 
 def _visible(old: Mapping[str, Mapping[str, Any]], w: ArticleWrite) -> bool:

@@ -6,7 +6,8 @@ Pure functions; nothing here talks to Chroma.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+import zlib
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -81,15 +82,6 @@ def chunk_from(document: str | None, meta: Mapping[str, Any]) -> Chunk:
 def sparse_from(meta: Mapping[str, Any]) -> SparseVector | None:
     text = meta.get("sparse")
     return decode_sparse(str(text)) if text else None
-
-
-def key_metadata(article_id: str, keys: list[str]) -> dict[str, Any]:
-    """A chunk's record in the name index: its article and the keys it is filed under."""
-    return {"article_id": article_id, "keys": keys}
-
-
-def filed_keys(meta: Mapping[str, Any]) -> list[str]:
-    return list(meta.get("keys") or [])
 
 
 def article_metadata(info: ArticleInfo, root: str, *, kind: str = "article", writing: bool) -> dict[str, Any]:
@@ -169,3 +161,9 @@ def _date_clause(since: date, until: date) -> dict[str, Any]:
         if values:
             parts.append({key: {"$in": values}} if len(values) > 1 else {key: values[0]})
     return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+def placeholders(ids: Sequence[str]) -> np.ndarray:
+    """A distinct, stable one-dimensional vector per record id, for records that carry no vector of
+    their own (Chroma wants one; a graph of equal vectors makes its writes twice as slow)."""
+    return np.array([[zlib.crc32(i.encode()) / 2**32] for i in ids], dtype=np.float32)

@@ -254,14 +254,14 @@ class Searcher:
         shared = {cid: sum(idf[k] for k in filed[cid]) for cid in similarity}
         by_similarity = sorted(similarity, key=lambda cid: -similarity[cid])
         by_shared = sorted(similarity, key=lambda cid: -shared[cid])
-        asked = list(dict.fromkeys(by_similarity[: 2 * cfg.key_pool] + by_shared[: 2 * cfg.overlap_pool]))
-        ahead = self._overlap.submit(self.store.chunks, asked)
+        asked = dict.fromkeys(by_similarity[: 2 * cfg.key_pool] + by_shared[: 2 * cfg.overlap_pool])
+        ahead = self._overlap.submit(self.store.chunks, list(asked))
         found = {c.id: c for c in nearest.result()}
         new = [cid for cid in by_similarity if cid not in found]
         best = new[: cfg.key_pool]
         best += [cid for cid in by_shared if cid not in found and cid not in best][: cfg.overlap_pool]
         read = ahead.result()
-        missing = [cid for cid in best if cid not in set(asked)]
+        missing = [cid for cid in best if cid not in asked]
         if missing:  # more of the filed chunks were among the nearest than read ahead
             read |= self.store.chunks(missing)
         for cid in best:

@@ -51,7 +51,7 @@ from chromadb.errors import NotFoundError
 
 from retrieval.errors import EmbeddingMismatch, StoreError
 from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, StoreStats
-from retrieval.store.client import check_name, make_client, translate_errors
+from retrieval.store.client import check_name, make_client, translate_errors, upsert_without_vectors
 from retrieval.store.postings import Postings, by_key
 from retrieval.store.shapes import (
     ARTICLE_PREFIX,
@@ -63,7 +63,6 @@ from retrieval.store.shapes import (
     chunk_from,
     chunk_id,
     chunk_metadata,
-    placeholders,
     sparse_from,
     where,
 )
@@ -567,13 +566,8 @@ class ChunkStore:
         return len(unfinished)
 
     def _upsert(self, col: Collection, ids: Sequence[str], metas: Sequence[Mapping[str, Any]]) -> None:
-        """Upsert records that carry no vector of their own, in one call where Chroma allows (one call is
-        one write in Chroma's log: all of it or nothing). Chroma wants a vector anyway: each gets a
-        one-dimensional one of its own (a graph of equal vectors makes Chroma's writes twice as slow)."""
-        batch = self._batch()
-        for i in range(0, len(ids), batch):
-            part = list(ids[i : i + batch])
-            col.upsert(ids=part, embeddings=placeholders(part), metadatas=list(metas[i : i + batch]))
+        """Upsert records that carry no vector of their own, in one call where Chroma allows."""
+        upsert_without_vectors(col, ids, metas, self._batch())
 
     def _batch(self) -> int:
         return max(1, self.client.get_max_batch_size())

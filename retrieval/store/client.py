@@ -12,19 +12,21 @@ import functools
 import inspect
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import urlparse
 
 import chromadb
 from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
 from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import AuthorizationError, ChromaAuthError, ChromaError, NotFoundError
 
 from retrieval.errors import ConfigError, StoreError, StoreFull, StoreUnavailable
 from retrieval.settings import COLLECTION_NAME_RULE, valid_collection_name
+from retrieval.store.shapes import placeholders
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -219,3 +221,14 @@ def _embedded(data_dir: os.PathLike[str] | str, settings: ChromaSettings) -> Cli
 def check_name(name: str) -> None:
     if not valid_collection_name(name):
         raise ConfigError(f"NEWSBOT_COLLECTION={name!r}: {COLLECTION_NAME_RULE}")
+
+
+def upsert_without_vectors(
+    col: Collection, ids: Sequence[str], metas: Sequence[Mapping[str, Any]], batch: int
+) -> None:
+    """Upsert records that carry no vector of their own, ``batch`` at a time (one call is one write in
+    Chroma's log: all of it or nothing). Chroma wants a vector anyway: each gets a one-dimensional one
+    of its own (a graph of equal vectors makes Chroma's writes twice as slow)."""
+    for i in range(0, len(ids), batch):
+        part = list(ids[i : i + batch])
+        col.upsert(ids=part, embeddings=placeholders(part), metadatas=list(metas[i : i + batch]))

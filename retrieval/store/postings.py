@@ -21,19 +21,22 @@ from typing import Any
 
 from chromadb.api.models.Collection import Collection
 
-from retrieval.store.shapes import placeholders
+from retrieval.store.client import upsert_without_vectors
 
 POSTINGS_MAX = 1000
 """Chunk ids kept per key (search reads keys in at most ``SearchConfig.key_df_max`` chunks)."""
 _READ = 2000
 
 
+_PREFIX = "k:"
+
+
 def _record_id(key: str) -> str:
-    return "k:" + key
+    return _PREFIX + key
 
 
 def posting_metadata(ids: Sequence[str]) -> dict[str, Any]:
-    return {"n": len(ids), "ids": json.dumps(list(ids), ensure_ascii=False)}
+    return {"ids": json.dumps(list(ids), ensure_ascii=False)}
 
 
 def posting_ids(meta: Mapping[str, Any] | None) -> list[str]:
@@ -70,7 +73,7 @@ class Postings:
             ids = [_record_id(k) for k in unique[i : i + _READ]]
             got = self.collection.get(ids=ids, include=["metadatas"])
             for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-                out[rid[2:]] = posting_ids(meta)
+                out[rid[len(_PREFIX) :]] = posting_ids(meta)
         return out
 
     def lookup(self, keys: Sequence[str], limit: int) -> dict[str, frozenset[str]]:
@@ -106,10 +109,7 @@ class Postings:
                 metas.append(posting_metadata(after))
             elif key in current:
                 empty.append(_record_id(key))
-        for i in range(0, len(ids), self.batch):
-            part = ids[i : i + self.batch]
-            part_metas = metas[i : i + self.batch]
-            self.collection.upsert(ids=part, embeddings=placeholders(part), metadatas=list(part_metas))
+        upsert_without_vectors(self.collection, ids, metas, self.batch)
         for i in range(0, len(empty), self.batch):
             self.collection.delete(ids=empty[i : i + self.batch])
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from chromadb.api.models.Collection import Collection
 
-from retrieval.store.client import upsert_without_vectors
+from retrieval.store.client import update_metadata, upsert_without_vectors
 
 POSTINGS_MAX = 1000
 """Chunk ids kept per key (search reads keys in at most ``SearchConfig.key_df_max`` chunks)."""
@@ -96,8 +96,8 @@ class Postings:
         if not keys:
             return
         current = self.read(keys)
-        ids: list[str] = []
-        metas: list[Mapping[str, Any]] = []
+        new: dict[str, Mapping[str, Any]] = {}
+        changed: dict[str, Mapping[str, Any]] = {}
         empty: list[str] = []
         for key in keys:
             before = current.get(key, [])
@@ -105,11 +105,11 @@ class Postings:
             if after == before:
                 continue
             if after:
-                ids.append(_record_id(key))
-                metas.append(posting_metadata(after))
+                (changed if key in current else new)[_record_id(key)] = posting_metadata(after)
             elif key in current:
                 empty.append(_record_id(key))
-        upsert_without_vectors(self.collection, ids, metas, self.batch)
+        upsert_without_vectors(self.collection, list(new), list(new.values()), self.batch)
+        update_metadata(self.collection, list(changed), list(changed.values()), self.batch)
         for i in range(0, len(empty), self.batch):
             self.collection.delete(ids=empty[i : i + self.batch])
 

@@ -82,6 +82,11 @@ def register(sub: Any) -> None:
     ev.add_argument("--limit", type=int, help="only the first N questions")
     ev.add_argument("--json", action="store_true", help="the table as JSON")
     ev.add_argument("--details", type=Path, metavar="OUT.jsonl", help="one JSON line per question")
+    ev.add_argument(
+        "--no-thread",
+        action="store_true",
+        help="ask follow-ups on their own, without their earlier questions",
+    )
     ev.set_defaults(handler=run_eval)
 
 
@@ -141,7 +146,9 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     answerer = build_answerer(settings)
     answerer.k = max(answerer.k, args.k)
     answerer.ask("warm up")  # load the model outside the timings
-    outcomes = run_questions(questions, answerer.ask, args.k)
+    outcomes = run_questions(
+        questions, lambda q, thread: answerer.ask(q, thread=thread), args.k, threads=not args.no_thread
+    )
     table = summarise(outcomes, args.k)
     if args.details:
         with args.details.open("w", encoding="utf-8") as f:

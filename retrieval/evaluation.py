@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from retrieval.answer.thread import Thread
 from retrieval.errors import ConfigError
 from retrieval.records import Answer
 
@@ -41,6 +42,8 @@ class Question:
     article_id: str | None
     answers: tuple[str, ...]
     evidence: str | None
+    earlier: tuple[str, ...] = ()
+    """The conversation's earlier questions, asked first: this one is a follow-up."""
 
     @property
     def group(self) -> str:
@@ -62,6 +65,9 @@ def load_questions(path: Path, limit: int | None = None) -> list[Question]:
             raise ConfigError(f"{path}:{number}: not valid JSON: {exc.msg}") from exc
         if not isinstance(raw, dict) or any(not raw.get(k) for k in REQUIRED):
             raise ConfigError(f"{path}:{number}: a question needs the fields {', '.join(REQUIRED)}")
+        earlier = raw.get("earlier") or []
+        if not isinstance(earlier, list) or not all(isinstance(e, str) and e.strip() for e in earlier):
+            raise ConfigError(f"{path}:{number}: field 'earlier' must be a list of the earlier questions")
         questions.append(
             Question(
                 id=str(raw["id"]),
@@ -72,6 +78,7 @@ def load_questions(path: Path, limit: int | None = None) -> list[Question]:
                 article_id=raw.get("article_id"),
                 answers=tuple(str(a) for a in raw.get("answers") or ()),
                 evidence=raw.get("evidence"),
+                earlier=tuple(earlier),
             )
         )
         if limit is not None and len(questions) >= limit:
@@ -179,11 +186,22 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
-def run_questions(questions: Iterable[Question], ask: Callable[[str], Answer], k: int) -> list[Outcome]:
+def run_questions(
+    questions: Iterable[Question],
+    ask: Callable[[str, Thread | None], Answer],
+    k: int,
+    *,
+    threads: bool = True,
+) -> list[Outcome]:
+    """Each question's outcome; a follow-up's earlier questions are asked first and their answers make
+    its thread (unless ``threads`` is off: then it is asked on its own). Only the follow-up is timed."""
     outcomes = []
     for q in questions:
+        thread = Thread()
+        for earlier in q.earlier if threads else ():
+            thread = thread.continued(ask(earlier, thread))
         t0 = time.perf_counter()
-        answer = ask(q.question)
+        answer = ask(q.question, thread)
         ms = (time.perf_counter() - t0) * 1000
         outcomes.append(Outcome(q, distinct_articles(answer), answer, ms, k))
     return outcomes

@@ -82,6 +82,10 @@ class SearchConfig:
     """...and a shorter one also takes the chunk before and the chunk after (short news paragraphs)."""
     date_boost: float = 0.5
     recency_boost: float = 0.5
+    thread_pool: int = 10
+    """Nearest chunks asked among the articles a conversation's earlier answers cited (a follow-up)..."""
+    thread_prior: float = 1.0
+    """...and what a chunk of those articles gains (in the standardised units of the fused score)."""
     archive_language: str = "ru"
 
 
@@ -157,7 +161,11 @@ class Searcher:
     def stats(self) -> ArchiveStats:
         return self.figures.current()[0]
 
-    def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> SearchResult:
+    def search(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None, prior: Sequence[str] = ()
+    ) -> SearchResult:
+        """The passages for ``query``; ``prior``: articles the conversation cited so far, whose chunks
+        are candidates too and gain :attr:`SearchConfig.thread_prior`."""
         cfg = self.config
         filters = filters or SearchFilters()
         figures = self._overlap.submit(self.figures.current)
@@ -173,8 +181,18 @@ class Searcher:
         if intent.range is not None and _filters_by(intent.range, filters, stats):
             filters = replace(filters, since=intent.range.since, until=intent.range.until)
         nearest = self._overlap.submit(self.store.nearest, qv, cfg.dense_pool, filters, stats=stats)
+        in_thread = (
+            self._overlap.submit(
+                self.store.nearest, qv, cfg.thread_pool, filters, articles=prior, stats=stats
+            )
+            if prior
+            else None
+        )
         df, filed, vectors_of_filed = named.result()
         found = self._candidates(nearest, filed, vectors_of_filed, df, qv, filters, stats.chunks)
+        if in_thread is not None:
+            have = {c.id for c in found}
+            found += [c for c in in_thread.result() if c.id not in have]
         pool = self._visible_with_neighbours(found, qv)
         if not pool:
             if sparse_pass is not None:
@@ -196,6 +214,8 @@ class Searcher:
             + cfg.name_weight * names_mentioned(query_key_groups(query), chunks)
         )
         bonus = self._date_bonus(chunks, intent)
+        if prior:
+            bonus += cfg.thread_prior * np.isin([c.article_id for c in chunks], list(prior))
         # while the model's sparse pass finishes, the passages of the likely best chunks are read
         context = self._overlap.submit(self._context, pool, self._smooth(chunks, fused) + bonus, k, set())
         qs = sparse_pass.result() if sparse_pass is not None else None

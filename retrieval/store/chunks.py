@@ -582,10 +582,12 @@ class ChunkStore:
         filters: SearchFilters | None = None,
         *,
         among: Sequence[str] | None = None,
+        articles: Sequence[str] = (),
         stats: ArchiveStats | None = None,
     ) -> list[StoredChunk]:
         """The ``n`` nearest chunks (visible or not: see :meth:`visible`), best first, with their cosine
-        similarity; within the filters (the store applies them), or among the given chunk ids."""
+        similarity; within the filters and the given articles (the store applies them), or among the
+        given chunk ids."""
         col = self._chunks()
         if col is None or n <= 0 or (among is not None and not among):
             return []
@@ -593,7 +595,7 @@ class ChunkStore:
         res = col.query(
             query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
             n_results=n,
-            where=where(filters, first, last),
+            where=where(filters, first, last, articles),
             ids=list(among) if among is not None else None,
             include=["documents", "metadatas", "distances"],
         )

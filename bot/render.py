@@ -31,8 +31,20 @@ TITLE_CHARS = 300  # the most of a title the bot shows, whatever ingestion kept 
 SOURCE_CHARS = 100
 
 _LABELS = {
-    "ru": {"sources": "Источники", "quotes": "Цитаты источников", "button": "Цитаты", "undated": "без даты"},
-    "en": {"sources": "Sources", "quotes": "Quoted passages", "button": "Quotes", "undated": "undated"},
+    "ru": {
+        "sources": "Источники",
+        "quotes": "Цитаты источников",
+        "button": "Цитаты",
+        "undated": "без даты",
+        "read_as": "Понял вопрос так",
+    },
+    "en": {
+        "sources": "Sources",
+        "quotes": "Quoted passages",
+        "button": "Quotes",
+        "undated": "undated",
+        "read_as": "Read as",
+    },
 }
 
 
@@ -85,6 +97,8 @@ def render_answer(answer: Answer) -> list[str]:
     """The answer body with its ``[n]`` markers, then one line per source, then the note if any."""
     words = labels(answer.question)
     blocks = [escape(answer.text)]
+    if answer.read_as:
+        blocks.insert(0, f"<i>{words['read_as']}: {escape(answer.read_as)}</i>")
     if answer.citations:
         lines = [f"<b>{words['sources']}:</b>"]
         lines.extend(source_line(c, words["undated"]) for c in answer.citations)

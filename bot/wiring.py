@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.answer.answerer import Answerer, LLMComposer
+from retrieval.answer.answerer import Answerer, FollowUpRewriter, LLMComposer
 from retrieval.answer.relevance import AbstainPolicy
 from retrieval.embeddings import NewsEmbeddings, make_embeddings
 from retrieval.search.searcher import Searcher
@@ -36,10 +36,12 @@ def build_answerer(
     store.check_model(embeddings.model_id)
     searcher = Searcher(store, embeddings)
     policy = AbstainPolicy.for_model(embeddings.model_id, settings.abstain_threshold)
+    llm = build_llm(settings, embeddings)
     return Answerer(
         searcher,
         policy,
-        llm=build_llm(settings, embeddings),
+        llm=llm,
+        rewriter=llm if isinstance(llm, FollowUpRewriter) else None,
         max_question_chars=settings.max_question_chars,
     )
 

@@ -204,3 +204,6 @@ class Answer:
     note: str | None = None
     """Why the answer is what it is, when that matters (e.g. the LLM endpoint failed: offline answer)."""
     mode: str = "offline"
+    read_as: str | None = None
+    """A follow-up rewritten by the LLM into a question of its own, which was answered (shown in small
+    print)."""

@@ -48,4 +48,6 @@ def answer_json(a: Answer) -> dict[str, Any]:
     }
     if a.note:
         data["note"] = a.note
+    if a.read_as:
+        data["read_as"] = a.read_as
     return data

@@ -20,7 +20,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from retrieval.answer.compose import abstain, compose_offline
 from retrieval.answer.relevance import AbstainPolicy, match_strength
@@ -51,6 +51,11 @@ class LLMComposer(Protocol):
     def compose(self, question: str, result: SearchResult, fallback: Answer) -> Answer: ...
 
 
+@runtime_checkable
+class FollowUpRewriter(Protocol):
+    def rewrite(self, earlier: Sequence[str], followup: str, limit: int) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Overview:
     """What the archive holds, in a few figures (``/start``, ``/help``, filters)."""
@@ -67,6 +72,7 @@ class Answerer:
     searcher: Searcher
     policy: AbstainPolicy
     llm: LLMComposer | None = None
+    rewriter: FollowUpRewriter | None = None
     k: int = 5
     max_question_chars: int = MAX_QUESTION_CHARS
 
@@ -109,11 +115,22 @@ class Answerer:
         return replace(answer, note="; ".join(n for n in (shortened, answer.note) if n))
 
     def follow_up(self, question: str, filters: SearchFilters | None, thread: Thread) -> Answer:
-        """A follow-up leaves the thread when it names something (a name, a number: "what about
-        Gaza?") and, asked on its own, strongly matches another article; otherwise it is read after
-        the thread's questions, and the articles they cited are candidates with a prior. (On 58
-        follow-up pairs of the dev archive, ``tests/data/followups.jsonl``, an elliptic follow-up on
-        its own is often answered, confidently and wrongly: answering it is no sign of a new subject.)"""
+        """With an LLM, the follow-up is rewritten into a question of its own (the thread's articles
+        keep their prior). Offline, a follow-up leaves the thread when it names something (a name, a
+        number: "what about Gaza?") and, asked on its own, strongly matches another article;
+        otherwise it is read after the thread's questions, and the articles they cited are candidates
+        with a prior. (On 58 follow-up pairs of the dev archive, ``tests/data/followups.jsonl``, an
+        elliptic follow-up on its own is often answered, confidently and wrongly: answering it is no
+        sign of a new subject.)"""
+        if self.rewriter is not None:
+            try:
+                earlier = [turn.question for turn in thread.turns]
+                read_as = self.rewriter.rewrite(earlier, question, self.max_question_chars)
+            except AnswerError as exc:
+                log.warning("LLM endpoint failed to rewrite a follow-up, reading it offline: %s", exc)
+            else:
+                answer = self.answer(read_as, self.search(read_as, self.k, filters, prior=thread.articles))
+                return replace(answer, question=question, read_as=read_as)
         alone = self.search(question, self.k, filters)
         articles = thread.articles
         own = alone.passages[0] if alone.passages else None

@@ -27,23 +27,26 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
+    InlineQueryHandler,
+    InvalidCallbackData,
     MessageHandler,
     filters,
 )
 
-from bot import callbacks, handlers, handlers_admin
+from bot import callbacks, handlers, handlers_admin, inline, timeline
 from bot.archive import Archive
 from bot.errors import on_error
-from bot.keyboards import FEEDBACK_PATTERN, PAGE_PATTERN, SOURCES_PATTERN
+from bot.keyboards import Page, ShowQuotes, Vote
 from bot.logsafe import redact_in_logs
 from bot.phrases import ADMIN_ONLY_COMMANDS, MENU, MENU_LANGUAGE_CODES, language
 from bot.services import KEY, Services, services_of
+from bot.state import BUTTONS_KEPT, bot_persistence
 from retrieval.errors import ConfigError, NewsbotError
 from retrieval.settings import Settings
 
 log = logging.getLogger("newsbot.bot")
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 FLOOD_RETRIES = 3  # a call answered 429 is retried this many times, each after its retry_after
 
 NewsbotApp = Application[Any, Any, Any, Any, Any, Any]
@@ -89,6 +92,8 @@ def build_application(settings: Settings, *, archive: Archive | None = None) -> 
         )
         .concurrent_updates(True)
         .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        .arbitrary_callback_data(BUTTONS_KEPT)  # buttons carry bot.keyboards' records
+        .persistence(bot_persistence(settings.bot_state_path))  # and keep working after a restart
         .post_init(prepare)
         .post_stop(finish)
         .build()
@@ -104,14 +109,19 @@ def add_handlers(app: NewsbotApp) -> None:
     app.add_handler(CommandHandler("ask", handlers.on_ask, filters=messages))
     app.add_handler(CommandHandler("search", handlers.on_search, filters=messages))
     app.add_handler(CommandHandler("stats", handlers.on_stats, filters=messages))
+    app.add_handler(CommandHandler("new", handlers.on_new, filters=messages))
+    app.add_handler(CommandHandler("timeline", timeline.on_timeline, filters=messages))
     app.add_handler(CommandHandler("reingest", handlers_admin.on_reingest, filters=messages))
     app.add_handler(CommandHandler("cancel", handlers_admin.on_cancel, filters=messages))
     app.add_handler(MessageHandler(messages & filters.Document.ALL, handlers_admin.on_document))
-    app.add_handler(MessageHandler(messages & filters.TEXT & ~filters.COMMAND, handlers.on_text))
-    app.add_handler(CallbackQueryHandler(callbacks.on_sources, pattern=SOURCES_PATTERN))
-    app.add_handler(CallbackQueryHandler(callbacks.on_feedback, pattern=FEEDBACK_PATTERN))
-    app.add_handler(CallbackQueryHandler(callbacks.on_page, pattern=PAGE_PATTERN))
-    app.add_handler(CallbackQueryHandler(callbacks.on_unknown))  # any other press is answered too
+    mine = filters.ViaBot(bot_id=int(app.bot.token.split(":")[0]))  # an inline result of ours, posted
+    app.add_handler(MessageHandler(messages & filters.TEXT & ~filters.COMMAND & ~mine, handlers.on_text))
+    app.add_handler(CallbackQueryHandler(callbacks.on_quotes, pattern=ShowQuotes))
+    app.add_handler(CallbackQueryHandler(callbacks.on_vote, pattern=Vote))
+    app.add_handler(CallbackQueryHandler(callbacks.on_page, pattern=Page))
+    app.add_handler(CallbackQueryHandler(callbacks.on_expired, pattern=InvalidCallbackData))
+    app.add_handler(CallbackQueryHandler(callbacks.on_expired))  # any other press is answered too
+    app.add_handler(InlineQueryHandler(inline.on_inline_query))
     app.add_error_handler(on_error)
 
 

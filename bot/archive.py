@@ -20,8 +20,10 @@ from bot.wiring import build_answerer, load_embeddings
 from ingest.loaders import ArticleLimits
 from ingest.pipeline import Ingestion, ProgressCallback
 from retrieval.answer.answerer import Answerer, Overview
+from retrieval.answer.thread import Thread
 from retrieval.embeddings import NewsEmbeddings
 from retrieval.records import Answer, Passage, SearchFilters, StoreStats
+from retrieval.search.timeline import Timeline, count_timeline
 from retrieval.settings import Settings
 
 AnswererFactory = Callable[[Settings, NewsEmbeddings], Answerer]
@@ -72,9 +74,10 @@ class Archive:
             known = self.answerer().outlets()
         return resolve_filters(query, known, date.today())
 
-    def ask(self, query: Query) -> Answer:
+    def ask(self, query: Query, thread: Thread | None = None) -> Answer:
+        """The answer to ``query``, read as a follow-up of ``thread`` when one is given."""
         answerer = self.answerer()
-        return answerer.ask(query.text, self.filters(query))
+        return answerer.ask(query.text, self.filters(query), thread)
 
     def search(self, query: Query, k: int) -> list[Passage]:
         answerer = self.answerer()
@@ -83,6 +86,11 @@ class Archive:
     def shortened(self, query: Query) -> str:
         """The note that the query was cut before searching (empty when it was searched whole)."""
         return self.answerer().shortened(query.text)
+
+    def timeline(self, query: Query) -> Timeline:
+        """The articles that mention every word of the query, per week or month (NoWords when it has
+        none to look for)."""
+        return count_timeline(self.answerer().store, query.text, self.filters(query))
 
     def overview(self) -> Overview:
         return self.answerer().overview()

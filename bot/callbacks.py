@@ -1,25 +1,33 @@
 """Button presses: the quoted passages of an answer, 👍 / 👎, and search pages.
 
-Every press is answered (``answerCallbackQuery``), or the client keeps spinning: a button whose data is
-not one of ours (an older bot's, a forged one) or whose answer is forgotten gets a short "too old"
-note; someone outside the allow-list is told once, and afterwards the press is answered silently.
+Each handler gets its button's record (:mod:`bot.keyboards`) from PTB's callback data cache. Every
+press is answered (``answerCallbackQuery``), or the client keeps spinning: a button the cache no
+longer knows (``InvalidCallbackData``: older than the cache, or sent by a version before it) or whose
+data is not one of ours gets a short "too old" note; someone outside the allow-list is told once, and
+afterwards the press is answered silently.
+
+A press that replaces its keyboard (a vote ticks it, a page turn brings « / » for the new page) drops
+the old keyboard's data from the cache: its buttons are gone from the message.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from typing import TypeVar
 
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.handlers import user_language
-from bot.keyboards import UP, answer_keyboard, page_keyboard, parse_callback, unless_unchanged
+from bot.keyboards import Page, ShowQuotes, Vote, answer_keyboard, page_keyboard, unless_unchanged
 from bot.phrases import say
 from bot.render import render_sources
 from bot.services import Services, services_of
 
 log = logging.getLogger("newsbot.bot")
+D = TypeVar("D")
 
 
 async def _query(update: Update, services: Services) -> CallbackQuery | None:
@@ -38,23 +46,32 @@ async def _query(update: Update, services: Services) -> CallbackQuery | None:
     return None
 
 
-async def on_unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any press no other handler takes: data that is not ours, or not in a shape we send."""
+def _data(query: CallbackQuery, kind: type[D]) -> D:
+    data: object = query.data
+    assert isinstance(data, kind), f"routed by pattern={kind.__name__}"
+    return data
+
+
+def _drop_old_keyboard(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE) -> None:
+    with contextlib.suppress(KeyError):  # already dropped by a press of its other button
+        context.drop_callback_data(query)
+
+
+async def on_expired(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press the cache cannot resolve, or whose data is not in a shape we send."""
     query = await _query(update, services_of(context.bot_data))
     if query is None:
         return
-    log.info("unknown button data %r from user %s", (query.data or "")[:64], query.from_user.id)
+    log.info("expired or unknown button from user %s", query.from_user.id)
     await query.answer(say("expired", user_language(update)), show_alert=True)
 
 
-async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    services = services_of(context.bot_data)
-    query = await _query(update, services)
+async def on_quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = await _query(update, services_of(context.bot_data))
     if query is None:
         return
-    _, key = parse_callback(query.data)
-    answer = services.state.answers.get(key)
-    if answer is None or not isinstance(query.message, Message):
+    answer = _data(query, ShowQuotes).answer.answer
+    if not isinstance(query.message, Message):  # too old for Telegram to show it to the bot
         await query.answer(say("expired", user_language(update)), show_alert=True)
         return
     await query.answer()
@@ -62,46 +79,41 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await query.message.reply_html(part)
 
 
-async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context.bot_data)
     query = await _query(update, services)
     if query is None:
         return
-    _, key, vote = parse_callback(query.data)
-    answer = services.state.answers.get(key)
-    chat = update.effective_chat
-    if answer is None or chat is None:
+    vote = _data(query, Vote)
+    shown, chat = vote.answer, update.effective_chat
+    if chat is None:
         await query.answer(say("expired", user_language(update)), show_alert=True)
         return
     await asyncio.to_thread(
         services.feedback.record,
-        answer_key=key,
+        answer_key=shown.id,
         user_id=query.from_user.id,
         chat_id=chat.id,
-        vote=1 if vote == UP else -1,
-        question=answer.question,
-        answer=answer.text,
-        article_ids=[c.article_id for c in answer.citations],
+        vote=1 if vote.up else -1,
+        question=shown.answer.question,
+        answer=shown.answer.text,
+        article_ids=[c.article_id for c in shown.answer.citations],
     )
-    log.info("feedback %s from user %s on answer %s", vote, query.from_user.id, key)
-    await query.answer(say("thanks_up" if vote == UP else "thanks_down", user_language(update)))
-    with unless_unchanged():  # the same vote again: the keyboard is already ticked
-        await query.edit_message_reply_markup(answer_keyboard(key, answer, vote))
+    log.info("feedback up=%s from user %s on answer %s", vote.up, query.from_user.id, shown.id)
+    await query.answer(say("thanks_up" if vote.up else "thanks_down", user_language(update)))
+    with unless_unchanged():  # unchanged: the old keyboard stays, and so does its data
+        await query.edit_message_reply_markup(answer_keyboard(shown, vote.up))
+        _drop_old_keyboard(query, context)
 
 
 async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    services = services_of(context.bot_data)
-    query = await _query(update, services)
+    query = await _query(update, services_of(context.bot_data))
     if query is None:
         return
-    _, key, number = parse_callback(query.data)
-    search = services.state.searches.get(key)
-    page = int(number)
-    if search is None or not 0 <= page < len(search.pages):
-        await query.answer(say("expired", user_language(update)), show_alert=True)
-        return
+    page = _data(query, Page)
     await query.answer()
-    with unless_unchanged():  # pressed twice: the page is already shown
+    with unless_unchanged():  # unchanged: the old keyboard stays, and so does its data
         await query.edit_message_text(
-            search.pages[page], reply_markup=page_keyboard(key, page, len(search.pages))
+            page.search.pages[page.number], reply_markup=page_keyboard(page.search, page.number)
         )
+        _drop_old_keyboard(query, context)

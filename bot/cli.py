@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
-from bot import cli_answers, cli_bot, cli_store
+from bot import cli_answers, cli_bot, cli_store, cli_timeline
 from retrieval.errors import ConfigError, NewsbotError
 from retrieval.settings import Settings, describe_error, load_settings
 
@@ -30,6 +30,7 @@ settings come from the environment and .env (see .env.example)."""
 REQUIRED_TEXT = {
     "question": 'give a question, e.g. newsbot ask "who represents the US in Paris?"',
     "query": 'give words to look for, e.g. newsbot search "key rate"',
+    "words": "give words to count, e.g. newsbot timeline Уиткофф",
 }
 """Positional texts that must not be blank, and what to tell a person who left one empty."""
 
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     cli_store.register(sub)
     cli_answers.register(sub)
+    cli_timeline.register(sub)
     cli_bot.register(sub)
     return parser
 

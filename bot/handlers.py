@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -21,11 +22,13 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.keyboards import answer_keyboard, page_keyboard
+from bot.keyboards import ShownAnswer, answer_keyboard, page_keyboard
 from bot.phrases import render_help, say
 from bot.query_syntax import FilterError, Query, parse_query
 from bot.render import SearchPages, escape, render_answer, render_search, render_stats
 from bot.services import Services, services_of
+from bot.threads import threads_of
+from retrieval.answer.thread import Thread
 from retrieval.errors import NewsbotError
 from retrieval.records import Answer
 
@@ -130,16 +133,50 @@ async def work_on(
 
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, raw: str) -> None:
+    """Answer ``raw``, as a follow-up when it continues a thread (:mod:`bot.threads`)."""
     services = services_of(context.bot_data)
+    message = update.effective_message
+    if message is None:
+        return
+    threads = threads_of(context.chat_data)
+    asker = update.effective_user.id if update.effective_user else message.chat_id
+    replied = message.reply_to_message
+    to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+    window = services.settings.followup_minutes if message.chat.type == ChatType.PRIVATE else None
+    continued: list[Thread | None] = []
+
+    def ask(query: Query) -> Answer:  # in the asker's turn: the previous answer is remembered by now
+        thread = threads.continued(
+            asker, replied.message_id if replied and to_bot else None, time.time(), window
+        )
+        continued.append(thread)
+        return services.archive.ask(query, thread)
 
     async def reply(message: Message, answer: Answer) -> None:
-        keyboard = answer_keyboard(services.state.add_answer(answer), answer)
+        keyboard = answer_keyboard(ShownAnswer.of(answer))
         parts = render_answer(answer)  # as many messages as it takes; the buttons under the last one
+        sent = []
         for i, part in enumerate(parts):
             markup = keyboard if i == len(parts) - 1 else None
-            await message.reply_html(part, reply_markup=markup, do_quote=None if i == 0 else False)
+            sent.append(
+                await message.reply_html(part, reply_markup=markup, do_quote=None if i == 0 else False)
+            )
+        thread = (continued[-1] if continued else None) or Thread()
+        threads.remember(asker, [m.message_id for m in sent], time.time(), thread.continued(answer))
 
-    await work_on(update, services, raw, "empty_ask", services.archive.ask, reply)
+    await work_on(update, services, raw, "empty_ask", ask, reply)
+
+
+async def on_new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/new``: the next question starts a conversation of its own."""
+    services = services_of(context.bot_data)
+    message = update.effective_message
+    if message is None or not await admitted(update, services):
+        return
+    threads_of(context.chat_data).start_afresh(
+        update.effective_user.id if update.effective_user else message.chat_id
+    )
+    await message.reply_html(say("new_thread", user_language(update)))
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -166,8 +203,7 @@ async def on_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return render_search(query.text, passages, note=services.archive.shortened(query))
 
     async def reply(message: Message, pages: SearchPages) -> None:
-        key = services.state.searches.add(pages)
-        await message.reply_html(pages.pages[0], reply_markup=page_keyboard(key, 0, len(pages.pages)))
+        await message.reply_html(pages.pages[0], reply_markup=page_keyboard(pages, 0))
 
     await work_on(update, services, raw, "empty_search", search, reply)
 

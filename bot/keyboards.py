@@ -1,55 +1,85 @@
-"""Inline buttons and their callback data (``kind:key[:arg]``, far under Telegram's 64 bytes).
+"""Inline buttons and what each one means: small frozen records, not strings.
 
-s:<key>       show the quoted passages of answer <key>
-f:<key>:u|d   👍 / 👎 on answer <key>
-p:<key>:<n>   show page <n> of search <key>
+The bot is built with python-telegram-bot's ``arbitrary_callback_data``: a button's callback data is
+one of the records below, which PTB keeps server-side (in a bounded cache, saved by the persistence,
+see :mod:`bot.app`) and sends Telegram only a key for; a press comes back with the record itself, and
+``CallbackQueryHandler(pattern=ShowQuotes)`` routes it by type. A press whose key the cache no longer
+holds (older than the cache, or from a version before it) comes back as PTB's ``InvalidCallbackData``.
+
+ShowQuotes(answer)      📄: the quoted passages of an answer
+Vote(answer, up)        👍 / 👎 on an answer
+Page(search, number)    « / »: page ``number`` of a search's results
 """
 
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
-from bot.render import labels
+from bot.render import SearchPages, labels
 from retrieval.records import Answer
 
-SOURCES, FEEDBACK, PAGE = "s", "f", "p"
-UP, DOWN = "u", "d"
-SOURCES_PATTERN = r"^s:[\w-]+$"
-FEEDBACK_PATTERN = r"^f:[\w-]+:[ud]$"
-PAGE_PATTERN = r"^p:[\w-]+:\d+$"
+
+@dataclass(frozen=True, slots=True)
+class ShownAnswer:
+    """An answer as its buttons keep it: an id that its votes are filed under (:mod:`bot.feedback`),
+    and of its passages only those it cites (what 📄 shows)."""
+
+    id: str
+    answer: Answer
+
+    @classmethod
+    def of(cls, answer: Answer) -> ShownAnswer:
+        cited = {c.article_id for c in answer.citations}
+        kept = replace(answer, passages=tuple(p for p in answer.passages if p.article_id in cited))
+        return cls(secrets.token_urlsafe(9), kept)
 
 
-def answer_keyboard(key: str, answer: Answer, vote: str | None = None) -> InlineKeyboardMarkup:
-    """📄 (when the answer cites something), 👍 and 👎; the vote already given is ticked."""
+@dataclass(frozen=True, slots=True)
+class ShowQuotes:
+    answer: ShownAnswer
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    answer: ShownAnswer
+    up: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    search: SearchPages
+    number: int
+    """0-based."""
+
+
+def answer_keyboard(shown: ShownAnswer, vote: bool | None = None) -> InlineKeyboardMarkup:
+    """📄 (when the answer cites something), 👍 and 👎; the vote already given (up: True) is ticked."""
     row = []
-    if answer.citations:
-        label = f"📄 {labels(answer.question)['button']}"
-        row.append(InlineKeyboardButton(label, callback_data=f"{SOURCES}:{key}"))
-    row.append(InlineKeyboardButton("👍 ✓" if vote == UP else "👍", callback_data=f"{FEEDBACK}:{key}:{UP}"))
-    row.append(
-        InlineKeyboardButton("👎 ✓" if vote == DOWN else "👎", callback_data=f"{FEEDBACK}:{key}:{DOWN}")
-    )
+    if shown.answer.citations:
+        label = f"📄 {labels(shown.answer.question)['button']}"
+        row.append(InlineKeyboardButton(label, callback_data=ShowQuotes(shown)))
+    row.append(InlineKeyboardButton("👍 ✓" if vote is True else "👍", callback_data=Vote(shown, up=True)))
+    row.append(InlineKeyboardButton("👎 ✓" if vote is False else "👎", callback_data=Vote(shown, up=False)))
     return InlineKeyboardMarkup([row])
 
 
-def page_keyboard(key: str, page: int, pages: int) -> InlineKeyboardMarkup | None:
-    """« and » around the page shown; None when everything fits on one page."""
+def page_keyboard(search: SearchPages, number: int) -> InlineKeyboardMarkup | None:
+    """« and » around page ``number``; None when everything fits on one page."""
+    pages = len(search.pages)
     if pages <= 1:
         return None
     row = []
-    if page > 0:
-        row.append(InlineKeyboardButton(f"« {page}/{pages}", callback_data=f"{PAGE}:{key}:{page - 1}"))
-    if page < pages - 1:
-        row.append(InlineKeyboardButton(f"{page + 2}/{pages} »", callback_data=f"{PAGE}:{key}:{page + 1}"))
+    if number > 0:
+        row.append(InlineKeyboardButton(f"« {number}/{pages}", callback_data=Page(search, number - 1)))
+    if number < pages - 1:
+        row.append(InlineKeyboardButton(f"{number + 2}/{pages} »", callback_data=Page(search, number + 1)))
     return InlineKeyboardMarkup([row])
-
-
-def parse_callback(data: str | None) -> list[str]:
-    return (data or "").split(":")
 
 
 @contextlib.contextmanager

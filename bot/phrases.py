@@ -25,6 +25,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "sorry": "Sorry, something went wrong on my side. Please try again in a moment.",
         "store_down": "Sorry, the archive is unavailable right now. Please try again in a minute.",
         "expired": "This answer is too old for its buttons; please ask again.",
+        "new_thread": "OK, a new conversation: your next question starts afresh.",
         "thanks_up": "Thanks! 👍 recorded.",
         "thanks_down": "Thanks! 👎 recorded; it helps to improve the answers.",
         "admin_only": "Sorry, only the archive's administrators can do that.",
@@ -36,6 +37,13 @@ PHRASES: dict[str, dict[str, str]] = {
         "kept_busy": "Saved {name}, but another ingestion started meanwhile; send /reingest later.",
         "download_failed": "❌ Could not get {name} from Telegram ({reason}); send it again, please.",
         "upload_failed": "❌ Could not take {name}: something went wrong on my side; the details are logged.",
+        "inline_hint": "Type words to search the archive",
+        "empty_timeline": (
+            "Give me words to count, e.g. <code>/timeline Уиткофф since:2025-12-01</code>: a chart of the "
+            "articles that mention them, per week or month"
+        ),
+        "no_words": "⚠️ «{words}» has only common words (в, и, the, of…); give names or other words.",
+        "inline_down": "The archive is unavailable right now",
     },
     "ru": {
         "not_allowed": (
@@ -52,6 +60,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "sorry": "Извините, у меня что-то сломалось. Попробуйте ещё раз чуть позже.",
         "store_down": "Извините, архив сейчас недоступен. Попробуйте через минуту.",
         "expired": "Кнопки этого ответа устарели; задайте вопрос снова.",
+        "new_thread": "Хорошо, начнём заново: следующий вопрос — новый разговор.",
         "thanks_up": "Спасибо! 👍 учтён.",
         "thanks_down": "Спасибо! 👎 учтён, это поможет улучшить ответы.",
         "admin_only": "Извините, это могут делать только администраторы архива.",
@@ -63,6 +72,13 @@ PHRASES: dict[str, dict[str, str]] = {
         "kept_busy": "Файл {name} сохранён, но уже началась другая индексация; отправьте /reingest позже.",
         "download_failed": "❌ Не удалось получить {name} из Telegram ({reason}); отправьте его ещё раз.",
         "upload_failed": "❌ Не удалось принять {name}: у меня что-то сломалось; подробности в журнале.",
+        "inline_hint": "Напишите, что искать в архиве",
+        "empty_timeline": (
+            "Напишите, что считать, например <code>/timeline Уиткофф since:2025-12-01</code>: график "
+            "статей, которые это упоминают, по неделям или месяцам"
+        ),
+        "no_words": "⚠️ В «{words}» только служебные слова (в, и, the, of…); напишите имена или другие слова.",
+        "inline_down": "Архив сейчас недоступен",
     },
 }
 
@@ -81,7 +97,9 @@ MENU: dict[str, dict[str, str]] = {
     "en": {
         "ask": "a short answer with sources",
         "search": "passages with date, outlet and link",
+        "timeline": "when was it in the news: a chart per week or month",
         "stats": "what the archive holds",
+        "new": "start a new conversation (follow-ups forget the earlier questions)",
         "help": "how to ask, filters, examples",
         "reingest": "re-read the archive folder (add 'prune' to drop what is gone)",
         "cancel": "stop a running ingestion",
@@ -89,7 +107,9 @@ MENU: dict[str, dict[str, str]] = {
     "ru": {
         "ask": "короткий ответ с источниками",
         "search": "фрагменты с датой, изданием и ссылкой",
+        "timeline": "когда об этом писали: график по неделям или месяцам",
         "stats": "что есть в архиве",
+        "new": "начать новый разговор (уточнения забудут прежние вопросы)",
         "help": "как спрашивать, фильтры, примеры",
         "reingest": "перечитать папку архива (добавьте 'prune', чтобы убрать исчезнувшее)",
         "cancel": "остановить идущую индексацию",
@@ -112,14 +132,17 @@ Examples:
   <code>who represents the US in Paris?</code>
   <code>What did the central bank do with the key rate?</code>
 Under each answer: 📄 shows the quoted passages, 👍 / 👎 tell us how it went.
+Follow-ups: reply to my answer ("and when was it?"); in a private chat, just ask again soon after.
 
 <b>Commands</b>
 /ask <i>question</i> — a short answer with sources
 /search <i>words</i> — passages with date, outlet and link, page by page (for journalists)
+/timeline <i>words</i> — when it was in the news: a chart of the articles that mention them
 /stats — what the archive holds
+/new — a new conversation: the next question does not follow up the earlier ones
 /help — this message
 
-<b>Filters</b> (in a question, /ask or /search)
+<b>Filters</b> (in a question, /ask, /search or /timeline)
 <code>since:2026-01-01</code> <code>until:31.01.2026</code> — dates (also "January 2026", yesterday)
 <code>source:"Example Wire"</code> — an outlet, or the start of its name; repeat for several
 Russian keys work too: <code>от:</code> <code>до:</code> <code>источник:</code>

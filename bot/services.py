@@ -12,7 +12,6 @@ from bot.access import Access, OneAtATime, RateLimiter
 from bot.archive import Archive
 from bot.feedback import FeedbackStore
 from bot.ingest_job import IngestJobs
-from bot.state import ConversationState
 from bot.uploads import prune_uploads
 from retrieval.settings import Settings
 
@@ -28,7 +27,6 @@ class Services:
     limiter: RateLimiter
     answering: asyncio.Semaphore
     """At most ``max_concurrent_answers`` questions are being answered at once, across all users."""
-    state: ConversationState
     feedback: FeedbackStore
     jobs: IngestJobs
     turns: OneAtATime = field(default_factory=OneAtATime)
@@ -43,7 +41,6 @@ class Services:
             access=Access(settings.admin_ids, settings.allowed_ids),
             limiter=RateLimiter(settings.rate_limit_per_minute),
             answering=asyncio.Semaphore(max(1, settings.max_concurrent_answers)),
-            state=ConversationState.empty(),
             feedback=FeedbackStore.under(Path(settings.data_dir)),
             jobs=IngestJobs(archive),
         )

@@ -112,6 +112,12 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=20, ge=1)
     uploads_keep_days: int = Field(default=30, ge=0)
     """Days an uploaded document is kept under ``<data dir>/uploads``; 0: removed once ingested."""
+    bot_state_file: Path | None = None
+    """What the bot keeps across restarts (its buttons' data, the conversations' threads); unset:
+    ``<data dir>/bot/state.pickle``."""
+    followup_minutes: float = Field(default=10.0, ge=0)
+    """In a private chat, a question this soon after the last answer continues its conversation (a
+    reply to an answer always does); 0: only replies do."""
 
     @field_validator("admin_ids", "allowed_ids", mode="before")
     @classmethod
@@ -125,6 +131,7 @@ class Settings(BaseSettings):
         "chroma_token",
         "llm_base_url",
         "webhook_url",
+        "bot_state_file",
         mode="before",
     )
     @classmethod
@@ -187,6 +194,10 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def bot_state_path(self) -> Path:
+        return self.bot_state_file or self.data_dir / "bot" / "state.pickle"
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -115,35 +115,33 @@ class Answerer:
         return replace(answer, note="; ".join(n for n in (shortened, answer.note) if n))
 
     def follow_up(self, question: str, filters: SearchFilters | None, thread: Thread) -> Answer:
-        """With an LLM, the follow-up is rewritten into a question of its own (the thread's articles
-        keep their prior). Offline, a follow-up leaves the thread when it names something (a name, a
-        number: "what about Gaza?") and, asked on its own, strongly matches another article;
-        otherwise it is read after the thread's questions, and the articles they cited are candidates
-        with a prior. (On 58 follow-up pairs of the dev archive, ``tests/data/followups.jsonl``, an
-        elliptic follow-up on its own is often answered, confidently and wrongly: answering it is no
-        sign of a new subject.)"""
-        if self.rewriter is not None:
-            try:
-                earlier = [turn.question for turn in thread.turns]
-                read_as = self.rewriter.rewrite(earlier, question, self.max_question_chars)
-            except AnswerError as exc:
-                log.warning("LLM endpoint failed to rewrite a follow-up, reading it offline: %s", exc)
-            else:
-                answer = self.answer(read_as, self.search(read_as, self.k, filters, prior=thread.articles))
-                return replace(answer, question=question, read_as=read_as)
+        """A follow-up that stands on its own is answered as it is: it names something (a name, a
+        number: "what about Gaza?", "какая ставка ЦБ?") and, asked alone, strongly matches an article.
+        Otherwise it continues the thread: with an LLM it is rewritten into a question of its own;
+        offline it is read after the thread's questions. Either way the articles the thread cited are
+        candidates with a prior. (On 58 follow-up pairs of the dev archive, ``tests/data/followups.jsonl``,
+        an elliptic follow-up asked alone is often answered, confidently and wrongly: being answered is
+        no sign that it stands on its own.)"""
         alone = self.search(question, self.k, filters)
-        articles = thread.articles
         own = alone.passages[0] if alone.passages else None
         if (
             own is not None
-            and own.article_id not in articles
             and own.strength == "strong"
             and query_key_groups(question)
             and not self.policy.should_abstain(alone)
         ):
             return self.answer(question, alone)
+        if self.rewriter is not None:
+            try:
+                earlier = [turn.question for turn in thread.turns]
+                rewritten = self.rewriter.rewrite(earlier, question, self.max_question_chars)
+            except AnswerError as exc:
+                log.warning("LLM endpoint failed to rewrite a follow-up, reading it offline: %s", exc)
+            else:
+                result = self.search(rewritten, self.k, filters, prior=thread.articles)
+                return replace(self.answer(rewritten, result), question=question, read_as=rewritten)
         read_as = thread.in_light_of(question, self.max_question_chars)
-        result = self.search(read_as, self.k, filters, prior=articles)
+        result = self.search(read_as, self.k, filters, prior=thread.articles)
         return replace(self.answer(read_as, result), question=question)
 
     def shortened(self, text: str) -> str:

@@ -8,6 +8,7 @@ from settings, as ``newsbot serve`` builds it.
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -44,11 +45,14 @@ def emu() -> Iterator[BotApiEmulator]:
 
 
 def bot_settings(emu: BotApiEmulator, data_dir: Path, **overrides: Any) -> Settings:
+    """The bot's settings for a test; its saved state (buttons, threads) is the test's own unless
+    ``bot_state_file`` is given (``None``: the default under ``data_dir``), as data dirs are shared."""
     values: dict[str, Any] = {
         "data_dir": data_dir,
         "telegram_bot_token": emu.token,
         "telegram_api_base_url": emu.base_url,
         "admin_ids": [ADMIN_ID],
+        "bot_state_file": Path(tempfile.mkdtemp(prefix="newsbot-state-")) / "state.pickle",
     }
     return load_settings(**(values | overrides))
 

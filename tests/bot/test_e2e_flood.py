@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.archive import AnswererFactory, default_answerer
 from retrieval.answer.answerer import Answerer
@@ -144,9 +144,10 @@ async def test_every_button_press_is_answered(
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(str(i), callback_data=d)] for i, d in enumerate(data)]
     )
-    async with running_bot(bot_settings(emu, sample_data_dir, allowed_ids=[101]), e5) as app:
-        old = await app.bot.send_message(chat.id, "an answer from an older version", reply_markup=keyboard)
-        stan_old = await app.bot.send_message(stan_chat.id, "left from before", reply_markup=keyboard)
+    settings = bot_settings(emu, sample_data_dir, allowed_ids=[101])
+    async with running_bot(settings, e5), Bot(emu.token, base_url=emu.base_url) as older:  # data as sent
+        old = await older.send_message(chat.id, "an answer from an older version", reply_markup=keyboard)
+        stan_old = await older.send_message(stan_chat.id, "left from before", reply_markup=keyboard)
         pressed = [emu.press_button(chat, alice, old.message_id, d) for d in data]
         stan_pressed = [emu.press_button(stan_chat, stan, stan_old.message_id, d) for d in data[:3]]
         wanted = set(pressed + stan_pressed)

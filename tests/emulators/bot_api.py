@@ -31,11 +31,17 @@ JSON-encoded) or as a JSON body. Answers are `{"ok": true, "result": ...}` or th
 HTML follows tdlib's parser, the one behind the real API: the same tags, attribute rules, entity decoding
 (`&lt;` `&gt;` `&amp;` `&quot;` and numeric references; any other `&` stays literal) and error wording;
 entity offsets are in UTF-16 code units; texts are trimmed of surrounding whitespace; the length limits
-apply to the visible text. Only `message` and `callback_query` updates are produced. Not emulated:
-Markdown parse modes (refused with a 400 so nothing passes unchecked), webhook delivery (`setWebhook` is
-recorded), inline mode, media other than documents. Rate limits are scripted: `flood(k)` answers the
-next k `sendMessage` calls with Telegram's 429 (`retry_after` in `parameters`), sending nothing, and
-`fail_next` scripts any other error.
+apply to the visible text. Only `message`, `callback_query` and, with `inline_mode=True`, `inline_query`
+updates are produced (`chosen_inline_result` too with `inline_feedback=True`); inline answers take article
+results with text content. Not emulated: Markdown parse modes (refused with a 400 so nothing passes
+unchecked), webhook delivery (`setWebhook` is recorded), media other than documents and photos. Rate
+limits are scripted: `flood(k)` answers the next k `sendMessage` calls with Telegram's 429 (`retry_after`
+in `parameters`), sending nothing, and `fail_next` scripts any other error.
+
+`sendPhoto` takes an upload, a known `file_id` or an http(s) URL (fetched as Telegram fetches it) and
+answers with the `PhotoSize` array Telegram makes: 90, 320, 800, 1280 and 2560 pixels on the longer side,
+up to the image's own size. Nothing is resized or re-encoded: every size's file holds the bytes sent,
+which `file_content(file_id)` returns to the test.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ import asyncio
 import contextlib
 import copy
 import inspect
+import io
 import itertools
 import json
 import logging
@@ -57,7 +64,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from PIL import Image, UnidentifiedImageError
 
 from tests.emulators.background import BackgroundServer
 
@@ -68,6 +76,7 @@ __all__ = [
     "Chat",
     "ChatAction",
     "EntityParseError",
+    "InlineAnswer",
     "MessageVersion",
     "SentMessage",
     "User",
@@ -81,6 +90,12 @@ T = TypeVar("T")
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_DOWNLOAD = 20 * 1024 * 1024
+PHOTO_SIDES = (90, 320, 800, 1280, 2560)
+MAX_PHOTO_URL_BYTES = 5 * 1024 * 1024
+"""The longer side of the sizes Telegram makes of a photo (s, m, x, y, w), up to the photo's own."""
+MAX_INLINE_QUERY = 256
+MAX_INLINE_RESULTS = 50
+_INLINE_CHAT_TYPES = frozenset({"sender", "private", "group", "supergroup", "channel"})
 _DEFAULT_ALLOWED = frozenset(
     {
         "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
@@ -174,7 +189,7 @@ class SentMessage:
 
     chat_id: int
     message_id: int
-    text: str  # plain, as the user sees it (the caption for a document)
+    text: str  # plain, as the user sees it (the caption for a document or a photo)
     html: str  # raw, as the bot sent it
     parse_mode: str | None
     entities: tuple[dict[str, Any], ...]
@@ -183,6 +198,7 @@ class SentMessage:
     document: dict[str, Any] | None
     deleted: bool
     versions: tuple[MessageVersion, ...]
+    photo: tuple[dict[str, Any], ...] = ()  # a photo's PhotoSize objects, the largest last
 
     @property
     def edits(self) -> tuple[MessageVersion, ...]:
@@ -202,6 +218,23 @@ class CallbackAnswer:
     text: str | None
     show_alert: bool
     url: str | None
+
+
+@dataclass(frozen=True)
+class InlineAnswer:
+    """The bot's answer to an inline query: the results as the user's client lists them."""
+
+    inline_query_id: str
+    results: tuple[dict[str, Any], ...]
+    """Each result's JSON as the bot sent it."""
+    cache_time: int
+    is_personal: bool
+    next_offset: str
+    button: dict[str, Any] | None
+
+    @property
+    def titles(self) -> list[str]:
+        return [str(result["title"]) for result in self.results]
 
 
 @dataclass(frozen=True)
@@ -235,6 +268,17 @@ class _StoredFile:
     file_name: str
     mime_type: str
     content: bytes
+    width: int = 0
+    height: int = 0
+
+    def photo_size_json(self) -> dict[str, Any]:
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.content),
+            "width": self.width,
+            "height": self.height,
+        }
 
     def document_json(self) -> dict[str, Any]:
         return {
@@ -268,7 +312,16 @@ class _StoredMessage:
             document=copy.deepcopy(self.json.get("document")),
             deleted=self.deleted,
             versions=tuple(self.versions),
+            photo=tuple(copy.deepcopy(self.json.get("photo", []))),
         )
+
+
+@dataclass
+class _InlineQuery:
+    json: dict[str, Any]
+    sent_at: float  # time.monotonic()
+    answers: list[InlineAnswer] = field(default_factory=list)
+    contents: dict[str, MessageVersion] = field(default_factory=dict)  # the last answer's, by result id
 
 
 # ---- HTML, as tdlib parses it -------------------------------------------------------------------------
@@ -689,6 +742,129 @@ def _without_reply(message: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in copy.deepcopy(message).items() if key != "reply_to_message"}
 
 
+class _FieldError(ValueError):
+    """A malformed field of a JSON object, worded as tdlib's JSON reader words it."""
+
+
+def _string_field(obj: dict[str, Any], name: str, *, required: bool) -> str:
+    value = obj.get(name)
+    if value is None:
+        if required:
+            raise _FieldError(f'Can\'t find field "{name}"')
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _FieldError(f'Field "{name}" must be of type String')
+    return str(value)
+
+
+def _inline_results_param(params: _Params) -> list[Any]:
+    """The `results` of answerInlineQuery as a list, checked as the Bot API server checks it."""
+    raw = params.values.get("results")
+    if raw is None or raw == "":
+        return []
+    values = raw
+    if isinstance(raw, str):
+        try:
+            values = json.loads(raw)
+        except ValueError as error:
+            raise _bad(f"can't parse JSON encoded inline query results: {error}") from None
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise _bad("expected an Array of inline query results")
+    if len(values) > MAX_INLINE_RESULTS:
+        raise _bad("too many inline query results specified")
+    return values
+
+
+def _inline_result(value: Any) -> tuple[dict[str, Any], MessageVersion]:
+    """One inline query result (an article with text content) and the message choosing it posts."""
+    try:
+        if not isinstance(value, dict):
+            raise _FieldError("Inline query result must be an object")
+        kind = _string_field(value, "type", required=True).lower()
+        _string_field(value, "id", required=True)
+        if kind != "article":
+            raise _bad(f"the emulator implements article results only, not {kind!r}")
+        content = value.get("input_message_content")
+        if content is None:  # the legacy form: the message's fields in the result itself
+            content = {key: value[key] for key in ("parse_mode", "entities") if key in value}
+            content["message_text"] = _string_field(value, "message_text", required=True)
+        elif not isinstance(content, dict):
+            raise _FieldError('Field "input_message_content" must be of type Object')
+        version = _inline_message(content)
+        _string_field(value, "title", required=True)
+        _string_field(value, "description", required=False)
+        _string_field(value, "url", required=False)
+    except _FieldError as error:
+        raise _bad(f"can't parse inline query result: {error}") from None
+    markup = value.get("reply_markup")
+    if markup is not None:
+        version = MessageVersion(
+            version.text, version.html, version.parse_mode, version.entities, _check_reply_markup(markup)
+        )
+    return value, version
+
+
+def _inline_message(content: dict[str, Any]) -> MessageVersion:
+    text = _string_field(content, "message_text", required=False)
+    if not text:
+        if {"latitude", "phone_number", "payload"} & content.keys():
+            raise _bad("the emulator implements text message content only")
+        raise _FieldError("Input message content is not specified")
+    if len(text.encode("utf-8", "surrogatepass")) > 1 << 15:
+        raise _FieldError("Text is too long")
+    parse_mode = _string_field(content, "parse_mode", required=False).lower()
+    if parse_mode == "html":
+        try:
+            shown, entities = parse_html(text)
+        except EntityParseError as error:
+            raise _FieldError(f"Can't parse entities: {error}") from None
+    elif parse_mode in ("", "none"):
+        shown, entities = _finish(text, _explicit_entities(_Params(content, {}), "entities"))
+    elif parse_mode in ("markdown", "markdownv2"):
+        raise _bad(f"unsupported parse_mode {parse_mode!r}: the emulator implements HTML only")
+    else:
+        raise _FieldError("Unsupported parse_mode")
+    if not shown:
+        raise _bad("text must be non-empty")  # tdlib's check, after the entities are parsed
+    return MessageVersion(shown, text, parse_mode or None, entities, None)
+
+
+def _inline_button(params: _Params) -> dict[str, Any] | None:
+    """The `button` shown above the results (start the bot with a parameter, or open a Web App)."""
+    raw = params.values.get("button")
+    if raw is None or raw == "":
+        return None
+    button = raw
+    if isinstance(raw, str):
+        try:
+            button = json.loads(raw)
+        except ValueError:
+            raise _bad("can't parse inline query results button JSON object") from None
+    prefix = "can't parse inline query results button: "
+    if not isinstance(button, dict):
+        raise _bad(prefix + "InlineQueryResultsButton must be an Object")
+    try:
+        _string_field(button, "text", required=True)
+        if "start_parameter" in button:
+            parameter = _string_field(button, "start_parameter", required=True)
+        elif isinstance(button.get("web_app"), dict):
+            _string_field(button["web_app"], "url", required=True)
+            return button
+        else:
+            raise _FieldError("InlineQueryResultsButton must have exactly one optional field")
+    except _FieldError as error:
+        raise _bad(prefix + str(error)) from None
+    if not parameter:
+        raise _bad("can't use empty start_parameter")
+    if len(parameter) > 64:
+        raise _bad("too long start_parameter specified")
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", parameter):
+        raise _bad("unallowed characters in start_parameter are used")
+    return button
+
+
 # ---- the emulator -------------------------------------------------------------------------------------
 
 
@@ -704,6 +880,9 @@ class BotApiEmulator(BackgroundServer):
         *,
         bot_name: str = "Newsbot Test",
         privacy_mode: bool = False,
+        inline_mode: bool = False,
+        inline_feedback: bool = False,
+        inline_query_lifetime: float | None = None,
     ) -> None:
         if not re.fullmatch(r"\d+:[\w-]+", token):
             raise ValueError("a bot token looks like '123456:ABC-def'")
@@ -711,6 +890,9 @@ class BotApiEmulator(BackgroundServer):
         self.token = token
         self.bot_username = bot_username
         self.privacy_mode = privacy_mode  # in groups, deliver only commands, mentions and replies to the bot
+        self.inline_mode = inline_mode  # BotFather's /setinline: clients send inline queries
+        self.inline_feedback = inline_feedback  # BotFather's /setinlinefeedback: chosen_inline_result updates
+        self.inline_query_lifetime = inline_query_lifetime  # seconds a query can be answered (None: always)
         self.bot = User(int(token.split(":")[0]), bot_name, bot_username, language_code=None, is_bot=True)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
@@ -727,11 +909,14 @@ class BotApiEmulator(BackgroundServer):
         self._callback_queries: dict[str, dict[str, Any]] = {}
         self._callback_ids = itertools.count(4_000_000_000_000_000_001)
         self._callback_answers: list[CallbackAnswer] = []
+        self._inline_queries: dict[str, _InlineQuery] = {}
+        self._inline_ids = itertools.count(5_000_000_000_000_000_001)
         self._chat_actions: list[ChatAction] = []
         self._requests: list[ApiRequest] = []
         self._server_errors: list[str] = []
         self._faults: dict[str, list[_ApiError]] = {}
         self._files: dict[str, _StoredFile] = {}
+        self._photos: dict[str, list[dict[str, Any]]] = {}  # each size's file_id -> the photo's sizes
         self._file_ids = itertools.count(1)
         self._downloads: list[str] = []
         self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
@@ -844,6 +1029,58 @@ class BotApiEmulator(BackgroundServer):
             self._enqueue("callback_query", query)
         return query_id
 
+    def send_inline_query(
+        self, user: User, query: str, *, offset: str = "", chat_type: str | None = "sender"
+    ) -> str:
+        """`user` types `@bot query` (in a chat of `chat_type`; None: a secret chat); return the query id."""
+        if not self.inline_mode:
+            raise RuntimeError("inline mode is off (BotFather: /setinline): clients send no inline queries")
+        if len(query) > MAX_INLINE_QUERY or (chat_type is not None and chat_type not in _INLINE_CHAT_TYPES):
+            raise ValueError(f"an inline query has up to {MAX_INLINE_QUERY} characters and a known chat type")
+        with self._lock:
+            query_id = str(next(self._inline_ids))
+            payload: dict[str, Any] = {"id": query_id, "from": user.to_json(), "query": query}
+            payload["offset"] = offset
+            if chat_type is not None:
+                payload["chat_type"] = chat_type
+            self._inline_queries[query_id] = _InlineQuery(payload, time.monotonic())
+            self._enqueue("inline_query", payload)
+        return query_id
+
+    async def inline_query_async(
+        self, user: User, query: str, *, timeout: float = 10.0, **options: Any
+    ) -> InlineAnswer:
+        """`user` types an inline query (see `send_inline_query`); return the bot's answer to it."""
+        query_id = self.send_inline_query(user, query, **options)
+        return await self.wait_for_async(lambda: self._inline_answer(query_id), timeout)
+
+    def choose_inline_result(
+        self, chat: Chat, user: User, answer: InlineAnswer, result_id: str
+    ) -> dict[str, Any]:
+        """`user` picks result `result_id` of `answer` in `chat`: the client posts its message there, from
+        `user` via the bot (the bot gets it as any message of that chat); return the message. With inline
+        feedback on, the bot also gets a `chosen_inline_result`."""
+        with self._lock:
+            query = self._inline_queries[answer.inline_query_id]
+            version = query.contents.get(result_id)
+            if version is None:
+                raise LookupError(f"the last answer to {answer.inline_query_id} has no result {result_id!r}")
+            fields: dict[str, Any] = {"text": version.text, "via_bot": self.bot.to_json()}
+            if version.entities:
+                fields["entities"] = list(version.entities)
+            if (markup := _inline(version.reply_markup)) is not None:
+                fields["reply_markup"] = markup
+            message = self._user_message(chat, user, fields, version.text, None)
+            if self.inline_feedback:
+                chosen = {"result_id": result_id, "from": user.to_json(), "query": query.json["query"]}
+                self._enqueue("chosen_inline_result", chosen)
+        return message
+
+    def _inline_answer(self, query_id: str) -> InlineAnswer | None:
+        with self._lock:
+            answers = self._inline_queries[query_id].answers
+            return answers[-1] if answers else None
+
     def _user_message(
         self, chat: Chat, user: User, fields: dict[str, Any], text: str, reply_to: int | None
     ) -> dict[str, Any]:
@@ -946,6 +1183,12 @@ class BotApiEmulator(BackgroundServer):
             return list(self._callback_answers)
 
     @property
+    def inline_answers(self) -> list[InlineAnswer]:
+        """Every answer to an inline query, in the order the queries were typed."""
+        with self._lock:
+            return [answer for query in self._inline_queries.values() for answer in query.answers]
+
+    @property
     def chat_actions(self) -> list[ChatAction]:
         with self._lock:
             return list(self._chat_actions)
@@ -959,6 +1202,11 @@ class BotApiEmulator(BackgroundServer):
     def server_errors(self) -> list[str]:
         with self._lock:
             return list(self._server_errors)
+
+    def file_content(self, file_id: str) -> bytes:
+        """The bytes of a file the bot sent or a user sent (a photo's sizes all hold the bytes sent)."""
+        with self._lock:
+            return self._files[file_id].content
 
     @property
     def downloads(self) -> list[str]:
@@ -1124,7 +1372,7 @@ class BotApiEmulator(BackgroundServer):
         return self.bot.to_json() | {
             "can_join_groups": True,
             "can_read_all_group_messages": not self.privacy_mode,
-            "supports_inline_queries": False,
+            "supports_inline_queries": self.inline_mode,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -1299,7 +1547,7 @@ class BotApiEmulator(BackgroundServer):
             "chat": chat.to_json(),
             "date": int(time.time()),
         } | fields
-        message |= _content_json(version, "caption" if "document" in fields else "text")
+        message |= _content_json(version, "caption" if {"document", "photo"} & fields.keys() else "text")
         if reply_to is not None:
             message["reply_to_message"] = _without_reply(reply_to.json)
         self._messages[chat.id][message["message_id"]] = _StoredMessage(message, True, [version])
@@ -1331,6 +1579,67 @@ class BotApiEmulator(BackgroundServer):
         if reference in self._files:
             return self._files[reference]
         raise _bad("wrong file identifier/HTTP URL specified")
+
+    async def _send_photo(self, params: _Params) -> dict[str, Any]:
+        with self._lock:
+            self._chat(params)  # "chat not found" comes first
+        content = await self._photo_content(params)
+        with self._lock:
+            chat = self._chat(params)
+            version = self._version(params, "caption", MAX_CAPTION, required=False)
+            if isinstance(content, list):  # a photo sent before: the same sizes
+                sizes = content
+            else:
+                sizes = [size.photo_size_json() for size in self._store_photo(content)]
+            return self._store_bot_message(chat, version, params, {"photo": sizes})
+
+    async def _photo_content(self, params: _Params) -> bytes | list[dict[str, Any]]:
+        """The uploaded or fetched bytes of `photo`, or the sizes of the photo a `file_id` names."""
+        reference = params.text("photo") or ""
+        upload = params.uploads.get(reference.removeprefix("attach://") if reference else "photo")
+        if upload is not None:
+            return upload.content
+        if not reference:
+            raise _bad("there is no photo in the request")
+        if reference.lower().startswith(("http://", "https://")):
+            return await _fetch_photo(reference)
+        with self._lock:
+            sizes = self._photos.get(reference)
+        if sizes is None:
+            raise _bad("wrong file identifier/HTTP URL specified")
+        return copy.deepcopy(sizes)
+
+    def _store_photo(self, content: bytes) -> list[_StoredFile]:
+        """The sizes of a new photo, each a file; call with the lock held."""
+        try:
+            with Image.open(io.BytesIO(content)) as image:
+                width, height = image.size
+        except (UnidentifiedImageError, OSError, ValueError):
+            raise _bad("IMAGE_PROCESS_FAILED") from None
+        if width + height > 10000 or max(width, height) > 20 * min(width, height):
+            raise _bad("PHOTO_INVALID_DIMENSIONS")
+        longer = max(width, height)
+        sides = [side for side in PHOTO_SIDES if side < longer] + [min(longer, PHOTO_SIDES[-1])]
+        sizes = []
+        for side in sides:
+            scale = side / longer
+            number = next(self._file_ids)
+            stored = _StoredFile(
+                file_id=f"AgACAgIAAxkDAAI{number:08d}",
+                file_unique_id=f"AQAD{number:08d}",
+                file_path=f"photos/file_{number}.jpg",
+                file_name="",
+                mime_type="image/jpeg",
+                content=content,
+                width=max(1, round(width * scale)),
+                height=max(1, round(height * scale)),
+            )
+            self._files[stored.file_id] = stored
+            sizes.append(stored)
+        json_sizes = [size.photo_size_json() for size in sizes]
+        for size in sizes:
+            self._photos[size.file_id] = json_sizes
+        return sizes
 
     def _edited_message(self, params: _Params) -> _StoredMessage:
         if params.values.get("inline_message_id"):
@@ -1367,7 +1676,7 @@ class BotApiEmulator(BackgroundServer):
         same = (version.text, version.entities, _inline(version.reply_markup))
         if same == (current.text, current.entities, _inline(current.reply_markup)):
             raise _bad(_NOT_MODIFIED)
-        kind = "caption" if "document" in stored.json else "text"
+        kind = "caption" if {"document", "photo"} & stored.json.keys() else "text"
         for key in (kind, f"{kind}_entities" if kind == "caption" else "entities", "reply_markup"):
             stored.json.pop(key, None)
         stored.json |= _content_json(version, kind) | {"edit_date": int(time.time())}
@@ -1406,6 +1715,40 @@ class BotApiEmulator(BackgroundServer):
                 query_id, params.text("text"), params.flag("show_alert"), params.text("url")
             )
             self._callback_answers.append(answer)
+            self._notify()
+        return True
+
+    def _answer_inline_query(self, params: _Params) -> bool:
+        """Checked in the order Telegram checks: the Bot API server parses the button and the results,
+        tdlib checks their texts, then Telegram the query id, the titles, lengths and duplicate ids."""
+        query_id = params.text("inline_query_id") or ""
+        cache_time = min(max(params.integer("cache_time", 300) or 0, 0), 24 * 60 * 60)
+        button = _inline_button(params)
+        checked = [_inline_result(value) for value in _inline_results_param(params)]
+        with self._lock:
+            query = self._inline_queries.get(query_id)
+            lifetime = self.inline_query_lifetime
+            if query is None or (lifetime is not None and time.monotonic() - query.sent_at > lifetime):
+                raise _bad("query is too old and response timeout expired or query ID is invalid")
+            contents: dict[str, MessageVersion] = {}
+            for result, version in checked:
+                if not str(result["title"]).strip():
+                    raise _bad("ARTICLE_TITLE_EMPTY")
+                if len(version.text) > MAX_TEXT:
+                    raise _bad("MESSAGE_TOO_LONG")
+                if str(result["id"]) in contents:
+                    raise _bad("RESULT_ID_DUPLICATE")
+                contents[str(result["id"])] = version
+            answer = InlineAnswer(
+                query_id,
+                tuple(copy.deepcopy(result) for result, _ in checked),
+                cache_time,
+                params.flag("is_personal"),
+                params.text("next_offset") or "",
+                button,
+            )
+            query.answers.append(answer)
+            query.contents = contents
             self._notify()
         return True
 
@@ -1456,6 +1799,25 @@ class BotApiEmulator(BackgroundServer):
         return True
 
 
+async def _fetch_photo(url: str) -> bytes:
+    """A photo sent by URL, fetched as Telegram fetches it (an image type, at most 5 MB)."""
+    try:
+        async with (
+            ClientSession(timeout=ClientTimeout(total=10)) as session,
+            session.get(url) as response,
+        ):
+            if response.status != 200:
+                raise _bad("failed to get HTTP URL content")
+            if not response.content_type.startswith("image/"):
+                raise _bad("wrong type of the web page content")
+            content = await response.content.read(MAX_PHOTO_URL_BYTES + 1)
+    except (ClientError, TimeoutError):
+        raise _bad("failed to get HTTP URL content") from None
+    if len(content) > MAX_PHOTO_URL_BYTES:
+        raise _bad("failed to get HTTP URL content")
+    return content
+
+
 def _commands_key(scope: Any, language_code: str) -> tuple[str, str]:
     return json.dumps(scope or {"type": "default"}, sort_keys=True), language_code
 
@@ -1487,11 +1849,13 @@ _METHODS = {
         "getUpdates": "_get_updates",
         "sendMessage": "_send_message",
         "sendDocument": "_send_document",
+        "sendPhoto": "_send_photo",
         "editMessageText": "_edit_message_text",
         "editMessageReplyMarkup": "_edit_message_reply_markup",
         "deleteMessage": "_delete_message",
         "sendChatAction": "_send_chat_action",
         "answerCallbackQuery": "_answer_callback_query",
+        "answerInlineQuery": "_answer_inline_query",
         "getFile": "_get_file",
         "setMyCommands": "_set_my_commands",
         "getMyCommands": "_get_my_commands",

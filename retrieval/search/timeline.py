@@ -1,0 +1,165 @@
+"""When was it in the news? The articles that mention some words, counted per week or month by outlet.
+
+    timeline = count_timeline(store, "Уиткофф", SearchFilters(since=date(2025, 10, 1)))
+    timeline.total, timeline.busiest, timeline.earliest, timeline.periods
+
+Counted exactly, not estimated from the best matches: every chunk that may mention a word is read from
+the store (:meth:`ChunkStore.matching`) and checked with
+:func:`retrieval.search.mentions.text_mentions`; an article counts once, when its visible version
+mentions every word (in any of its chunks). Only per-article facts are kept, never the chunks.
+
+Periods follow the span of the dates shown (the filter's, where it sets them, else the first and last
+mention): weeks (starting on Monday) up to :data:`WEEKS_UP_TO` days, months beyond. Every period between
+the first and the last is listed, empty ones too. Each period's articles are split by outlet: the
+:data:`TOP_OUTLETS` outlets with the most articles, then :data:`OTHER` (the rest, and articles without
+one). Undated articles are counted apart (``undated``); a date filter leaves them out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from retrieval.records import Chunk, SearchFilters
+from retrieval.search.mentions import Term, candidate_pattern, mention_terms, text_mentions
+from retrieval.store.chunks import ChunkStore
+
+WEEKS_UP_TO = 183
+"""The longest span (in days) counted by week; a longer one is counted by month."""
+TOP_OUTLETS = 5
+OTHER = ""
+"""The outlet label of the articles outside the top outlets (and of those without an outlet)."""
+EARLIEST = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An article that mentions the words."""
+
+    article_id: str
+    title: str
+    date: date | None
+    source: str | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A week (from its Monday) or a month (from its first day) and its articles by outlet label."""
+
+    start: date
+    by_outlet: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_outlet.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    words: tuple[str, ...]
+    """The words looked for, as typed (one per distinct stem); an article mentions all of them."""
+    granularity: str
+    """``week`` or ``month`` (``""`` when no dated article mentions them)."""
+    periods: tuple[Period, ...]
+    outlets: tuple[str, ...]
+    """The outlet labels in stacking order: the top outlets by articles, then :data:`OTHER` if any."""
+    total: int
+    """Every article that mentions the words, undated ones included."""
+    undated: int
+    earliest: tuple[Mention, ...]
+    filters: SearchFilters | None = None
+
+    @property
+    def busiest(self) -> Period | None:
+        """The period with the most articles (the earliest of equals); None when nothing is dated."""
+        return max(self.periods, key=lambda p: p.total, default=None)
+
+
+def count_timeline(store: ChunkStore, words: str, filters: SearchFilters | None = None) -> Timeline:
+    """The timeline of the articles within ``filters`` that mention every one of ``words``
+    (:class:`~retrieval.search.mentions.NoWords` when ``words`` holds none to look for)."""
+    terms = mention_terms(words)
+    return build_timeline(terms, find_mentions(store, terms, filters), filters)
+
+
+def find_mentions(
+    store: ChunkStore, terms: list[Term], filters: SearchFilters | None = None
+) -> list[Mention]:
+    """The visible articles within ``filters`` that mention every one of ``terms``, in no order."""
+    found: dict[tuple[str, str], set[int]] = {}  # (article, version) -> the terms its chunks mention
+    facts: dict[str, Chunk] = {}  # article -> one of its chunks (title, date, outlet, link)
+    for i, term in enumerate(terms):
+        for stored in store.matching(candidate_pattern(term), filters):
+            if text_mentions([term], stored.chunk.text):
+                found.setdefault((stored.chunk.article_id, stored.version), set()).add(i)
+                facts.setdefault(stored.chunk.article_id, _fact(stored.chunk))
+    every = set(range(len(terms)))
+    complete = {key for key, seen in found.items() if seen == every}
+    visible = store.versions(sorted({aid for aid, _ in complete}))
+    return [_mention(facts[aid]) for aid, version in sorted(complete) if visible.get(aid) == version]
+
+
+def _fact(chunk: Chunk) -> Chunk:
+    """What an article's record keeps of a chunk: no text."""
+    return Chunk(chunk.article_id, 0, "", 0, 0, chunk.title, chunk.date, chunk.url, chunk.source)
+
+
+def _mention(chunk: Chunk) -> Mention:
+    return Mention(chunk.article_id, chunk.title, chunk.date, chunk.source, chunk.url)
+
+
+def build_timeline(
+    terms: list[Term], mentions: list[Mention], filters: SearchFilters | None = None
+) -> Timeline:
+    """The counts of ``mentions`` per period and outlet (pure)."""
+    dated = sorted((m for m in mentions if m.date is not None), key=_by_date)
+    words = tuple(t.word for t in terms)
+    undated = len(mentions) - len(dated)
+    if not dated:
+        return Timeline(words, "", (), (), len(mentions), undated, (), filters)
+    first = (filters.since if filters else None) or _date(dated[0])
+    last = (filters.until if filters else None) or _date(dated[-1])
+    granularity = "week" if (last - first).days <= WEEKS_UP_TO else "month"
+    counts = Counter(m.source for m in dated if m.source)
+    top = [s for s, _ in sorted(counts.items(), key=lambda sn: (-sn[1], sn[0]))[:TOP_OUTLETS]]
+    counts_by_period: dict[date, Counter[str]] = {
+        s: Counter() for s in period_starts(first, last, granularity)
+    }
+    for m in dated:
+        counts_by_period[period_start(_date(m), granularity)][m.source if m.source in top else OTHER] += 1
+    periods = tuple(Period(start, dict(n)) for start, n in counts_by_period.items())
+    other = any(OTHER in p.by_outlet for p in periods)
+    outlets = (*top, *([OTHER] if other else []))
+    earliest = tuple(dated[:EARLIEST])
+    return Timeline(words, granularity, periods, outlets, len(mentions), undated, earliest, filters)
+
+
+def _by_date(m: Mention) -> tuple[date, str, str]:
+    return _date(m), m.title, m.article_id
+
+
+def _date(m: Mention) -> date:
+    assert m.date is not None
+    return m.date
+
+
+def period_start(day: date, granularity: str) -> date:
+    """The first day of the week (Monday) or month that holds ``day``."""
+    if granularity == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def period_starts(first: date, last: date, granularity: str) -> list[date]:
+    """The first days of every period from the one holding ``first`` to the one holding ``last``."""
+    starts = []
+    start = period_start(first, granularity)
+    while start <= last:
+        starts.append(start)
+        if granularity == "week":
+            start += timedelta(days=7)
+        else:
+            start = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return starts

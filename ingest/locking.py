@@ -27,12 +27,7 @@ from retrieval.store.chunks import ChunkStore
 
 LEASE_SECONDS = 120
 _BEAT_EVERY = 10.0
-_OWNER, _HOST, _PID, _BEAT = (
-    "newsbot_lock_owner",
-    "newsbot_lock_host",
-    "newsbot_lock_pid",
-    "newsbot_lock_beat",
-)
+_FIELDS = ("owner", "host", "pid", "beat")
 
 
 def _pid_alive(pid: int) -> bool:
@@ -46,21 +41,26 @@ def _pid_alive(pid: int) -> bool:
 
 
 class Lease:
-    """The collection-metadata lease; :meth:`beat` keeps it fresh during a long run."""
+    """A collection-metadata lease for one ``purpose`` (``ingest``; ``feeds`` for the feed poller, ``alerts``
+    for the follows' sender: each taken by one process at a time); :meth:`beat` keeps it fresh."""
 
-    def __init__(self, store: ChunkStore) -> None:
+    def __init__(self, store: ChunkStore, purpose: str = "ingest") -> None:
         self.store = store
+        self.purpose = purpose
+        prefix = "newsbot_lock_" if purpose == "ingest" else f"newsbot_{purpose}_lock_"
+        self._owner, self._host, self._pid, self._beat = (prefix + f for f in _FIELDS)
         self.owner = uuid.uuid4().hex
         self.host = socket.gethostname()
         self._last_beat = 0.0
 
     def holder(self) -> str | None:
-        """Who holds a live lease, as words for a message; None when free or stale."""
+        """Who holds a live lease, as words for a message; None when free, stale or ours."""
         meta = self.store.metadata()
-        owner = meta.get(_OWNER)
+        owner = meta.get(self._owner)
         if not owner or owner == self.owner:
             return None
-        host, pid, beat = str(meta.get(_HOST, "")), int(meta.get(_PID, 0)), float(meta.get(_BEAT, 0))
+        host, pid = str(meta.get(self._host, "")), int(meta.get(self._pid, 0))
+        beat = float(meta.get(self._beat, 0))
         if time.time() - beat > LEASE_SECONDS:
             return None
         if host == self.host and not _pid_alive(pid):
@@ -71,25 +71,33 @@ class Lease:
     def take(self) -> None:
         holder = self.holder()
         if holder:
+            what = "ingestion" if self.purpose == "ingest" else f"{self.purpose} process"
             raise IngestLocked(
-                f"another ingestion into collection {self.store.name!r} is running: {holder}. Wait for it "
+                f"another {what} on collection {self.store.name!r} is running: {holder}. Wait for it "
                 f"to finish (a lease left by a killed run on another machine expires after "
                 f"{LEASE_SECONDS} s)."
             )
         self.beat(force=True)
 
+    def try_take(self) -> bool:
+        """Take the lease (or keep it fresh) unless another live process holds it; whether we hold it."""
+        if self.holder():
+            return False
+        self.beat(force=True)
+        return True
+
     def beat(self, force: bool = False) -> None:
         now = time.time()
         if force or now - self._last_beat >= _BEAT_EVERY:
             self.store.update_metadata(
-                **{_OWNER: self.owner, _HOST: self.host, _PID: os.getpid(), _BEAT: now}
+                **{self._owner: self.owner, self._host: self.host, self._pid: os.getpid(), self._beat: now}
             )
             self._last_beat = now
 
     def release(self) -> None:
         meta = self.store.metadata()
-        if meta.get(_OWNER) == self.owner:
-            self.store.update_metadata(**{_OWNER: "", _BEAT: 0.0})
+        if meta.get(self._owner) == self.owner:
+            self.store.update_metadata(**{self._owner: "", self._beat: 0.0})
 
 
 def _lock_file(lock_dir: Path, store: ChunkStore) -> Path:

@@ -175,10 +175,27 @@ class Ingestion:
         started = time.monotonic()
         loaded, result = load_roots(paths, self.limits)
         report = IngestReport(skipped=list(result.skipped), warnings=list(result.warnings))
+        scope = [str(Path(p).expanduser().resolve()) for p in paths]
+        return self._write(loaded, report, started, scope if prune else None, rebuild)
+
+    def run_articles(self, articles: Sequence[Article], root: str) -> IngestReport:
+        """Ingest articles that did not come from files (a feed's entries, a channel's posts), filed under
+        ``root`` (``feed:URL``, ``channel:ID``): an article whose id the store has is replaced when its
+        content changed and skipped when not. Nothing is pruned."""
+        return self._write([(root, a) for a in articles], IngestReport(), time.monotonic(), None, False)
+
+    def _write(
+        self,
+        loaded: Sequence[tuple[str, Article]],
+        report: IngestReport,
+        started: float,
+        prune_scope: Sequence[str] | None,
+        rebuild: bool,
+    ) -> IngestReport:
         if self._stopped(report):  # while the files were read: nothing touched yet
             report.seconds = time.monotonic() - started
             return report
-        scope = [str(Path(p).expanduser().resolve()) for p in paths]
+        prune = prune_scope is not None
 
         def prepare() -> None:
             if rebuild:
@@ -190,7 +207,7 @@ class Ingestion:
             existing = self.store.article_infos([a.id for _, a in loaded])
             plan = plan_ingestion(loaded, existing, self.config, self.cancel)
             if prune:
-                plan.prune = self._prune_candidates(loaded, scope)
+                plan.prune = self._prune_candidates(loaded, prune_scope or [])
             report.unchanged = plan.unchanged
             if not self._stopped(report):
                 self._embed_and_write(plan, report, started, lease.beat)

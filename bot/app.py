@@ -33,10 +33,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, handlers, handlers_admin, inline, timeline
+from bot import callbacks, follows, handlers, handlers_admin, inline, timeline
 from bot.archive import Archive
+from bot.channels import add_channel_handlers, report_unsaved_posts
 from bot.errors import on_error
-from bot.keyboards import Page, ShowQuotes, Vote
+from bot.feeds import add_feed_handlers, stop_feed_polling
+from bot.keyboards import AllCopies, Page, ShowQuotes, Unfollow, Vote
 from bot.logsafe import redact_in_logs
 from bot.phrases import ADMIN_ONLY_COMMANDS, MENU, MENU_LANGUAGE_CODES, language
 from bot.services import KEY, Services, services_of
@@ -46,7 +48,13 @@ from retrieval.settings import Settings
 
 log = logging.getLogger("newsbot.bot")
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+    Update.CHANNEL_POST,  # bot.channels
+    Update.EDITED_CHANNEL_POST,
+]
 FLOOD_RETRIES = 3  # a call answered 429 is retried this many times, each after its retry_after
 
 NewsbotApp = Application[Any, Any, Any, Any, Any, Any]
@@ -100,6 +108,7 @@ def build_application(settings: Settings, *, archive: Archive | None = None) -> 
     )
     app.bot_data[KEY] = Services.build(settings, archive)
     add_handlers(app)
+    follows.schedule_alerts(app)
     return app
 
 
@@ -113,15 +122,22 @@ def add_handlers(app: NewsbotApp) -> None:
     app.add_handler(CommandHandler("timeline", timeline.on_timeline, filters=messages))
     app.add_handler(CommandHandler("reingest", handlers_admin.on_reingest, filters=messages))
     app.add_handler(CommandHandler("cancel", handlers_admin.on_cancel, filters=messages))
+    app.add_handler(CommandHandler("follow", follows.on_follow, filters=messages))
+    app.add_handler(CommandHandler("following", follows.on_following, filters=messages))
+    app.add_handler(CommandHandler("unfollow", follows.on_unfollow, filters=messages))
     app.add_handler(MessageHandler(messages & filters.Document.ALL, handlers_admin.on_document))
     mine = filters.ViaBot(bot_id=int(app.bot.token.split(":")[0]))  # an inline result of ours, posted
     app.add_handler(MessageHandler(messages & filters.TEXT & ~filters.COMMAND & ~mine, handlers.on_text))
     app.add_handler(CallbackQueryHandler(callbacks.on_quotes, pattern=ShowQuotes))
     app.add_handler(CallbackQueryHandler(callbacks.on_vote, pattern=Vote))
     app.add_handler(CallbackQueryHandler(callbacks.on_page, pattern=Page))
+    app.add_handler(CallbackQueryHandler(callbacks.on_all_copies, pattern=AllCopies))
+    app.add_handler(CallbackQueryHandler(follows.on_unfollow_button, pattern=Unfollow))
     app.add_handler(CallbackQueryHandler(callbacks.on_expired, pattern=InvalidCallbackData))
     app.add_handler(CallbackQueryHandler(callbacks.on_expired))  # any other press is answered too
     app.add_handler(InlineQueryHandler(inline.on_inline_query))
+    add_channel_handlers(app)
+    add_feed_handlers(app)
     app.add_error_handler(on_error)
 
 
@@ -154,6 +170,8 @@ async def finish(app: NewsbotApp) -> None:
     """Before shutdown: cancel a running ingestion and wait a bounded time for it to stop (see
     :meth:`IngestJobs.shutdown`), so that stopping the bot takes seconds whatever runs."""
     await services_of(app.bot_data).jobs.shutdown()
+    await stop_feed_polling(app)
+    await report_unsaved_posts(app)
 
 
 def webhook_secret(token: str) -> str:

@@ -79,9 +79,9 @@ class Archive:
         answerer = self.answerer()
         return answerer.ask(query.text, self.filters(query), thread)
 
-    def search(self, query: Query, k: int) -> list[Passage]:
+    def search(self, query: Query, k: int, *, all_copies: bool = False) -> list[Passage]:
         answerer = self.answerer()
-        return answerer.search(query.text, k, self.filters(query)).passages
+        return answerer.search(query.text, k, self.filters(query), all_copies=all_copies).passages
 
     def shortened(self, query: Query) -> str:
         """The note that the query was cut before searching (empty when it was searched whole)."""

@@ -1,4 +1,4 @@
-"""Button presses: the quoted passages of an answer, 👍 / 👎, and search pages.
+"""Button presses: the quoted passages of an answer, 👍 / 👎, search pages and a search's every copy.
 
 Each handler gets its button's record (:mod:`bot.keyboards`) from PTB's callback data cache. Every
 press is answered (``answerCallbackQuery``), or the client keeps spinning: a button the cache no
@@ -20,10 +20,18 @@ from typing import TypeVar
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers import user_language
-from bot.keyboards import Page, ShowQuotes, Vote, answer_keyboard, page_keyboard, unless_unchanged
+from bot.handlers import SEARCH_RESULTS, user_language
+from bot.keyboards import (
+    AllCopies,
+    Page,
+    ShowQuotes,
+    Vote,
+    answer_keyboard,
+    page_keyboard,
+    unless_unchanged,
+)
 from bot.phrases import say
-from bot.render import render_sources
+from bot.render import render_search, render_sources
 from bot.services import Services, services_of
 
 log = logging.getLogger("newsbot.bot")
@@ -117,3 +125,21 @@ async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             page.search.pages[page.number], reply_markup=page_keyboard(page.search, page.number)
         )
         _drop_old_keyboard(query, context)
+
+
+async def on_all_copies(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """📚: the search run again with every copy of each story, as a new message (the grouped one stays)."""
+    services = services_of(context.bot_data)
+    query = await _query(update, services)
+    if query is None:
+        return
+    search = _data(query, AllCopies).search
+    if search.request is None or not isinstance(query.message, Message):
+        await query.answer(say("expired", user_language(update)), show_alert=True)
+        return
+    await query.answer()
+    request = search.request
+    async with services.answering:
+        passages = await asyncio.to_thread(services.archive.search, request, SEARCH_RESULTS, all_copies=True)
+    pages = render_search(request.text, passages, note=services.archive.shortened(request))
+    await query.message.reply_html(pages.pages[0], reply_markup=page_keyboard(pages, 0))

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
-from bot import cli_answers, cli_bot, cli_store, cli_timeline
+from bot import cli_answers, cli_bot, cli_feeds, cli_store, cli_timeline
 from retrieval.errors import ConfigError, NewsbotError
 from retrieval.settings import Settings, describe_error, load_settings
 
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_answers.register(sub)
     cli_timeline.register(sub)
     cli_bot.register(sub)
+    cli_feeds.register(sub)
     return parser
 
 

@@ -24,16 +24,19 @@ examples:
   newsbot search "Уиткофф Кушнер Париж"
   newsbot search "key rate" --since 2025-12-01 --source Экономика-Пример -k 10
   newsbot search "переговоры в Париже" --json
-  newsbot search "Уиткофф" --all              also the weak matches
+  newsbot search "Уиткофф" --all              also the weak matches and every copy of a story
 
 Each passage says how well it matches: strong (it mentions every name, number or keyword asked for,
-or is very close in meaning), related, or weak (weak ones are left out unless --all)."""
+or is very close in meaning), related, or weak (weak ones are left out unless --all). A story told by
+several articles (reprints, syndicated copies) is shown once, with "also in" and the other copies'
+outlets and links; --all shows every copy."""
 
 ASK_EPILOG = """\
 examples:
   newsbot ask "who represents the US in Paris?"
   newsbot ask "Что писали о морозах в январе 2026?"
-  newsbot ask "какая ставка ЦБ?" --until 2025-12-31 --json"""
+  newsbot ask "какая ставка ЦБ?" --until 2025-12-31 --json
+  newsbot ask "что решили в Париже?" --all     drawing on every copy of a story"""
 
 EVAL_EPILOG = """\
 examples:
@@ -58,7 +61,11 @@ def register(sub: Any) -> None:
     )
     search.add_argument("query")
     search.add_argument("-k", type=int, default=5, help="passages to show (default 5)")
-    search.add_argument("--all", action="store_true", help="also show weak matches (hidden by default)")
+    search.add_argument(
+        "--all",
+        action="store_true",
+        help="also show weak matches and every copy of a story (hidden by default)",
+    )
     _filters_args(search)
     search.add_argument("--json", action="store_true", help="machine-readable output")
     search.set_defaults(handler=run_search)
@@ -68,6 +75,9 @@ def register(sub: Any) -> None:
     )
     ask.add_argument("question")
     _filters_args(ask)
+    ask.add_argument(
+        "--all", action="store_true", help="draw on every copy of a story (by default: each story once)"
+    )
     ask.add_argument("--json", action="store_true", help="machine-readable output")
     ask.set_defaults(handler=run_ask)
 
@@ -119,7 +129,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     answerer = build_answerer(settings)
     filters = parse_filters(args, answerer.outlets())
     query = bounded(answerer, "search", "query", args.query)
-    passages = answerer.search(query, args.k, filters).passages
+    passages = answerer.search(query, args.k, filters, all_copies=args.all).passages
     if args.json:
         shown = passages if args.all else without_weak(passages)[0]
         print(json.dumps([passage_json(p) for p in shown], ensure_ascii=False, indent=2))
@@ -131,7 +141,8 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     answerer = build_answerer(settings)
     filters = parse_filters(args, answerer.outlets())
-    answer = answerer.ask(bounded(answerer, "ask", "question", args.question), filters)
+    question = bounded(answerer, "ask", "question", args.question)
+    answer = answerer.ask(question, filters, all_copies=args.all)
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:

@@ -200,7 +200,7 @@ async def on_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     def search(query: Query) -> SearchPages:
         passages = services.archive.search(query, SEARCH_RESULTS)
-        return render_search(query.text, passages, note=services.archive.shortened(query))
+        return render_search(query.text, passages, note=services.archive.shortened(query), request=query)
 
     async def reply(message: Message, pages: SearchPages) -> None:
         await message.reply_html(pages.pages[0], reply_markup=page_keyboard(pages, 0))

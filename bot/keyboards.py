@@ -9,14 +9,17 @@ holds (older than the cache, or from a version before it) comes back as PTB's ``
 ShowQuotes(answer)      📄: the quoted passages of an answer
 Vote(answer, up)        👍 / 👎 on an answer
 Page(search, number)    « / »: page ``number`` of a search's results
+Unfollow(follow, words) ✖: stop the chat's follow ``follow`` (/following)
+AllCopies(search)       📚: a search again, with every copy of each story (not "also in")
 """
 
 from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from textwrap import shorten
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
@@ -58,6 +61,28 @@ class Page:
     """0-based."""
 
 
+@dataclass(frozen=True, slots=True)
+class AllCopies:
+    search: SearchPages
+
+
+@dataclass(frozen=True, slots=True)
+class Unfollow:
+    follow_id: str
+    words: str
+
+
+def follows_keyboard(follows: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup | None:
+    """One ✖ button per (follow id, words), to stop that follow; None when there are none."""
+    if not follows:
+        return None
+    rows = [
+        [InlineKeyboardButton(f"✖ {shorten(words, 40, placeholder='…')}", callback_data=Unfollow(fid, words))]
+        for fid, words in follows
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
 def answer_keyboard(shown: ShownAnswer, vote: bool | None = None) -> InlineKeyboardMarkup:
     """📄 (when the answer cites something), 👍 and 👎; the vote already given (up: True) is ticked."""
     row = []
@@ -70,16 +95,21 @@ def answer_keyboard(shown: ShownAnswer, vote: bool | None = None) -> InlineKeybo
 
 
 def page_keyboard(search: SearchPages, number: int) -> InlineKeyboardMarkup | None:
-    """« and » around page ``number``; None when everything fits on one page."""
+    """« and » around page ``number`` (when there is more than one), and 📚 when copies of a story were
+    left out; None when neither."""
     pages = len(search.pages)
-    if pages <= 1:
-        return None
+    rows = []
     row = []
     if number > 0:
         row.append(InlineKeyboardButton(f"« {number}/{pages}", callback_data=Page(search, number - 1)))
     if number < pages - 1:
         row.append(InlineKeyboardButton(f"{number + 2}/{pages} »", callback_data=Page(search, number + 1)))
-    return InlineKeyboardMarkup([row])
+    if row:
+        rows.append(row)
+    if search.grouped and search.request is not None:
+        label = f"📚 {labels(search.query)['all_copies']}"
+        rows.append([InlineKeyboardButton(label, callback_data=AllCopies(search))])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 @contextlib.contextmanager

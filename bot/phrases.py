@@ -44,6 +44,18 @@ PHRASES: dict[str, dict[str, str]] = {
         ),
         "no_words": "⚠️ «{words}» has only common words (в, и, the, of…); give names or other words.",
         "inline_down": "The archive is unavailable right now",
+        "empty_follow": (
+            "Give me words to follow, e.g. <code>/follow ключевая ставка</code>: when new articles match, "
+            "I write here"
+        ),
+        "followed": "🔔 Following «{words}»: when new articles match, I write here. /following lists them.",
+        "already_following": "You follow «{words}» already. /following lists your follows.",
+        "follows_full": "This chat has {most} follows, the most it may have; remove one with /following.",
+        "no_follows": "This chat follows nothing yet: <code>/follow words</code> starts.",
+        "following": "🔔 This chat follows (✖ stops one):",
+        "unfollowed": "Stopped following «{words}».",
+        "not_following": "This chat does not follow «{words}»; /following lists what it does.",
+        "alert": "🔔 New on «{words}»:",
     },
     "ru": {
         "not_allowed": (
@@ -79,6 +91,18 @@ PHRASES: dict[str, dict[str, str]] = {
         ),
         "no_words": "⚠️ В «{words}» только служебные слова (в, и, the, of…); напишите имена или другие слова.",
         "inline_down": "Архив сейчас недоступен",
+        "empty_follow": (
+            "Напишите, за чем следить, например <code>/follow ключевая ставка</code>: когда появятся "
+            "подходящие статьи, я напишу сюда"
+        ),
+        "followed": "🔔 Слежу за «{words}»: о новых подходящих статьях напишу сюда. Список: /following.",
+        "already_following": "Вы уже следите за «{words}». Список: /following.",
+        "follows_full": "В этом чате уже {most} подписок, больше нельзя; уберите одну через /following.",
+        "no_follows": "Этот чат пока ни за чем не следит: начните с <code>/follow слова</code>.",
+        "following": "🔔 Этот чат следит за (✖ отменяет):",
+        "unfollowed": "Больше не слежу за «{words}».",
+        "not_following": "Этот чат не следит за «{words}»; список: /following.",
+        "alert": "🔔 Новое по «{words}»:",
     },
 }
 
@@ -100,7 +124,14 @@ MENU: dict[str, dict[str, str]] = {
         "timeline": "when was it in the news: a chart per week or month",
         "stats": "what the archive holds",
         "new": "start a new conversation (follow-ups forget the earlier questions)",
+        "follow": "tell me when new articles match these words",
+        "following": "what this chat follows (buttons to stop)",
+        "unfollow": "stop following these words",
         "help": "how to ask, filters, examples",
+        "feeds": "the news feeds: last poll, last success, errors",
+        "addfeed": "add a news feed: URL [source]",
+        "removefeed": "remove a news feed: URL",
+        "pollfeeds": "poll the news feeds now",
         "reingest": "re-read the archive folder (add 'prune' to drop what is gone)",
         "cancel": "stop a running ingestion",
     },
@@ -110,12 +141,19 @@ MENU: dict[str, dict[str, str]] = {
         "timeline": "когда об этом писали: график по неделям или месяцам",
         "stats": "что есть в архиве",
         "new": "начать новый разговор (уточнения забудут прежние вопросы)",
+        "follow": "сообщать о новых статьях по этим словам",
+        "following": "за чем следит этот чат (кнопки отмены)",
+        "unfollow": "перестать следить за этими словами",
         "help": "как спрашивать, фильтры, примеры",
+        "feeds": "новостные ленты: последний опрос, успех, ошибки",
+        "addfeed": "добавить ленту: URL [источник]",
+        "removefeed": "убрать ленту: URL",
+        "pollfeeds": "опросить ленты сейчас",
         "reingest": "перечитать папку архива (добавьте 'prune', чтобы убрать исчезнувшее)",
         "cancel": "остановить идущую индексацию",
     },
 }
-ADMIN_ONLY_COMMANDS = ("reingest", "cancel")
+ADMIN_ONLY_COMMANDS = ("reingest", "cancel", "feeds", "addfeed", "removefeed", "pollfeeds")
 MENU_LANGUAGE_CODES = ("", *_RUSSIAN_CLIENTS)
 
 
@@ -140,6 +178,8 @@ Follow-ups: reply to my answer ("and when was it?"); in a private chat, just ask
 /timeline <i>words</i> — when it was in the news: a chart of the articles that mention them
 /stats — what the archive holds
 /new — a new conversation: the next question does not follow up the earlier ones
+/follow <i>words</i> — I write here when newly added articles match them (filters apply)
+/following — what this chat follows, with buttons to stop; /unfollow <i>words</i> stops one
 /help — this message
 
 <b>Filters</b> (in a question, /ask, /search or /timeline)
@@ -153,6 +193,10 @@ ADMIN_HELP = """
 <b>Administrators</b>
 /reingest — re-read the archive folder (<code>/reingest prune</code> also drops articles gone from it)
 /cancel — stop a running ingestion
+/feeds — the news feeds (RSS, Atom) I poll, with their last poll, success and error
+/addfeed <i>URL</i> [<i>source</i>] — add a feed; /removefeed <i>URL</i> removes one (its articles stay)
+/pollfeeds — poll the feeds now (otherwise every NEWSBOT_FEED_INTERVAL minutes)
+Posts in the channels of NEWSBOT_CHANNELS (where I am an admin) are added to the archive as they appear.
 Send a .txt .md .json .jsonl .csv .html file, or a .zip of them, to add it to the archive."""
 
 

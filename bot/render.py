@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.query_syntax import Query
 from bot.render_split import MAX_MESSAGE, split_html, utf16_len
 from bot.report import format_duration, format_ingest_report, stats_lines
 from bot.text import without_weak
 from bot.text import words as plain_words
 from ingest.pipeline import Progress
 from retrieval.printable import printable
-from retrieval.records import Answer, Citation, IngestReport, Passage, StoreStats
+from retrieval.records import Answer, Citation, Copy, IngestReport, Passage, StoreStats
 from retrieval.search.searcher import question_language
 
 PASSAGE_CHARS = 900
@@ -29,6 +30,8 @@ PER_PAGE = 5
 TOP_SOURCES = 15
 TITLE_CHARS = 300  # the most of a title the bot shows, whatever ingestion kept (its default cap too)
 SOURCE_CHARS = 100
+COPIES_SHOWN = 5
+"""The most copies of a story an "also in" line names (the rest are counted)."""
 
 _LABELS = {
     "ru": {
@@ -37,6 +40,8 @@ _LABELS = {
         "button": "Цитаты",
         "undated": "без даты",
         "read_as": "Понял вопрос так",
+        "also_in": "Также в",
+        "all_copies": "Все копии",
     },
     "en": {
         "sources": "Sources",
@@ -44,6 +49,8 @@ _LABELS = {
         "button": "Quotes",
         "undated": "undated",
         "read_as": "Read as",
+        "also_in": "Also in",
+        "all_copies": "All copies",
     },
 }
 
@@ -85,12 +92,23 @@ def outlet(source: str) -> str:
     return escape(_trim(source, SOURCE_CHARS))
 
 
-def source_line(c: Citation, undated: str = "undated") -> str:
-    """``[n] Title — 2026-01-06 — Outlet``, the title linking to the article."""
+def source_line(c: Citation, undated: str = "undated", also: str = "Also in") -> str:
+    """``[n] Title — 2026-01-06 — Outlet``, the title linking to the article; under it, the story's
+    other copies ("Also in: Outlet B, Outlet C")."""
     parts = [f"[{c.n}] {title_link(c.title or c.article_id, c.url)}", _day(c.date, undated)]
     if c.source:
         parts.append(outlet(c.source))
-    return " — ".join(parts)
+    line = " — ".join(parts)
+    return f"{line}\n{also_in(c.copies, also)}" if c.copies else line
+
+
+def also_in(copies: Sequence[Copy], word: str = "Also in") -> str:
+    """``Also in: Outlet B, Outlet C``, each linking to its copy; past :data:`COPIES_SHOWN`, a count."""
+    names = [
+        link(_trim(c.source or c.title or c.article_id, SOURCE_CHARS), c.url) for c in copies[:COPIES_SHOWN]
+    ]
+    more = f" +{len(copies) - COPIES_SHOWN}" if len(copies) > COPIES_SHOWN else ""
+    return f"<i>{escape(word)}:</i> {', '.join(names)}{more}"
 
 
 def render_answer(answer: Answer) -> list[str]:
@@ -101,7 +119,7 @@ def render_answer(answer: Answer) -> list[str]:
         blocks.insert(0, f"<i>{words['read_as']}: {escape(answer.read_as)}</i>")
     if answer.citations:
         lines = [f"<b>{words['sources']}:</b>"]
-        lines.extend(source_line(c, words["undated"]) for c in answer.citations)
+        lines.extend(source_line(c, words["undated"], words["also_in"]) for c in answer.citations)
         blocks.append("\n".join(lines))
     if answer.note:
         blocks.append(f"<i>({escape(answer.note)})</i>")
@@ -133,7 +151,8 @@ def render_sources(answer: Answer) -> list[str]:
     for c in answer.citations:
         before, quote, after = _context_of(c, answer.passages)
         body = f"{escape(before)}<b>{escape(quote)}</b>{escape(after)}"
-        blocks.append(f"{source_line(c, words['undated'])}\n<blockquote>{body}</blockquote>")
+        line = source_line(c, words["undated"], words["also_in"])
+        blocks.append(f"{line}\n<blockquote>{body}</blockquote>")
     return split_html("\n\n".join(blocks))
 
 
@@ -141,8 +160,10 @@ STRENGTH_MARKS = {"strong": "●●●", "related": "●●○", "weak": "●○
 
 
 def passage_block(
-    n: int, passage: Passage, undated: str = "undated", said: dict[str, str] | None = None
+    n: int, passage: Passage, undated: str = "undated", said: dict[str, str] | None = None, also: str = ""
 ) -> str:
+    """A passage with its title, date, outlet and strength; ``also`` (the words "Also in"): with its
+    story's other copies under them."""
     c = passage.chunk
     head = [_day(c.date, undated)]
     if c.source:
@@ -151,7 +172,8 @@ def passage_block(
         head.append(f"{STRENGTH_MARKS[passage.strength]} {said[passage.strength]}")
     title = title_link(c.title or c.article_id, c.url)
     body = escape(_trim(c.text, PASSAGE_CHARS))
-    return f"<b>{n}.</b> {title}\n{' · '.join(head)}\n<blockquote>{body}</blockquote>"
+    copies = f"\n{also_in(passage.copies, also)}" if also and passage.copies else ""
+    return f"<b>{n}.</b> {title}\n{' · '.join(head)}{copies}\n<blockquote>{body}</blockquote>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,13 +183,23 @@ class SearchPages:
     query: str
     pages: tuple[str, ...]
     total: int
+    request: Query | None = None
+    """The search as asked (words and filters), to run again with every copy (the "All copies" button)."""
+    grouped: bool = False
+    """Whether a story's copies were left out ("also in"): what "All copies" would show."""
 
 
 def render_search(
-    query: str, passages: Sequence[Passage], *, per_page: int = PER_PAGE, note: str = ""
+    query: str,
+    passages: Sequence[Passage],
+    *,
+    per_page: int = PER_PAGE,
+    note: str = "",
+    request: Query | None = None,
 ) -> SearchPages:
     """Passages with date, outlet and link, up to ``per_page`` to a page, each page under the limit;
-    ``note`` (the query was shortened) under the first page's header."""
+    ``note`` (the query was shortened) under the first page's header; ``request``: the search as asked,
+    kept for the "All copies" button."""
     words = labels(query)
     said = plain_words(query)
     strong, hidden = without_weak(passages)
@@ -176,7 +208,11 @@ def render_search(
         nothing = "Ничего не найдено" if question_language(query) == "ru" else "Nothing found"
         said_note = f"\n<i>({escape(note)})</i>" if note else ""
         return SearchPages(query, (f"{nothing}: «{escape(_trim(query, 200))}».{said_note}",), 0)
-    blocks = [passage_block(i, p, words["undated"], said) for i, p in enumerate(passages, 1)]
+    opening = {p.article_id: i for i, p in reversed(list(enumerate(passages, 1)))}  # "also in": once
+    blocks = [
+        passage_block(i, p, words["undated"], said, words["also_in"] if opening[p.article_id] == i else "")
+        for i, p in enumerate(passages, 1)
+    ]
     if hidden and strong:  # set the weak matches apart
         blocks[len(strong)] = f"<i>{escape(said['weak_below'])}</i>\n\n" + blocks[len(strong)]
     groups = _pack(blocks, per_page, MAX_MESSAGE - 300)
@@ -190,7 +226,8 @@ def render_search(
         if note and number == 1:
             header += f"\n<i>({escape(note)})</i>"
         pages.append("\n\n".join([header, *group]))
-    return SearchPages(query, tuple(pages), len(passages))
+    grouped = any(p.copies for p in passages)
+    return SearchPages(query, tuple(pages), len(passages), request, grouped)
 
 
 def _pack(blocks: list[str], per_page: int, budget: int) -> list[list[str]]:

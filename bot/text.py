@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from retrieval.printable import printable, printable_text
-from retrieval.records import Answer, Citation, Passage
+from retrieval.records import Answer, Citation, Copy, Passage
 from retrieval.search.searcher import question_language
 
 WORDS = {
@@ -25,6 +25,7 @@ WORDS = {
         "hidden": "Скрыто слабых совпадений: {n}.",
         "show_all": "--all покажет все.",
         "weak_below": "Дальше — слабые совпадения:",
+        "also_in": "также в",
     },
     "en": {
         "sources": "Sources:",
@@ -36,6 +37,7 @@ WORDS = {
         "hidden": "{n} weak matches hidden.",
         "show_all": "--all shows them.",
         "weak_below": "Weak matches below:",
+        "also_in": "also in",
     },
 }
 
@@ -45,7 +47,7 @@ def words(text: str) -> dict[str, str]:
     return WORDS[question_language(text)]
 
 
-def source_line(c: Citation) -> str:
+def source_line(c: Citation, *, said: dict[str, str] = WORDS["en"]) -> str:
     parts = [f"[{c.n}] {printable(c.title or c.article_id)}"]
     if c.date:
         parts.append(c.date.isoformat())
@@ -53,15 +55,30 @@ def source_line(c: Citation) -> str:
         parts.append(printable(c.source))
     if c.url:
         parts.append(printable(c.url))
-    return " — ".join(parts)
+    line = " — ".join(parts)
+    return f"{line}\n    {also_in(c.copies, said)}" if c.copies else line
+
+
+def also_in(copies: Sequence[Copy], said: dict[str, str] = WORDS["en"]) -> str:
+    """``also in: Outlet B (2026-01-07) https://…; Outlet C …``: the other copies of a story."""
+    shown = []
+    for c in copies:
+        parts = [printable(c.source or c.title or c.article_id)]
+        if c.date:
+            parts.append(f"({c.date.isoformat()})")
+        if c.url:
+            parts.append(printable(c.url))
+        shown.append(" ".join(parts))
+    return f"{said['also_in']}: " + "; ".join(shown)
 
 
 def format_answer(answer: Answer) -> str:
     lines = [printable_text(answer.text)]
     if answer.citations:
         lines.append("")
-        lines.append(words(answer.question)["sources"])
-        lines.extend(source_line(c) for c in answer.citations)
+        said = words(answer.question)
+        lines.append(said["sources"])
+        lines.extend(source_line(c, said=said) for c in answer.citations)
     if answer.note:
         lines.append("")
         lines.append(f"({printable_text(answer.note)})")
@@ -76,6 +93,7 @@ def without_weak(passages: Sequence[Passage]) -> tuple[list[Passage], int]:
 
 def format_passages(passages: Sequence[Passage], *, said: dict[str, str] = WORDS["en"]) -> str:
     blocks = []
+    told: set[str] = set()
     for i, p in enumerate(passages, 1):
         c = p.chunk
         day = c.date.isoformat() if c.date else said["undated"]
@@ -85,6 +103,9 @@ def format_passages(passages: Sequence[Passage], *, said: dict[str, str] = WORDS
         block = [f"{i}.{strength} {head}"]
         if c.url:
             block.append(f"   {printable(c.url)}")
+        if p.copies and p.article_id not in told:  # once per article, however many of its passages
+            block.append(f"   {also_in(p.copies, said)}")
+            told.add(p.article_id)
         block.append("   " + printable_text(c.text).replace("\n", "\n   "))
         blocks.append("\n".join(block))
     return "\n\n".join(blocks)

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, Protocol
 
 from retrieval.errors import IngestLocked
 from retrieval.store.chunks import ChunkStore
@@ -40,11 +40,23 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class Lease:
-    """A collection-metadata lease for one ``purpose`` (``ingest``; ``feeds`` for the feed poller, ``alerts``
-    for the follows' sender: each taken by one process at a time); :meth:`beat` keeps it fresh."""
+class LeaseSite(Protocol):
+    """Where a lease is kept: a collection's metadata (:class:`ChunkStore`'s for ingestion,
+    :class:`retrieval.store.client.CollectionMetadata` for the others)."""
 
-    def __init__(self, store: ChunkStore, purpose: str = "ingest") -> None:
+    name: str
+
+    def metadata(self) -> dict[str, Any]: ...
+
+    def update_metadata(self, **values: Any) -> None: ...
+
+
+class Lease:
+    """A collection-metadata lease for one ``purpose`` (``ingest``, on the chunk collection; ``feeds`` for
+    the feed poller and ``alerts`` for the follows' sender, each on its own collection): taken by one
+    process at a time; :meth:`beat` keeps it fresh."""
+
+    def __init__(self, store: LeaseSite, purpose: str = "ingest") -> None:
         self.store = store
         self.purpose = purpose
         prefix = "newsbot_lock_" if purpose == "ingest" else f"newsbot_{purpose}_lock_"
@@ -71,9 +83,9 @@ class Lease:
     def take(self) -> None:
         holder = self.holder()
         if holder:
-            what = "ingestion" if self.purpose == "ingest" else f"{self.purpose} process"
+            what = "ingestion into" if self.purpose == "ingest" else f"{self.purpose} process on"
             raise IngestLocked(
-                f"another {what} on collection {self.store.name!r} is running: {holder}. Wait for it "
+                f"another {what} collection {self.store.name!r} is running: {holder}. Wait for it "
                 f"to finish (a lease left by a killed run on another machine expires after "
                 f"{LEASE_SECONDS} s)."
             )

@@ -90,10 +90,32 @@ class Passage:
     """Dense cosine similarity of the matching chunk to the query."""
     strength: str = ""
     """How well it matches, for people: ``strong``, ``related`` or ``weak`` (see retrieval.answer)."""
+    copies: tuple[Copy, ...] = ()
+    """The other articles that tell the same story (reprints, syndicated copies): "also in"."""
 
     @property
     def article_id(self) -> str:
         return self.chunk.article_id
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """An article of a story, as a reader is pointed to it ("also in: outlet, link")."""
+
+    article_id: str
+    title: str
+    date: date | None = None
+    source: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Near-duplicate articles grouped at ingestion (see :mod:`retrieval.store.stories`): its label and
+    its articles, earliest first."""
+
+    id: str
+    copies: tuple[Copy, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +130,11 @@ class ArticleInfo:
     source: str | None = None
     url: str | None = None
     origin: str = ""
+    ingested: float | None = field(default=None, compare=False)
+    """When this version was switched in (epoch seconds; set by the store's write): what follows watch.
+    Not part of equality: two stores that hold the same articles are equal whenever they were written."""
+    story: str = ""
+    """The story this article tells (its near-duplicates share it; set by the store's write)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +218,8 @@ class Citation:
     url: str | None
     source: str | None
     quote: str
+    copies: tuple[Copy, ...] = ()
+    """The other articles of the cited article's story: "also in"."""
 
 
 @dataclass(frozen=True, slots=True)

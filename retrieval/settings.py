@@ -7,6 +7,7 @@ Telegram ones, which keep the names people already use.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -57,6 +58,16 @@ def _split_ids(value: Any) -> Any:
     return value
 
 
+def _split_channels(value: Any) -> Any:
+    """``-100123,@name`` -> ``["-100123", "@name"]``; anything else is refused, naming it."""
+    if isinstance(value, str | int):
+        value = [part.strip() for part in str(value).replace(";", ",").split(",") if part.strip()]
+    for entry in value if isinstance(value, list) else []:
+        if not re.fullmatch(r"-?\d+|@[A-Za-z0-9_]{4,32}", str(entry)):
+            raise ValueError(f"{entry!r} is neither a chat id (-1001234567890) nor a @channel_name")
+    return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -82,6 +93,20 @@ class Settings(BaseSettings):
     """Longer titles are cut at a word boundary, ending in "…" (each chunk carries its title)."""
     max_article_chars: int = Field(default=200_000, ge=1000)
     """Text beyond this many characters of an article is not ingested."""
+
+    # News feeds (RSS, Atom): ``newsbot feeds``, ``newsbot watch``
+    feed_interval: float = Field(default=15.0, gt=0)
+    """Minutes between two polls of every feed."""
+    feeds_allow_private: bool = False
+    """Whether feeds and their pages may be on loopback, private or link-local addresses."""
+    feed_timeout: float = Field(default=20.0, gt=0)
+    """Seconds one feed or page request may take, from connecting to the last byte."""
+    feed_max_bytes: int = Field(default=5_000_000, ge=10_000)
+    """A feed or page larger than this is not read."""
+    feed_host_delay: float = Field(default=1.0, ge=0)
+    """Seconds between two requests to the same host."""
+    feed_max_redirects: int = Field(default=5, ge=0)
+    """Redirects followed per request (each hop is checked like the first address)."""
 
     # Answers
     llm_base_url: str | None = None
@@ -118,11 +143,23 @@ class Settings(BaseSettings):
     followup_minutes: float = Field(default=10.0, ge=0)
     """In a private chat, a question this soon after the last answer continues its conversation (a
     reply to an answer always does); 0: only replies do."""
+    channels: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Telegram channels whose posts are ingested (the bot must be an admin there): ids such as
+    ``-1001234567890`` or ``@names``, comma-separated."""
+    alert_interval: float = Field(default=60.0, gt=0)
+    """Seconds between the rounds that match newly ingested articles against the follows (/follow)."""
+    follows_per_chat: int = Field(default=20, ge=1)
+    """The most follows one chat may have."""
 
     @field_validator("admin_ids", "allowed_ids", mode="before")
     @classmethod
     def _ids(cls, value: Any) -> Any:
         return _split_ids(value)
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _channels(cls, value: Any) -> Any:
+        return _split_channels(value)
 
     @field_validator(
         "chroma_url",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from retrieval.records import Answer, Citation, Passage
+from retrieval.records import Answer, Citation, Copy, Passage
 
 
 def passage_json(p: Passage) -> dict[str, Any]:
@@ -22,6 +22,17 @@ def passage_json(p: Passage) -> dict[str, Any]:
         "score": round(p.score, 5),
         "similarity": round(p.similarity, 5),
         "strength": p.strength or None,
+        "also_in": [copy_json(c) for c in p.copies],
+    }
+
+
+def copy_json(c: Copy) -> dict[str, Any]:
+    return {
+        "article_id": c.article_id,
+        "title": c.title,
+        "date": c.date.isoformat() if c.date else None,
+        "url": c.url,
+        "source": c.source,
     }
 
 
@@ -34,6 +45,7 @@ def citation_json(c: Citation) -> dict[str, Any]:
         "url": c.url,
         "source": c.source,
         "quote": c.quote,
+        "also_in": [copy_json(x) for x in c.copies],
     }
 
 

@@ -90,25 +90,33 @@ class Answerer:
         k: int | None = None,
         filters: SearchFilters | None = None,
         prior: Sequence[str] = (),
+        *,
+        all_copies: bool = False,
     ) -> SearchResult:
         """Passages for ``query`` (:meth:`bounded`), best first, each with its :func:`match_strength`
-        (``prior``: see :meth:`Searcher.search`)."""
+        (``prior``, ``all_copies``: see :meth:`Searcher.search`)."""
         query = self.bounded(query)
-        result = self.searcher.search(query, k or self.k, filters, prior)
+        result = self.searcher.search(query, k or self.k, filters, prior, all_copies=all_copies)
         floor = self.policy.dense_floor(result.language)
         marked = [replace(p, strength=match_strength(query, p, floor)) for p in result.passages]
         return replace(result, passages=marked)
 
     def ask(
-        self, question: str, filters: SearchFilters | None = None, thread: Thread | None = None
+        self,
+        question: str,
+        filters: SearchFilters | None = None,
+        thread: Thread | None = None,
+        *,
+        all_copies: bool = False,
     ) -> Answer:
         """The answer to ``question`` (:meth:`bounded`; when it was cut, the note says so), read as a
-        follow-up of ``thread`` when one is given (see :meth:`follow_up`)."""
+        follow-up of ``thread`` when one is given (see :meth:`follow_up`); each story is drawn on once,
+        by its best article, unless ``all_copies`` (:meth:`Searcher.search`)."""
         asked = self.bounded(question)
         if thread is not None and thread.turns:
             answer = self.follow_up(asked, filters, thread)
         else:
-            answer = self.answer(asked, self.search(asked, self.k, filters))
+            answer = self.answer(asked, self.search(asked, self.k, filters, all_copies=all_copies))
         shortened = self.shortened(question)
         if not shortened:
             return answer

@@ -22,7 +22,14 @@ LINK = re.compile(
 def citation_for(n: int, passage: Passage, quote: str) -> Citation:
     c = passage.chunk
     return Citation(
-        n=n, article_id=c.article_id, title=c.title, date=c.date, url=c.url, source=c.source, quote=quote
+        n=n,
+        article_id=c.article_id,
+        title=c.title,
+        date=c.date,
+        url=c.url,
+        source=c.source,
+        quote=quote,
+        copies=passage.copies,
     )
 
 

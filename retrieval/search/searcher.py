@@ -32,12 +32,13 @@ from datetime import date
 import numpy as np
 
 from retrieval.embeddings import NewsEmbeddings
-from retrieval.records import Chunk, Passage, SearchFilters, SparseVector
+from retrieval.records import Chunk, Passage, SearchFilters, SparseVector, Story
 from retrieval.search.dates import DateIntent, DateRange, parse_question_dates
 from retrieval.search.passages import outside, paragraph, passage
 from retrieval.search.scoring import bm25, sparse_norms, sparse_scores, standardise
+from retrieval.search.stories import group_by_story
 from retrieval.store.chunks import ChunkStore, StoredChunk
-from retrieval.store.shapes import chunk_id
+from retrieval.store.shapes import article_of, chunk_id
 from retrieval.store.statistics import ArchiveStats
 from retrieval.terms import chunk_analysis, query_key_groups, query_keys, tokenize
 
@@ -162,10 +163,20 @@ class Searcher:
         return self.figures.current()[0]
 
     def search(
-        self, query: str, k: int = 5, filters: SearchFilters | None = None, prior: Sequence[str] = ()
+        self,
+        query: str,
+        k: int = 5,
+        filters: SearchFilters | None = None,
+        prior: Sequence[str] = (),
+        within: Sequence[str] = (),
+        *,
+        all_copies: bool = False,
     ) -> SearchResult:
         """The passages for ``query``; ``prior``: articles the conversation cited so far, whose chunks
-        are candidates too and gain :attr:`SearchConfig.thread_prior`."""
+        are candidates too and gain :attr:`SearchConfig.thread_prior`; ``within``: when given, only
+        these articles' chunks are candidates (the new articles a follow is matched against). Each
+        story is shown once, by its best article, with its other copies ("also in"), unless
+        ``all_copies``."""
         cfg = self.config
         filters = filters or SearchFilters()
         figures = self._overlap.submit(self.figures.current)
@@ -180,7 +191,9 @@ class Searcher:
         stats, mean, cov = figures.result()
         if intent.range is not None and _filters_by(intent.range, filters, stats):
             filters = replace(filters, since=intent.range.since, until=intent.range.until)
-        nearest = self._overlap.submit(self.store.nearest, qv, cfg.dense_pool, filters, stats=stats)
+        nearest = self._overlap.submit(
+            self.store.nearest, qv, cfg.dense_pool, filters, articles=within, stats=stats
+        )
         in_thread = (
             self._overlap.submit(
                 self.store.nearest, qv, cfg.thread_pool, filters, articles=prior, stats=stats
@@ -189,6 +202,10 @@ class Searcher:
             else None
         )
         df, filed, vectors_of_filed = named.result()
+        if within:
+            allowed = set(within)
+            filed = {cid: keys for cid, keys in filed.items() if article_of(cid) in allowed}
+            vectors_of_filed = {cid: v for cid, v in vectors_of_filed.items() if cid in filed}
         found = self._candidates(nearest, filed, vectors_of_filed, df, qv, filters, stats.chunks)
         if in_thread is not None:
             have = {c.id for c in found}
@@ -218,11 +235,17 @@ class Searcher:
             bonus += cfg.thread_prior * np.isin([c.article_id for c in chunks], list(prior))
         # while the model's sparse pass finishes, the passages of the likely best chunks are read
         context = self._overlap.submit(self._context, pool, self._smooth(chunks, fused) + bonus, k, set())
+        story_ids = [c.article_id for c in chunks]
+        stories = None if all_copies else self._overlap.submit(self.store.stories, story_ids)
         qs = sparse_pass.result() if sparse_pass is not None else None
         vectors = [c.sparse for c in pool]
         sparse = sparse_scores(qs, vectors, self.embeddings.sparse_dim)
         fused = self._smooth(chunks, fused + cfg.sparse_weight * standardise(sparse)) + bonus
         passages = self._passages(pool, fused, dense, k, context.result())
+        if stories is not None:
+            passages = self._one_per_story(
+                pool, fused, dense, k, context.result(), passages, stories.result()
+            )
         best_dense, best_sparse = int(dense.argmax()), int(sparse.argmax())
         return SearchResult(
             passages=passages,
@@ -372,6 +395,26 @@ class Searcher:
         wanted = [cid for cid in dict.fromkeys(wanted) if cid not in asked]
         got = self.store.chunks(wanted)
         return {(c.chunk.article_id, c.chunk.index): c.chunk for c in got.values()}, asked | set(wanted)
+
+    def _one_per_story(
+        self,
+        pool: Sequence[StoredChunk],
+        fused: np.ndarray,
+        dense: np.ndarray,
+        k: int,
+        ahead: tuple[Mapping[tuple[str, int], Chunk], set[str]],
+        passages: list[Passage],
+        stories: Mapping[str, Story],
+    ) -> list[Passage]:
+        """The ``k`` best passages with each story once (:func:`group_by_story`): when copies were left
+        out, more passages are taken in their place."""
+        grouped = group_by_story(passages, stories)
+        wanted = k
+        while len(grouped) < k and len(passages) >= wanted:
+            wanted += k
+            passages = self._passages(pool, fused, dense, wanted, ahead)
+            grouped = group_by_story(passages, stories)
+        return grouped[:k]
 
     def _passages(
         self,

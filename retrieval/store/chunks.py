@@ -8,10 +8,11 @@ Three collections per archive:
   chunks that mention it (:mod:`retrieval.store.postings`), so that a question's names find their
   chunks by a read by id;
 - ``<name>-articles``: one record per article (``a:<id>``: its content version, chunk count, title,
-  date…), one per search term (``t:<term>``: its document frequency, as of the term deltas folded into
-  it), one per write not yet folded into those (``d:<seq>:<tag>``: the write's term delta) and the
-  archive's statistics (``stats``, :class:`~retrieval.store.statistics.ArchiveStats`, which lists the
-  pending deltas).
+  date…, its story), one per article's MinHash fingerprint (``f:<id>``: :mod:`retrieval.store.stories`),
+  one per search term (``t:<term>``: its document frequency, as of the term deltas folded into it), one
+  per write not yet folded into those (``d:<seq>:<tag>``: the write's term delta) and the archive's
+  statistics (``stats``, :class:`~retrieval.store.statistics.ArchiveStats`, which lists the pending
+  deltas).
 
 An article's chunks are visible to search only while their ``version`` equals its article record's,
 which makes every change safe against a crash at any point:
@@ -38,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -50,7 +52,7 @@ from chromadb.api.models.Collection import Collection
 from chromadb.errors import NotFoundError
 
 from retrieval.errors import EmbeddingMismatch, StoreError
-from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, StoreStats
+from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, StoreStats, Story
 from retrieval.store.client import check_name, make_client, translate_errors, upsert_without_vectors
 from retrieval.store.postings import Postings, by_key
 from retrieval.store.shapes import (
@@ -67,6 +69,7 @@ from retrieval.store.shapes import (
     where,
 )
 from retrieval.store.statistics import ArchiveStats, StatsDelta, TermDelta, folded_count
+from retrieval.store.stories import FINGERPRINT_PREFIX, Stories, article_text
 from retrieval.terms import name_keys
 
 SCHEMA = 3
@@ -303,6 +306,21 @@ class ChunkStore:
         }
 
     @translate_errors
+    def ingested_after(self, since: float) -> list[ArticleInfo]:
+        """The visible articles switched in after ``since`` (epoch seconds), earliest first: what is new
+        to the archive, whichever process ingested it (a ``$gt`` read of the article records)."""
+        clause: Any = {"$and": [{"kind": "article"}, {"ingested": {"$gt": since}}]}
+        infos: list[ArticleInfo] = []
+        offset = 0
+        while True:
+            page = self._articles().get(where=clause, include=["metadatas"], limit=_PAGE, offset=offset)
+            for rid, meta in zip(page["ids"], page["metadatas"] or [], strict=True):
+                infos.append(article_from(rid[len(ARTICLE_PREFIX) :], meta or {}))
+            if len(page["ids"]) < _PAGE:
+                return sorted(infos, key=lambda a: a.ingested or 0.0)
+            offset += _PAGE
+
+    @translate_errors
     def versions(self, article_ids: Sequence[str]) -> dict[str, str]:
         """The visible version of each of these articles that the archive holds."""
         return {
@@ -310,6 +328,11 @@ class ChunkStore:
             for aid, meta in self._article_records(article_ids).items()
             if meta.get("kind") == "article"
         }
+
+    @translate_errors
+    def stories(self, article_ids: Sequence[str]) -> dict[str, Story]:
+        """The story of each of these visible articles, with its articles (:mod:`retrieval.store.stories`)."""
+        return Stories(self._articles(), self._batch()).read(article_ids)
 
     # -- statistics --------------------------------------------------------------------------------
 
@@ -418,14 +441,16 @@ class ChunkStore:
             col, delta, [dict(old[w.info.id]) | {"id": w.info.id} for w in writes if _visible(old, w)]
         )
         ids, metas = self._stats_records(delta)
+        switched = [replace(w.info, ingested=time.time()) for w in writes]  # when: what follows watch
+        switched = Stories(articles, self._batch()).file(switched, [article_text(w.chunks) for w in writes])
         ids += [ARTICLE_PREFIX + w.info.id for w in writes]
-        metas += [article_metadata(w.info, w.root, writing=True) for w in writes]
+        metas += [article_metadata(i, w.root, writing=True) for i, w in zip(switched, writes, strict=True)]
         self._upsert(articles, ids, metas)
         self._delete_other_versions(col, {w.info.id: w.info.content_hash for w in writes if w.info.id in old})
         self._upsert(
             articles,
             [ARTICLE_PREFIX + w.info.id for w in writes],
-            [article_metadata(w.info, w.root, writing=False) for w in writes],
+            [article_metadata(i, w.root, writing=False) for i, w in zip(switched, writes, strict=True)],
         )
         self.bump_generation()  # other processes re-read the figures (date range, outlets) at once
         self._fold_when_due()
@@ -537,7 +562,7 @@ class ChunkStore:
                 got = col.get(where=clause, include=["documents"])
                 self._unfile(got["ids"], got["documents"] or [])
                 col.delete(where=clause)
-            self._articles().delete(ids=[ARTICLE_PREFIX + a for a in part])
+            self._articles().delete(ids=[p + a for a in part for p in (ARTICLE_PREFIX, FINGERPRINT_PREFIX)])
 
     @translate_errors
     def sweep(self) -> int:

@@ -241,3 +241,23 @@ def update_metadata(
     third faster than an upsert that rewrites the vector too: the graph is left alone)."""
     for i in range(0, len(ids), batch):
         col.update(ids=list(ids[i : i + batch]), metadatas=list(metas[i : i + batch]))
+
+
+class CollectionMetadata:
+    """The metadata of the collection ``name`` (created on first use), read afresh and updated by merge:
+    where a lease that is not ingestion's lives (the feed poller's with the feeds, the alerts' with the
+    follows), so that its heartbeats never race with the chunk collection's generation bumps."""
+
+    def __init__(self, client: ClientAPI, name: str) -> None:
+        self.client = client
+        self.name = name
+
+    @translate_errors
+    def metadata(self) -> dict[str, Any]:
+        col = self.client.get_or_create_collection(self.name, embedding_function=None)
+        return dict(col.metadata or {})
+
+    @translate_errors
+    def update_metadata(self, **values: Any) -> None:
+        col = self.client.get_or_create_collection(self.name, embedding_function=None)
+        col.modify(metadata={**(col.metadata or {}), **values})

@@ -25,6 +25,11 @@ def chunk_id(article_id: str, version: str, index: int) -> str:
     return f"{article_id}|{version}|{index}"
 
 
+def article_of(chunk: str) -> str:
+    """The article id in a chunk id (:func:`chunk_id`)."""
+    return chunk.rsplit("|", 2)[0]
+
+
 def encode_sparse(v: SparseVector) -> str:
     """A sparse vector as a compact string for chunk metadata: indices and float16 weights, base64."""
     wide = v.indices.size and int(v.indices.max()) > 0xFFFF
@@ -100,6 +105,10 @@ def article_metadata(info: ArticleInfo, root: str, *, kind: str = "article", wri
         meta["source"] = info.source
     if info.url:
         meta["url"] = info.url
+    if info.ingested is not None:
+        meta["ingested"] = info.ingested
+    if info.story:
+        meta["story"] = info.story
     return meta
 
 
@@ -114,6 +123,8 @@ def article_from(article_id: str, meta: Mapping[str, Any]) -> ArticleInfo:
         source=meta.get("source"),
         url=meta.get("url"),
         origin=str(meta.get("origin", "")),
+        ingested=float(meta["ingested"]) if meta.get("ingested") is not None else None,
+        story=str(meta.get("story", "")),
     )
 
 

@@ -12,6 +12,8 @@ from tests.bot.conftest import ADMIN_ID, bot_settings, running_bot
 from tests.emulators.bot_api import BotApiEmulator
 
 ADMIN_SCOPE = {"type": "chat", "chat_id": ADMIN_ID}
+USER_MENU = ["ask", "search", "timeline", "stats", "new", "follow", "following", "unfollow", "help"]
+ADMIN_MENU = ["feeds", "addfeed", "removefeed", "pollfeeds", "reingest", "cancel"]
 
 
 def names(commands: list[dict[str, str]]) -> list[str]:
@@ -24,14 +26,14 @@ async def test_the_menu_is_registered_in_english_and_russian(
     async with running_bot(bot_settings(emu, sample_data_dir), e5):
         pass
     english, russian = emu.commands(), emu.commands(language_code="ru")
-    assert names(english) == names(russian) == ["ask", "search", "timeline", "stats", "new", "help"]
+    assert names(english) == names(russian) == USER_MENU
     assert english[0] == {"command": "ask", "description": "a short answer with sources"}
     assert russian[0] == {"command": "ask", "description": "короткий ответ с источниками"}
     assert emu.commands(language_code="uk") == russian  # the bot answers them in Russian too
     for code in ("", "ru"):
         admin = emu.commands(ADMIN_SCOPE, language_code=code)
-        assert names(admin) == ["ask", "search", "timeline", "stats", "new", "help", "reingest", "cancel"]
-        assert admin[:6] == emu.commands(language_code=code)
+        assert names(admin) == [*USER_MENU, *ADMIN_MENU]
+        assert admin[: len(USER_MENU)] == emu.commands(language_code=code)
     assert "reingest" not in names(emu.commands({"type": "chat", "chat_id": 101}))
 
 

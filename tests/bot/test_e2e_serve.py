@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.bot.conftest import TOKEN
+from tests.bot.test_e2e_command_menu import USER_MENU
 from tests.emulators.bot_api import BotApiEmulator
 
 
@@ -39,4 +40,4 @@ def test_newsbot_serve_answers_and_stops_on_ctrl_c(
     assert "16,5%" in answer.text and "[1]" in answer.text
     assert "serving by long polling" in logged and "/bot<redacted>" in logged
     assert TOKEN.split(":")[1].lower() not in logged.lower()
-    assert [c["command"] for c in emu.commands()] == ["ask", "search", "timeline", "stats", "new", "help"]
+    assert [c["command"] for c in emu.commands()] == USER_MENU

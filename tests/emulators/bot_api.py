@@ -32,11 +32,13 @@ HTML follows tdlib's parser, the one behind the real API: the same tags, attribu
 (`&lt;` `&gt;` `&amp;` `&quot;` and numeric references; any other `&` stays literal) and error wording;
 entity offsets are in UTF-16 code units; texts are trimmed of surrounding whitespace; the length limits
 apply to the visible text. Only `message`, `callback_query` and, with `inline_mode=True`, `inline_query`
-updates are produced (`chosen_inline_result` too with `inline_feedback=True`); inline answers take article
-results with text content. Not emulated: Markdown parse modes (refused with a 400 so nothing passes
-unchecked), webhook delivery (`setWebhook` is recorded), media other than documents and photos. Rate
-limits are scripted: `flood(k)` answers the next k `sendMessage` calls with Telegram's 429 (`retry_after`
-in `parameters`), sending nothing, and `fail_next` scripts any other error.
+updates are produced (`chosen_inline_result` too with `inline_feedback=True`), and `channel_post` /
+`edited_channel_post` for channels the bot administers (`channel_chat`, `post_to_channel`,
+`edit_channel_post`: `sender_chat` is the channel, no `from`, an edit carries `edit_date`); inline
+answers take article results with text content. Not emulated: Markdown parse modes (refused with a 400
+so nothing passes unchecked), webhook delivery (`setWebhook` is recorded), media other than documents
+and photos. Rate limits are scripted: `flood(k)` answers the next k `sendMessage` calls with Telegram's
+429 (`retry_after` in `parameters`), sending nothing, and `fail_next` scripts any other error.
 
 `sendPhoto` takes an upload, a known `file_id` or an http(s) URL (fetched as Telegram fetches it) and
 answers with the `PhotoSize` array Telegram makes: 90, 320, 800, 1280 and 2560 pixels on the longer side,
@@ -152,7 +154,8 @@ class User:
 
 @dataclass(frozen=True)
 class Chat:
-    """A chat: `private` (its id is the user's), `group` or `supergroup` (negative ids)."""
+    """A chat: `private` (its id is the user's), `group` or `supergroup` (negative ids), `channel`
+    (-100… ids, a title and maybe a public @username)."""
 
     id: int
     type: str
@@ -898,6 +901,7 @@ class BotApiEmulator(BackgroundServer):
         self._changed = threading.Condition(self._lock)
         self._listeners: set[Callable[[], None]] = set()
         self._chats: dict[int, Chat] = {}
+        self._administered: set[int] = set()  # channels the bot is an admin of: their posts reach it
         self._messages: dict[int, dict[int, _StoredMessage]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._bot_message_order: list[tuple[int, int]] = []
@@ -970,6 +974,20 @@ class BotApiEmulator(BackgroundServer):
             raise ValueError(f"group chat ids are negative (-100... for supergroups), got {chat_id}")
         return self._register(Chat(chat_id, "supergroup" if supergroup else "group", title=title))
 
+    def channel_chat(
+        self, chat_id: int, title: str, username: str | None = None, *, bot_is_admin: bool = True
+    ) -> Chat:
+        """A channel; Telegram sends its posts to the bot only while the bot is one of its admins."""
+        if not str(chat_id).startswith("-100"):
+            raise ValueError(f"channel ids start with -100, got {chat_id}")
+        chat = self._register(Chat(chat_id, "channel", title=title, username=username))
+        with self._lock:
+            if bot_is_admin:
+                self._administered.add(chat_id)
+            else:
+                self._administered.discard(chat_id)
+        return chat
+
     def _register(self, chat: Chat) -> Chat:
         with self._lock:
             self._chats.setdefault(chat.id, chat)
@@ -1007,6 +1025,70 @@ class BotApiEmulator(BackgroundServer):
             if entities := _user_entities(caption):
                 fields["caption_entities"] = entities
         return self._user_message(chat, user, fields, caption or "", None)
+
+    def post_to_channel(
+        self,
+        channel: Chat,
+        text: str | None = None,
+        *,
+        photo: bytes | None = None,
+        caption: str | None = None,
+    ) -> dict[str, Any]:
+        """The channel publishes a post: a text, or a photo (image bytes) with an optional caption; return
+        the post as the bot gets it in a `channel_post` update (when it administers the channel)."""
+        if channel.type != "channel":
+            raise ValueError(f"chat {channel.id} is a {channel.type}, not a channel")
+        if (text is None) == (photo is None) or (text is not None and caption is not None):
+            raise ValueError("a post is a text, or a photo with an optional caption")
+        fields: dict[str, Any] = {}
+        if text is not None:
+            if not text.strip() or len(text) > MAX_TEXT:
+                raise ValueError(f"Telegram clients send 1..{MAX_TEXT} characters; split longer texts")
+            fields = {"text": text} | ({"entities": e} if (e := _user_entities(text)) else {})
+        with self._lock:
+            if photo is not None:
+                try:
+                    sizes = self._store_photo(photo)
+                except _ApiError as exc:
+                    raise ValueError(f"not a photo Telegram accepts: {exc.description}") from None
+                fields = {"photo": [size.photo_size_json() for size in sizes]}
+                if caption:
+                    if len(caption) > MAX_CAPTION:
+                        raise ValueError(f"a caption has up to {MAX_CAPTION} characters")
+                    fields |= {"caption": caption}
+                    if entities := _user_entities(caption):
+                        fields["caption_entities"] = entities
+            post: dict[str, Any] = {
+                "message_id": next(self._message_ids[channel.id]),
+                "sender_chat": channel.to_json(),
+                "chat": channel.to_json(),
+                "date": int(time.time()),
+            } | fields
+            self._messages[channel.id][post["message_id"]] = _StoredMessage(post, from_bot=False)
+            if channel.id in self._administered:
+                self._enqueue("channel_post", post)
+            return copy.deepcopy(post)
+
+    def edit_channel_post(self, channel: Chat, message_id: int, text: str) -> dict[str, Any]:
+        """The channel edits a post's text (a photo's caption); the bot gets an `edited_channel_post`
+        with the whole post as it stands now and its `edit_date`."""
+        with self._lock:
+            stored = self._messages.get(channel.id, {}).get(message_id)
+            if stored is None or stored.deleted or stored.from_bot or "sender_chat" not in stored.json:
+                raise LookupError(f"channel {channel.id} has no post {message_id}")
+            kind = "caption" if "photo" in stored.json else "text"
+            entities_key = "caption_entities" if kind == "caption" else "entities"
+            if not text.strip() or len(text) > (MAX_CAPTION if kind == "caption" else MAX_TEXT):
+                raise ValueError(f"a post's {kind} cannot be empty or that long")
+            if stored.json.get(kind) == text:
+                raise ValueError("the post already says that: Telegram sends no edit")
+            stored.json.pop(entities_key, None)
+            stored.json |= {kind: text, "edit_date": int(time.time())}
+            if entities := _user_entities(text):
+                stored.json[entities_key] = entities
+            if channel.id in self._administered:
+                self._enqueue("edited_channel_post", stored.json)
+            return copy.deepcopy(stored.json)
 
     def press_button(self, chat: Chat, user: User, message_id: int, callback_data: str) -> str:
         """`user` presses the inline button with `callback_data` under a bot message; return the query id."""

@@ -1,0 +1,267 @@
+"""Follows: ``/follow words [filters]``, ``/following`` (✖ buttons), ``/unfollow words``, and the alerts.
+
+A chat follows words; when articles ingested afterwards (by any path and any process: feeds, channels,
+uploads, ``newsbot ingest``) match them (:mod:`retrieval.follows.matching`), the chat is sent each article
+once, with its title, date, outlet, link and the matching passage; a round's matches for one chat are
+one message (split under Telegram's limit when long). Follows live in the store
+(:mod:`retrieval.follows.store`), so they survive restarts and are shared by replicas.
+
+Every ``NEWSBOT_ALERT_INTERVAL`` seconds a job of the bot's ``JobQueue`` runs a round, in one replica
+only: the one that holds the store's ``alerts`` lease (:class:`ingest.locking.Lease`). A round reads the
+articles switched in since the newest one matched before (less :data:`OVERLAP` seconds, for clocks of
+other machines and writes that landed late; what was matched already is not matched again), matches every
+follow, and claims each (follow, article) as sent *before* sending it (:meth:`FollowStore.claim`: of
+replicas claiming at once, say while the lease changes hands, exactly one wins): at most once. A send that
+fails is logged and not retried, since a timed-out send may well have arrived, and a duplicate alert is
+what a follower must never get; a missed one is still found by /ask and /search.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from telegram import Message, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.handlers import admitted, command_argument, user_language, within_rate
+from bot.keyboards import Unfollow, follows_keyboard, unless_unchanged
+from bot.phrases import language, say
+from bot.query_syntax import FilterError, parse_query
+from bot.render import escape, passage_block
+from bot.render_split import split_html
+from bot.services import Services, services_of
+from ingest.locking import Lease
+from retrieval.errors import NewsbotError
+from retrieval.follows.matching import Alert, match_follows
+from retrieval.follows.store import Follow, FollowStore
+from retrieval.records import SearchFilters
+from retrieval.store.client import CollectionMetadata
+
+log = logging.getLogger("newsbot.bot.follows")
+KEY = "newsbot.follows"
+OVERLAP = 300.0
+"""Seconds before the cursor that each round reads again (see the module docstring)."""
+WORDS_SHOWN = 80
+
+
+@dataclass(slots=True)
+class Follows:
+    """The follows' store, the ``alerts`` lease and what this process matched lately (by article id: its
+    switch time), built on first use from the archive's store."""
+
+    store: FollowStore
+    lease: Lease
+    matched: dict[str, float] = field(default_factory=dict)
+
+    def round(self, services: Services) -> dict[int, list[Alert]]:
+        """One round (blocking): the new matches by chat, recorded as sent; nothing unless this
+        process holds the lease."""
+        chunks = self.store.store
+        if not chunks.exists() or not self.lease.try_take():
+            return {}
+        follows = self.store.all()
+        if not follows:
+            return {}
+        cursor = self.store.cursor()
+        since = max(cursor or 0.0, min(f.created for f in follows)) - OVERLAP
+        self.matched = {aid: t for aid, t in self.matched.items() if t > since}
+        new = [a for a in chunks.ingested_after(since) if self.matched.get(a.id) != a.ingested]
+        if not new:
+            return {}
+        alerts = match_follows(services.archive.answerer().searcher, follows, new)
+        pairs = [(a.follow.id, a.article.id) for a in alerts]
+        mine = self.store.claim(pairs, self.lease.owner, time.time())
+        alerts = [a for a, pair in zip(alerts, pairs, strict=True) if pair in mine]
+        newest = max(a.ingested or 0.0 for a in new)
+        if cursor is None or newest > cursor:
+            self.store.set_cursor(newest)
+        self.matched |= {a.id: a.ingested or 0.0 for a in new}
+        by_chat: dict[int, list[Alert]] = defaultdict(list)
+        for alert in alerts:
+            by_chat[alert.follow.chat_id].append(alert)
+        return dict(by_chat)
+
+
+def follows_of(services: Services, bot_data: dict[object, object]) -> Follows:
+    """This Application's :class:`Follows`, built on first use (blocking: call it in a worker thread;
+    raises StoreUnavailable while the store is down)."""
+    kept = bot_data.get(KEY)
+    if isinstance(kept, Follows):
+        return kept
+    store = services.archive.answerer().store
+    follow_store = FollowStore(store)
+    made = Follows(follow_store, Lease(CollectionMetadata(store.client, follow_store.name), "alerts"))
+    bot_data[KEY] = made
+    return made
+
+
+def render_alerts(alerts: Sequence[Alert]) -> list[str]:
+    """One chat's alerts of a round as messages: per follow a header, then each article as in /search."""
+    by_follow: dict[str, list[Alert]] = defaultdict(list)
+    for alert in alerts:
+        by_follow[alert.follow.id].append(alert)
+    blocks = []
+    for group in by_follow.values():
+        follow = group[0].follow
+        undated = "без даты" if follow.language == "ru" else "undated"
+        blocks.append(f"<b>{say('alert', follow.language, words=shown_words(follow))}</b>")
+        blocks.extend(passage_block(n, a.passage, undated) for n, a in enumerate(group, 1))
+    return split_html("\n\n".join(blocks))
+
+
+def shown_words(follow: Follow) -> str:
+    words = follow.words if len(follow.words) <= WORDS_SHOWN else follow.words[: WORDS_SHOWN - 1] + "…"
+    return escape(words)
+
+
+async def send_alerts(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The job: a round in a worker thread, then each chat's message(s). A failing store or chat is
+    logged; the next round comes anyway."""
+    services = services_of(context.bot_data)
+    try:
+        by_chat = await asyncio.to_thread(lambda: follows_of(services, context.bot_data).round(services))
+    except NewsbotError as exc:
+        log.warning("no alerts this round: %s", exc)
+        return
+    for chat_id, alerts in by_chat.items():
+        log.info("alerting chat %s: %d article(s)", chat_id, len(alerts))
+        try:
+            for part in render_alerts(alerts):
+                await context.bot.send_message(chat_id, part)
+        except TelegramError as exc:
+            log.warning("could not alert chat %s (%d article(s) not sent): %s", chat_id, len(alerts), exc)
+
+
+def schedule_alerts(app: Application) -> None:  # type: ignore[type-arg]
+    """Run :func:`send_alerts` every ``NEWSBOT_ALERT_INTERVAL`` seconds (the first after one interval)."""
+    interval = services_of(app.bot_data).settings.alert_interval
+    if app.job_queue is None:
+        raise RuntimeError(
+            "python-telegram-bot's job queue is missing: install python-telegram-bot[job-queue]"
+        )
+    app.job_queue.run_repeating(send_alerts, interval=interval, first=interval, name="alerts")
+
+
+# -- commands ---------------------------------------------------------------------------------------
+
+
+async def _chat_message(update: Update, services: Services) -> Message | None:
+    message = update.effective_message
+    if message is None or not await admitted(update, services) or not await within_rate(update, services):
+        return None
+    return message
+
+
+async def on_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context.bot_data)
+    message = await _chat_message(update, services)
+    if message is None:
+        return
+    lang = user_language(update)
+    query = parse_query(command_argument(message.text))
+    if not query.text:
+        await message.reply_html(say("empty_follow", lang))
+        return
+    most = services.settings.follows_per_chat
+
+    def follow() -> tuple[Follow, bool] | None:
+        filters = services.archive.filters(query)
+        store = follows_of(services, context.bot_data).store
+        return store.add(
+            message.chat_id, query.text, filters or SearchFilters(), language(lang), time.time(), most
+        )
+
+    try:
+        added = await asyncio.to_thread(follow)
+    except FilterError as exc:
+        await message.reply_html(say("bad_filter", lang, reason=escape(str(exc))))
+        return
+    if added is None:
+        await message.reply_html(say("follows_full", lang, most=most))
+        return
+    followed, new = added
+    log.info("chat %s follows %s (%s)", message.chat_id, followed.id, "new" if new else "again")
+    await message.reply_html(
+        say("followed" if new else "already_following", lang, words=shown_words(followed))
+    )
+
+
+def _listing(follows: Sequence[Follow], lang: str | None) -> str:
+    return say("following", lang) if follows else say("no_follows", lang)
+
+
+async def on_following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context.bot_data)
+    message = await _chat_message(update, services)
+    if message is None:
+        return
+    follows = await asyncio.to_thread(
+        lambda: follows_of(services, context.bot_data).store.of_chat(message.chat_id)
+    )
+    keyboard = follows_keyboard([(f.id, f.words) for f in follows])
+    await message.reply_html(_listing(follows, user_language(update)), reply_markup=keyboard)
+
+
+async def on_unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/unfollow words``: stop the chat's follow of these words; without words, the list."""
+    services = services_of(context.bot_data)
+    message = update.effective_message
+    words = command_argument(message.text if message else "").strip()
+    if not words:
+        await on_following(update, context)
+        return
+    message = await _chat_message(update, services)
+    if message is None:
+        return
+
+    def unfollow() -> Follow | None:
+        store = follows_of(services, context.bot_data).store
+        wanted = parse_query(words)
+        for f in store.of_chat(message.chat_id):
+            if f.words.casefold() == wanted.text.casefold():
+                return store.remove(message.chat_id, f.id)
+        return None
+
+    removed = await asyncio.to_thread(unfollow)
+    lang = user_language(update)
+    if removed is None:
+        await message.reply_html(say("not_following", lang, words=escape(words[:WORDS_SHOWN])))
+        return
+    log.info("chat %s unfollowed %s", message.chat_id, removed.id)
+    await message.reply_html(say("unfollowed", lang, words=shown_words(removed)))
+
+
+async def on_unfollow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """✖ under /following: the follow is stopped and the list shows what is left."""
+    services = services_of(context.bot_data)
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return
+    if not services.access.is_allowed(query.from_user.id, chat.id):
+        await query.answer()
+        return
+    pressed: object = query.data
+    assert isinstance(pressed, Unfollow), "routed by pattern=Unfollow"
+
+    def unfollow() -> tuple[Follow | None, list[Follow]]:
+        store = follows_of(services, context.bot_data).store
+        return store.remove(chat.id, pressed.follow_id), store.of_chat(chat.id)
+
+    removed, left = await asyncio.to_thread(unfollow)
+    lang = user_language(update)
+    # removed now, or by an earlier press or /unfollow: either way it is not followed any more
+    await query.answer(say("unfollowed", lang, words=pressed.words[:WORDS_SHOWN]))
+    if removed is not None:
+        log.info("chat %s unfollowed %s", chat.id, removed.id)
+    keyboard = follows_keyboard([(f.id, f.words) for f in left])
+    with unless_unchanged():  # unchanged: the old keyboard stays, and so does its data
+        await query.edit_message_text(_listing(left, lang), reply_markup=keyboard)
+        with contextlib.suppress(KeyError):  # its other buttons' data go with it
+            context.drop_callback_data(query)

@@ -1,0 +1,1 @@
+"""Follows: chats told when newly ingested articles match their words (store, matching)."""

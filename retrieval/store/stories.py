@@ -1,0 +1,283 @@
+"""Stories: near-duplicate articles (one story syndicated or reprinted with small edits) grouped as they
+are written, with the index that finds them kept in the store.
+
+An article's text is shingled into word n-grams (:data:`SHINGLE` consecutive stems of
+:func:`retrieval.terms.tokenize`: case, inflection and stop words aside, so a reprint's small edits touch
+few shingles) and summarised by a MinHash of :data:`NUM_PERM` permutations (datasketch). Its article
+fingerprint record (``f:<id>``, beside its article record ``a:<id>``, which only gains its ``story``)
+keeps the signature and :data:`BANDS` band keys (``b0``, ``b1``, …: a digest of each band of
+:data:`ROWS` values): two articles share a band key with probability ``1 - (1 - J**ROWS)**BANDS``
+for a Jaccard similarity ``J`` of their shingles, so a copy finds its earlier copies by one ``$or`` of
+equality filters over the fingerprint records, answered from the store's metadata index, whichever
+process wrote them. A candidate counts when the signatures estimate ``J`` at :data:`THRESHOLD` or more (the
+figures behind these choices: ``bench/duplicates.py``).
+
+An article that matches none starts a story named by its own id (``<id>@<version>`` when articles of an
+earlier version of it still carry its id: it was edited away from them); one that matches joins the
+story most of its matches tell (the best match's on a tie). Nothing is deleted or rewritten when an
+article leaves: removing the article that named a story leaves the label on the others, which stay
+grouped; an edited article is filed afresh (it stays in its story while it still matches). Articles
+written before stories existed carry no band keys: they stand alone until the archive is rebuilt.
+
+A write looks up the stories of its whole batch in three reads (the fingerprints sharing a band with
+any of its articles and their article records, the labels its new stories would take); a question
+reads the stories of its candidates' articles in two (their records by id, then their stories'
+articles by label).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from chromadb.api.models.Collection import Collection
+from datasketch import MinHash
+
+from retrieval.records import ArticleInfo, Chunk, Copy, Story
+from retrieval.store.client import upsert_without_vectors
+from retrieval.store.shapes import ARTICLE_PREFIX, article_from
+from retrieval.terms import tokenize
+
+SHINGLE = 2
+"""Stems per shingle. Word pairs: distinct articles on one subject share many words but few pairs (on
+the dev archive the 200 closest distinct pairs reach a Jaccard of 0.36 over single stems, 0.13 over
+pairs), while a reprint's edits cost it fewer pairs than triples."""
+NUM_PERM = 126
+"""MinHash permutations..."""
+BANDS = 42
+ROWS = 3
+"""...split into BANDS bands of ROWS values (BANDS * ROWS == NUM_PERM): a pair of Jaccard 0.4 shares
+a band with probability 0.94, one of 0.5 with 0.996, one of 0.2 with 0.29 (a candidate only)."""
+THRESHOLD = 0.4
+"""Estimated Jaccard similarity of shingles from which two articles tell the same story: above an
+article that repeats another's lead paragraph as background (at most 0.30 on the bench set), below
+most reprints that were trimmed, edited and given an outlet's lines (their 10th percentile: 0.42)."""
+_SEED = 1
+_READ = 1000
+FINGERPRINT_PREFIX = "f:"
+_BAND = "b"
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """An article's MinHash signature and its band keys (empty for a text without words)."""
+
+    signature: np.ndarray
+    bands: tuple[str, ...]
+
+    def similarity(self, other: Fingerprint) -> float:
+        """The estimated Jaccard similarity of the two articles' shingles."""
+        if not self.bands or not other.bands or self.signature.shape != other.signature.shape:
+            return 0.0
+        return float(np.mean(self.signature == other.signature))
+
+
+def shingles(text: str, n: int = SHINGLE) -> set[str]:
+    """The word n-grams of ``text`` (stems without stop words); a shorter text is one shingle."""
+    tokens = tokenize(text)
+    if len(tokens) <= n:
+        return {" ".join(tokens)} if tokens else set()
+    return {" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def fingerprint(text: str, *, n: int = SHINGLE, num_perm: int = NUM_PERM, bands: int = BANDS) -> Fingerprint:
+    """The MinHash of ``text``'s shingles and its ``bands`` band keys."""
+    grams = shingles(text, n)
+    if not grams:
+        return Fingerprint(np.zeros(0, np.uint32), ())
+    minhash = MinHash(num_perm=num_perm, seed=_SEED)
+    minhash.update_batch([g.encode("utf-8") for g in sorted(grams)])
+    signature = np.asarray(minhash.hashvalues, dtype=np.uint32)
+    return Fingerprint(signature, band_keys(signature, bands))
+
+
+def band_keys(signature: np.ndarray, bands: int = BANDS) -> tuple[str, ...]:
+    rows = len(signature) // bands
+    return tuple(
+        hashlib.blake2b(
+            signature[i * rows : (i + 1) * rows].astype("<u4").tobytes(), digest_size=6
+        ).hexdigest()
+        for i in range(bands)
+    )
+
+
+def encode_signature(signature: np.ndarray) -> str:
+    return base64.b64encode(signature.astype("<u4").tobytes()).decode() if len(signature) else ""
+
+
+def decode_signature(text: str) -> np.ndarray:
+    return (
+        np.frombuffer(base64.b64decode(text), dtype="<u4").astype(np.uint32)
+        if text
+        else np.zeros(0, np.uint32)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """An article as the story index knows it: its version, its story and its fingerprint."""
+
+    article_id: str
+    version: str
+    story: str
+    fingerprint: Fingerprint
+
+
+def fingerprint_metadata(filed: Filed) -> dict[str, Any]:
+    """An article's fingerprint record (``f:<id>``): its version, signature and band keys ``b0``, ``b1``, …"""
+    meta: dict[str, Any] = {
+        "kind": "fingerprint",
+        "article": filed.article_id,
+        "version": filed.version,
+        "minhash": encode_signature(filed.fingerprint.signature),
+    }
+    meta.update({f"{_BAND}{i}": key for i, key in enumerate(filed.fingerprint.bands)})
+    return meta
+
+
+def fingerprint_from(meta: Mapping[str, Any]) -> tuple[str, str, Fingerprint]:
+    """(article id, version, fingerprint) of a fingerprint record."""
+    bands: list[str] = []
+    while (key := meta.get(f"{_BAND}{len(bands)}")) is not None:
+        bands.append(str(key))
+    signature = decode_signature(str(meta.get("minhash", "")))
+    return str(meta.get("article", "")), str(meta.get("version", "")), Fingerprint(signature, tuple(bands))
+
+
+def article_text(chunks: Sequence[Chunk]) -> str:
+    """An article's text as its chunks hold it (``chunk.text == text[start:end]``; chunks may overlap)."""
+    parts: list[str] = []
+    covered = 0
+    for c in sorted(chunks, key=lambda c: c.start):
+        if c.end <= covered:
+            continue
+        parts.append(c.text[max(0, covered - c.start) :])
+        covered = c.end
+    return " ".join(parts)
+
+
+def choose_story(fp: Fingerprint, candidates: Sequence[Filed], threshold: float = THRESHOLD) -> str:
+    """The story that the candidates matching ``fp`` (at ``threshold`` or more) mostly tell, the best
+    match's on a tie; "" when none matches."""
+    scored = [(fp.similarity(c.fingerprint), c) for c in candidates if c.story]
+    matches = sorted(((s, c) for s, c in scored if s >= threshold), key=lambda sc: -sc[0])
+    if not matches:
+        return ""
+    votes = Counter(c.story for _, c in matches)
+    most = max(votes.values())
+    return next(c.story for _, c in matches if votes[c.story] == most)
+
+
+class Stories:
+    """The stories of an archive's articles: the ``story`` of their article records and their fingerprint
+    records (``f:<id>``, kept apart so that the article records a question reads stay small), in the
+    ``<name>-articles`` collection."""
+
+    def __init__(self, articles: Collection, batch: int) -> None:
+        self.articles = articles
+        self.batch = batch
+
+    def file(self, infos: Sequence[ArticleInfo], texts: Sequence[str]) -> list[ArticleInfo]:
+        """``infos`` (about to be written, with their texts) with their stories, each matched against the
+        visible articles written before and those before it here; their fingerprint records are written
+        now (a record whose version its article's record does not name is never matched)."""
+        prints = [fingerprint(t) for t in texts]
+        own = {i.id for i in infos}
+        stored = [f for f in self._sharing_bands(prints) if f.article_id not in own]
+        taken = self._labels_in_use([i.id for i in infos], own)
+        filed: list[Filed] = []
+        for info, fp in zip(infos, prints, strict=True):
+            keys = set(fp.bands)
+            candidates = [c for c in (*stored, *filed) if keys.intersection(c.fingerprint.bands)]
+            story = choose_story(fp, candidates)
+            if not story:
+                story = info.id if info.id not in taken else f"{info.id}@{info.content_hash[:8]}"
+            filed.append(Filed(info.id, info.content_hash, story, fp))
+        upsert_without_vectors(
+            self.articles,
+            [FINGERPRINT_PREFIX + f.article_id for f in filed],
+            [fingerprint_metadata(f) for f in filed],
+            self.batch,
+        )
+        return [replace(i, story=f.story) for i, f in zip(infos, filed, strict=True)]
+
+    def _sharing_bands(self, prints: Sequence[Fingerprint]) -> list[Filed]:
+        """The visible articles that share a band key with any of ``prints`` (an ``$or`` of ``$in``
+        equality filters, one per band, over the fingerprint records; then their article records by id,
+        which say whether that version is visible and its story)."""
+        per_band: dict[int, set[str]] = {}
+        for fp in prints:
+            for i, key in enumerate(fp.bands):
+                per_band.setdefault(i, set()).add(key)
+        if not per_band:
+            return []
+        ors = [{f"{_BAND}{i}": {"$in": sorted(keys)}} for i, keys in sorted(per_band.items())]
+        clause: dict[str, Any] = {"$or": ors} if len(ors) > 1 else ors[0]
+        found = [fingerprint_from(m) for _, m in self._rows({"$and": [{"kind": "fingerprint"}, clause]})]
+        records = self._records([aid for aid, _, _ in found])
+        return [
+            Filed(aid, version, records[aid].story, fp)
+            for aid, version, fp in found
+            if aid in records and records[aid].content_hash == version
+        ]
+
+    def _labels_in_use(self, labels: Sequence[str], besides: set[str]) -> set[str]:
+        """Those of ``labels`` that articles other than ``besides`` carry as their story."""
+        held = self._rows({"story": {"$in": list(labels)}})
+        return {
+            str(m.get("story"))
+            for rid, m in held
+            if m.get("kind") == "article" and rid[len(ARTICLE_PREFIX) :] not in besides
+        }
+
+    def read(self, article_ids: Sequence[str]) -> dict[str, Story]:
+        """The story of each of these visible articles, with all its visible articles (two reads: the
+        articles by id, then their stories' articles by an ``$in`` filter)."""
+        infos = list(self._records(article_ids).values())
+        labels = sorted({i.story for i in infos if i.story})
+        members: dict[str, list[ArticleInfo]] = {}
+        if labels:
+            for rid, m in self._rows({"story": {"$in": labels}}):  # one equality filter: the fastest
+                if m.get("kind") != "article":  # an article being removed
+                    continue
+                member = article_from(rid[len(ARTICLE_PREFIX) :], m)
+                members.setdefault(member.story, []).append(member)
+        return {i.id: _story(i, members.get(i.story, [])) for i in infos}
+
+    def _records(self, article_ids: Sequence[str]) -> dict[str, ArticleInfo]:
+        """The visible ones of these articles, by id."""
+        ids = [ARTICLE_PREFIX + a for a in dict.fromkeys(article_ids)]
+        out: dict[str, ArticleInfo] = {}
+        for i in range(0, len(ids), _READ):
+            got = self.articles.get(ids=ids[i : i + _READ], include=["metadatas"])
+            for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True):
+                if (m or {}).get("kind") == "article":
+                    out[rid[len(ARTICLE_PREFIX) :]] = article_from(rid[len(ARTICLE_PREFIX) :], m or {})
+        return out
+
+    def _rows(self, clause: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+        out: list[tuple[str, Mapping[str, Any]]] = []
+        offset = 0
+        while True:
+            page = self.articles.get(where=dict(clause), include=["metadatas"], limit=_READ, offset=offset)
+            out += [(rid, m or {}) for rid, m in zip(page["ids"], page["metadatas"] or [], strict=True)]
+            if len(page["ids"]) < _READ:
+                return out
+            offset += _READ
+
+
+def _story(info: ArticleInfo, members: Sequence[ArticleInfo]) -> Story:
+    articles = {m.id: m for m in (*members, info)}.values()
+    ordered = sorted(
+        articles, key=lambda a: (a.date.toordinal() if a.date else 1 << 30, a.ingested or 0.0, a.id)
+    )
+    return Story(info.story or info.id, tuple(_copy(a) for a in ordered))
+
+
+def _copy(info: ArticleInfo) -> Copy:
+    return Copy(info.id, info.title, info.date, info.source, info.url)

@@ -1,0 +1,264 @@
+"""Follows end to end: ``/follow``, articles ingested by another path, the alert job of the real bot.
+
+The bot runs as ``newsbot serve`` runs it, against the Bot API emulator; new articles arrive through
+``Ingestion.run_articles`` (as a feed or a channel brings them) from outside the bot. The alert job is
+the one the bot schedules, run by the test when it wants a round (its own interval is an hour here), so
+that "no alert" is what a finished round sent, not what a wait happened not to see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import NewsbotApp
+from bot.wiring import open_store
+from ingest.feeds.poll import FeedPoller
+from ingest.feeds.registry import FeedRegistry
+from ingest.loaders.article import DEFAULT_LIMITS, RawArticle, add_article
+from ingest.pipeline import Ingestion
+from retrieval.embeddings import E5Embeddings
+from retrieval.records import LoadResult
+from retrieval.settings import Settings
+from tests.bot.conftest import bot_settings, running_bot
+from tests.emulators.bot_api import BotApiEmulator, Chat, SentMessage, User
+from tests.emulators.feed_server import FeedItem, FeedServer, article_html, rss_feed
+
+BASE = [
+    RawArticle(
+        "Банк России сохранил ключевую ставку на уровне 16,5% годовых. Регулятор допустил её снижение в "
+        "начале следующего года, если инфляция продолжит замедляться.",
+        id="rate",
+        title="Ставка ЦБ сохранена",
+        date="2025-12-19",
+        source="Экономика-Пример",
+    ),
+    RawArticle(
+        "В Москве ударили морозы до минус двадцати пяти градусов. Синоптики ждут потепления к выходным, а "
+        "коммунальные службы перешли на усиленный режим работы.",
+        id="frost",
+        title="Морозы в Москве",
+        date="2026-01-08",
+        source="Лента-Пример",
+    ),
+]
+SEALS = RawArticle(
+    "Учёные Лимнологического института пересчитали байкальских нерп с помощью беспилотников: популяция "
+    "выросла до ста тридцати тысяч животных. Это максимум за двадцать лет наблюдений.",
+    id="seals",
+    title="На Байкале пересчитали нерп",
+    date="2026-01-12",
+    source="Лента-Пример",
+    url="https://example.org/seals",
+)
+PUPS = RawArticle(
+    "На Байкале начался сезон рождения нерпят. Белых детёнышей нерпы заметили на льду у Ушканьих "
+    "островов, сообщили в заповеднике.",
+    id="pups",
+    title="У байкальских нерп появились детёныши",
+    date="2026-03-02",
+    source="Лента-Пример",
+    url="https://example.org/pups",
+)
+ICE = RawArticle(
+    "Байкальская нерпа выходит на лёд в марте: в этом году лёд на Байкале встал поздно, и учёные "
+    "опасаются за потомство нерп, сообщил Лимнологический институт.",
+    id="ice",
+    title="Поздний лёд тревожит учёных",
+    date="2026-03-03",
+    source="Наука-Пример",
+)
+YARDS = RawArticle(
+    "В районе номер семь отремонтировали дворы, высадили деревья и обновили освещение улиц, сообщили в "
+    "управе. Жители просили об этом несколько лет.",
+    id="yards",
+    title="Городские новости",
+    date="2026-01-12",
+    source="Город-Пример",
+)
+FOLLOW = "/follow нерпы на Байкале"
+HOUR = 3600.0
+
+
+def ingest(settings: Settings, e5: E5Embeddings, *raws: RawArticle) -> None:
+    """Articles ingested as a feed or a channel brings them, by another path than the bot."""
+    result = LoadResult()
+    for raw in raws:
+        add_article(result, raw, DEFAULT_LIMITS, origin=f"test:{raw.id}", fallback_id=str(raw.id))
+    store = open_store(settings)
+    report = Ingestion(store, e5, lock_dir=settings.data_dir / "locks").run_articles(result.articles, "test:")
+    assert report.added + report.updated == len(raws)
+
+
+async def ingest_elsewhere(settings: Settings, e5: E5Embeddings, *raws: RawArticle) -> None:
+    await asyncio.to_thread(ingest, settings, e5, *raws)
+
+
+async def alert_round(app: NewsbotApp) -> None:
+    """One run of the bot's own alert job, awaited to its end."""
+    [job] = app.job_queue.get_jobs_by_name("alerts") if app.job_queue else ()
+    await job.run(app)
+
+
+async def say(emu: BotApiEmulator, chat: Chat, user: User, text: str) -> SentMessage:
+    seen = len(emu.messages(chat))
+    emu.send_text(chat, user, text)
+    return (await emu.wait_for_messages_async(chat, seen + 1, timeout=60))[seen]
+
+
+def settings_for(emu: BotApiEmulator, data_dir: Path, **overrides: Any) -> Settings:
+    return bot_settings(emu, data_dir, alert_interval=HOUR, **overrides)
+
+
+async def test_a_follow_is_told_once_of_a_matching_new_article_and_never_of_others(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings
+) -> None:
+    alice = emu.user(101, "Alice", "alice")
+    chat = emu.private_chat(alice)
+    settings = settings_for(emu, tmp_path / "data")
+    ingest(settings, e5, *BASE)
+    async with running_bot(settings, e5) as app:
+        followed = await say(emu, chat, alice, FOLLOW)
+        assert followed.text.startswith("🔔 Following «нерпы на Байкале»")
+        again = await say(emu, chat, alice, "/follow Нерпы на байкале")
+        assert again.text.startswith("You follow «нерпы на Байкале» already")
+
+        await ingest_elsewhere(settings, e5, YARDS)
+        await alert_round(app)
+        assert len(emu.messages(chat)) == 2  # nothing about seals came in: no alert
+
+        await ingest_elsewhere(settings, e5, SEALS)
+        await alert_round(app)
+        await alert_round(app)  # a second round finds nothing new to send
+        messages = emu.messages(chat)
+        assert len(messages) == 3
+        alert = messages[2]
+        assert alert.text.startswith("🔔 New on «нерпы на Байкале»:")
+        assert "На Байкале пересчитали нерп" in alert.text and "2026-01-12" in alert.text
+        assert "Лента-Пример" in alert.text and "байкальских нерп" in alert.text
+        assert '<a href="https://example.org/seals">' in alert.html
+        assert "Городские новости" not in alert.text
+
+        # a burst: two matching articles in one round are one message
+        await ingest_elsewhere(settings, e5, PUPS, replace(YARDS, id="yards-2"), ICE)
+        await alert_round(app)
+        [burst] = emu.messages(chat)[3:]
+        assert burst.text.count("🔔") == 1
+        assert "У байкальских нерп появились детёныши" in burst.text and "Поздний лёд" in burst.text
+        assert "На Байкале пересчитали нерп" not in burst.text and "Городские новости" not in burst.text
+
+
+async def test_follows_survive_a_restart_and_the_button_stops_one(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings
+) -> None:
+    bob = emu.user(202, "Bob", "bob")
+    chat = emu.private_chat(bob)
+    settings = settings_for(emu, tmp_path / "data")
+    ingest(settings, e5, *BASE)
+    async with running_bot(settings, e5):
+        await say(emu, chat, bob, FOLLOW)
+        await say(emu, chat, bob, "/follow ключевая ставка")
+    # a new Application on the same store, with none of the first one's saved state
+    restarted = settings_for(emu, tmp_path / "data")
+    assert restarted.bot_state_path != settings.bot_state_path
+    async with running_bot(restarted, e5) as app:
+        listing = await say(emu, chat, bob, "/following")
+        assert listing.text.startswith("🔔 This chat follows")
+        labels = [b["text"] for b in listing.buttons]
+        assert labels == ["✖ нерпы на Байкале", "✖ ключевая ставка"]
+
+        await ingest_elsewhere(settings, e5, SEALS)
+        await alert_round(app)
+        assert "На Байкале пересчитали нерп" in emu.messages(chat)[-1].text
+
+        [stop] = [b["callback_data"] for b in listing.buttons if "нерпы" in b["text"]]
+        emu.press_button(chat, bob, listing.message_id, stop)
+        edited = await emu.wait_for_async(
+            lambda: m if (m := emu.message(chat, listing.message_id)).edits else None, timeout=30
+        )
+        assert [b["text"] for b in edited.buttons] == ["✖ ключевая ставка"]
+        seen = len(emu.messages(chat))
+        await ingest_elsewhere(settings, e5, PUPS)
+        await alert_round(app)
+        assert len(emu.messages(chat)) == seen  # that follow is gone
+
+        gone = await say(emu, chat, bob, "/unfollow ключевая ставка")
+        assert gone.text == "Stopped following «ключевая ставка»."
+        empty = await say(emu, chat, bob, "/following")
+        assert empty.text.startswith("This chat follows nothing yet") and not empty.buttons
+
+
+async def test_a_chat_has_at_most_its_cap_of_follows(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings
+) -> None:
+    carol = emu.user(303, "Carol", "carol")
+    chat = emu.private_chat(carol)
+    settings = settings_for(emu, tmp_path / "data", follows_per_chat=2)
+    ingest(settings, e5, *BASE)
+    async with running_bot(settings, e5):
+        await say(emu, chat, carol, FOLLOW)
+        await say(emu, chat, carol, "/follow морозы")
+        full = await say(emu, chat, carol, "/follow ключевая ставка")
+        usage = await say(emu, chat, carol, "/follow")
+        bad = await say(emu, chat, carol, "/follow ставка since:когда-нибудь")
+    assert full.text.startswith("This chat has 2 follows, the most it may have")
+    assert usage.text.startswith("Give me words to follow")
+    assert bad.text.startswith("⚠️")
+
+
+@pytest.mark.server
+async def test_two_replicas_on_one_server_send_one_alert(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings, chroma_server: str
+) -> None:
+    dave = emu.user(404, "Dave", "dave")
+    chat = emu.private_chat(dave)
+    collection = f"follows-{tmp_path.name[-20:]}".replace("_", "-")
+    one = settings_for(emu, tmp_path / "one", chroma_url=chroma_server, collection=collection)
+    two = settings_for(emu, tmp_path / "two", chroma_url=chroma_server, collection=collection)
+    ingest(one, e5, *BASE)
+    # replica one polls Telegram; replica two serves beside it (as behind a webhook) and runs its job too
+    async with running_bot(one, e5) as first, running_bot(two, e5, polling=False) as second:
+        await say(emu, chat, dave, FOLLOW)
+        await ingest_elsewhere(one, e5, SEALS)
+        await asyncio.gather(alert_round(first), alert_round(second))
+        await asyncio.gather(alert_round(second), alert_round(first))
+    alerts = [m for m in emu.messages(chat) if m.text.startswith("🔔 New on")]
+    assert len(alerts) == 1 and "На Байкале пересчитали нерп" in alerts[0].text
+
+
+async def test_a_feed_poll_that_brings_a_matching_article_alerts_once(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings
+) -> None:
+    """The live path end to end: a feed's new entries, polled as ``newsbot watch`` polls them, then the
+    bot's alert round: one alert for the entry that matches, none for the other, none again later."""
+    carol = emu.user(303, "Carol", "carol")
+    chat = emu.private_chat(carol)
+    settings = settings_for(emu, tmp_path / "data", feeds_allow_private=True, feed_host_delay=0)
+    ingest(settings, e5, *BASE)
+    with FeedServer() as web:
+        web.page("/seals.html", article_html(str(SEALS.title), str(SEALS.text)))
+        web.page("/yards.html", article_html(str(YARDS.title), str(YARDS.text)))
+        items = [
+            FeedItem(str(SEALS.title), web.url("/seals.html"), "Нерп стало больше.", "seals-1"),
+            FeedItem(str(YARDS.title), web.url("/yards.html"), "Дворы отремонтированы.", "yards-1"),
+        ]
+        web.feed("/rss.xml", rss_feed("Байкальские новости", items))
+        store = open_store(settings)
+        FeedRegistry(store).add(web.url("/rss.xml"))
+        seals_url = web.url("/seals.html")
+        async with running_bot(settings, e5) as app:
+            await say(emu, chat, carol, FOLLOW)
+            report = await asyncio.to_thread(FeedPoller(store, e5, settings).poll)
+            assert [(o.added, o.error) for o in report.outcomes] == [(2, None)]
+            await alert_round(app)
+            await asyncio.to_thread(FeedPoller(store, e5, settings).poll)  # not modified: nothing new
+            await alert_round(app)
+    alerts = emu.messages(chat)[1:]
+    assert len(alerts) == 1
+    assert "На Байкале пересчитали нерп" in alerts[0].text and "Байкальские новости" in alerts[0].text
+    assert seals_url in alerts[0].html
+    assert str(YARDS.title) not in alerts[0].text

@@ -1,0 +1,151 @@
+"""Follows in the store: switch times of new articles, follows that persist, and which new articles match."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.loaders.article import DEFAULT_LIMITS, RawArticle, add_article
+from ingest.pipeline import Ingestion
+from retrieval.embeddings import E5Embeddings
+from retrieval.follows.matching import match_follow, match_follows
+from retrieval.follows.store import FollowStore
+from retrieval.records import Article, LoadResult, SearchFilters
+from retrieval.search.searcher import Searcher
+from retrieval.store.chunks import ChunkStore
+
+BASE = [
+    RawArticle(
+        "Банк России сохранил ключевую ставку на уровне 16,5% годовых. Регулятор допустил её снижение в "
+        "начале следующего года, если инфляция продолжит замедляться.",
+        id="rate",
+        title="Ставка ЦБ сохранена",
+        date="2025-12-19",
+        source="Экономика-Пример",
+    ),
+    RawArticle(
+        "В Москве ударили морозы до минус двадцати пяти градусов. Синоптики ждут потепления к выходным, а "
+        "коммунальные службы перешли на усиленный режим работы.",
+        id="frost",
+        title="Морозы в Москве",
+        date="2026-01-08",
+        source="Лента-Пример",
+    ),
+]
+SEALS = RawArticle(
+    "Учёные Лимнологического института пересчитали байкальских нерп с помощью беспилотников: популяция "
+    "выросла до ста тридцати тысяч животных. Это максимум за двадцать лет наблюдений.",
+    id="seals",
+    title="На Байкале пересчитали нерп",
+    date="2026-01-12",
+    source="Лента-Пример",
+    url="https://example.org/seals",
+)
+YARDS = RawArticle(
+    "В районе номер семь отремонтировали дворы, высадили деревья и обновили освещение улиц, сообщили в "
+    "управе. Жители просили об этом несколько лет.",
+    id="yards",
+    title="Городские новости",
+    date="2026-01-12",
+    source="Город-Пример",
+)
+
+
+def articles(*raws: RawArticle) -> list[Article]:
+    result = LoadResult()
+    for raw in raws:
+        add_article(result, raw, DEFAULT_LIMITS, origin=f"test:{raw.id}", fallback_id=str(raw.id))
+    assert not result.skipped
+    return result.articles
+
+
+@pytest.fixture
+def store(tmp_path: Path, e5: E5Embeddings) -> ChunkStore:
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    Ingestion(store, e5, lock_dir=tmp_path / "locks").run_articles(articles(*BASE), "test:base")
+    return store
+
+
+def ingest(store: ChunkStore, e5: E5Embeddings, tmp_path: Path, *raws: RawArticle) -> None:
+    Ingestion(store, e5, lock_dir=tmp_path / "locks").run_articles(articles(*raws), "test:new")
+
+
+def test_the_store_says_which_articles_were_switched_in_after_a_time(
+    store: ChunkStore, e5: E5Embeddings, tmp_path: Path
+) -> None:
+    before = time.time()
+    assert store.ingested_after(before) == []
+    ingest(store, e5, tmp_path, SEALS, YARDS)
+    new = store.ingested_after(before)
+    assert sorted(a.id for a in new) == ["seals", "yards"]
+    assert all(a.ingested is not None and a.ingested > before for a in new)
+    assert {a.id: a.url for a in new}["seals"] == "https://example.org/seals"
+    # an unchanged article is skipped, not switched in again
+    after = max(a.ingested or 0.0 for a in new)
+    ingest(store, e5, tmp_path, SEALS)
+    assert store.ingested_after(after) == []
+    # another process on the same store sees the same
+    other = ChunkStore.open(None, tmp_path / "chroma", "news")
+    assert sorted(a.id for a in other.ingested_after(before)) == ["seals", "yards"]
+
+
+def test_follows_persist_are_capped_per_chat_and_removed_only_by_their_chat(store: ChunkStore) -> None:
+    follows = FollowStore(store)
+    filters = SearchFilters(sources=("Лента-Пример",))
+    added = follows.add(1, "нерпы Байкал", filters, "ru", time.time(), most=2)
+    assert added is not None and added[1]
+    again = follows.add(1, "Нерпы байкал", filters, "ru", time.time(), most=2)
+    assert again is not None and again[0].id == added[0].id and not again[1]  # not doubled
+    assert follows.add(1, "ключевая ставка", SearchFilters(), "ru", time.time(), most=2) is not None
+    assert follows.add(1, "морозы", SearchFilters(), "ru", time.time(), most=2) is None  # the cap
+    assert follows.add(2, "морозы", SearchFilters(), "en", time.time(), most=2) is not None
+
+    reopened = FollowStore(ChunkStore(store.client, store.name))  # another process, the same store
+    mine = reopened.of_chat(1)
+    assert [f.words for f in mine] == ["нерпы Байкал", "ключевая ставка"]
+    assert mine[0].filters == filters and mine[0].language == "ru"
+    assert len(reopened.all()) == 3
+
+    assert reopened.remove(2, mine[0].id) is None  # another chat's follow
+    # of two processes claiming the same (follow, article), the first one sends it; the second does
+    # not, not even after the first one's claim of another article
+    first = reopened.claim([(mine[0].id, "seals")], "one", time.time())
+    second = follows.claim([(mine[0].id, "seals"), (mine[0].id, "yards")], "two", time.time())
+    assert first == {(mine[0].id, "seals")} and second == {(mine[0].id, "yards")}
+    removed = reopened.remove(1, mine[0].id)
+    assert removed is not None and removed.words == "нерпы Байкал"
+    assert [f.words for f in follows.of_chat(1)] == ["ключевая ставка"]
+    # what it was sent went with it
+    assert follows.claim([(mine[0].id, "seals")], "two", time.time()) == {(mine[0].id, "seals")}
+
+    assert follows.cursor() is None
+    follows.set_cursor(123.5)
+    assert FollowStore(store).cursor() == 123.5
+
+
+def test_a_follow_matches_the_new_article_about_it_and_not_the_others(
+    store: ChunkStore, e5: E5Embeddings, tmp_path: Path
+) -> None:
+    follows = FollowStore(store)
+    started = time.time()
+    seals = follows.add(7, "нерпы на Байкале", SearchFilters(), "ru", started, most=5)
+    rate = follows.add(7, "ключевая ставка", SearchFilters(), "ru", started, most=5)
+    assert seals is not None and rate is not None
+    ingest(store, e5, tmp_path, SEALS, YARDS)
+    searcher = Searcher(store, e5)
+    new = store.ingested_after(started)
+    assert len(new) == 2
+
+    alerts = match_follow(searcher, seals[0], new)
+    assert [a.article.id for a in alerts] == ["seals"]
+    assert "нерп" in alerts[0].passage.chunk.text
+    # the rate article is old news (ingested before the follow began) and nothing new is about rates
+    assert match_follow(searcher, rate[0], store.ingested_after(0.0)) == []
+    assert [(a.follow.id, a.article.id) for a in match_follows(searcher, follows.all(), new)] == [
+        (seals[0].id, "seals")
+    ]
+    # a follow's filters hold: the seals article is not from this outlet
+    elsewhere = follows.add(8, "нерпы на Байкале", SearchFilters(sources=("Город-Пример",)), "ru", started, 5)
+    assert elsewhere is not None and match_follow(searcher, elsewhere[0], new) == []

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 
@@ -109,6 +110,27 @@ class SearchResult:
     archive_chunks: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class _Question:
+    """What scoring a question's candidates needs of it."""
+
+    text: str
+    terms: Sequence[str]
+    df: Mapping[str, int]
+    stats: ArchiveStats
+    sparse: SparseVector | None
+    language: str
+    intent: DateIntent
+    prior: tuple[str, ...]
+
+
+class _Scores(NamedTuple):
+    fused: np.ndarray
+    dense: np.ndarray
+    lexical: np.ndarray
+    sparse: np.ndarray
+
+
 class ArchiveFigures:
     """The store's archive statistics, read again whenever the store's generation moves (one small read);
     the background mean and covariance derived once per generation."""
@@ -184,10 +206,10 @@ class Searcher:
         named = self._overlap.submit(self._named, [*keys, *terms], figures)  # while the model runs
         intent = parse_question_dates(query, today=self.today())
         language = question_language(query)
-        qv = self.embeddings.embed_question(query)
-        sparse_pass: Future[SparseVector] | None = (
+        sparse_pass: Future[SparseVector] | None = (  # beside the dense pass (see ModelGate)
             self._overlap.submit(self.embeddings.sparse_query, query) if self.embeddings.sparse_dim else None
         )
+        qv = self.embeddings.embed_question(query)
         stats, mean, cov = figures.result()
         if intent.range is not None and _filters_by(intent.range, filters, stats):
             filters = replace(filters, since=intent.range.since, until=intent.range.until)
@@ -210,37 +232,27 @@ class Searcher:
         if in_thread is not None:
             have = {c.id for c in found}
             found += [c for c in in_thread.result() if c.id not in have]
-        pool = self._visible_with_neighbours(found, qv)
-        if not pool:
-            if sparse_pass is not None:
-                sparse_pass.result()
+        # Once the candidates are known, what depends on them alone is read side by side: which are
+        # visible and their neighbours, their stories, and the context of the provisional best ones.
+        visible = self._overlap.submit(self.store.visible, found)
+        stories = (
+            None
+            if all_copies
+            else self._overlap.submit(self.store.stories, sorted({c.chunk.article_id for c in found}))
+        )
+        qs = sparse_pass.result() if sparse_pass is not None else None
+        question = _Question(query, terms, df, stats, qs, language, intent, tuple(prior))
+        context = (
+            self._overlap.submit(self._context, found, self._scores(found, question).fused, k, set())
+            if found
+            else None
+        )
+        pool = self._visible_with_neighbours(found, qv, visible)
+        if not pool or context is None:
             return SearchResult([], intent, language, 0.0, query=query, archive_chunks=stats.chunks)
         chunks = [c.chunk for c in pool]
-        dense = np.array([c.similarity or 0.0 for c in pool], dtype=np.float32)
-        lexical = bm25(
-            terms, [chunk_analysis(c.text)[0] for c in chunks], df, stats.chunks, stats.average_tokens
-        )
-        lex_weight = (
-            cfg.lexical_weight_same_language
-            if language == cfg.archive_language
-            else cfg.lexical_weight_cross_language
-        )
-        fused = (
-            cfg.dense_weight * standardise(dense)
-            + lex_weight * standardise(lexical)
-            + cfg.name_weight * names_mentioned(query_key_groups(query), chunks)
-        )
-        bonus = self._date_bonus(chunks, intent)
-        if prior:
-            bonus += cfg.thread_prior * np.isin([c.article_id for c in chunks], list(prior))
-        # while the model's sparse pass finishes, the passages of the likely best chunks are read
-        context = self._overlap.submit(self._context, pool, self._smooth(chunks, fused) + bonus, k, set())
-        story_ids = [c.article_id for c in chunks]
-        stories = None if all_copies else self._overlap.submit(self.store.stories, story_ids)
-        qs = sparse_pass.result() if sparse_pass is not None else None
+        fused, dense, lexical, sparse = self._scores(pool, question)
         vectors = [c.sparse for c in pool]
-        sparse = sparse_scores(qs, vectors, self.embeddings.sparse_dim)
-        fused = self._smooth(chunks, fused + cfg.sparse_weight * standardise(sparse)) + bonus
         passages = self._passages(pool, fused, dense, k, context.result())
         if stories is not None:
             passages = self._one_per_story(
@@ -262,6 +274,33 @@ class Searcher:
             query=query,
             archive_chunks=stats.chunks,
         )
+
+    def _scores(self, pool: Sequence[StoredChunk], q: _Question) -> _Scores:
+        """Every signal for these candidates, and their fused score: dense, lexical (BM25 with the
+        store's document frequencies), the names mentioned, the sparse latent terms, neighbour
+        smoothing, then the date and thread bonuses."""
+        cfg = self.config
+        chunks = [c.chunk for c in pool]
+        dense = np.array([c.similarity or 0.0 for c in pool], dtype=np.float32)
+        lexical = bm25(
+            q.terms, [chunk_analysis(c.text)[0] for c in chunks], q.df, q.stats.chunks, q.stats.average_tokens
+        )
+        lex_weight = (
+            cfg.lexical_weight_same_language
+            if q.language == cfg.archive_language
+            else cfg.lexical_weight_cross_language
+        )
+        sparse = sparse_scores(q.sparse, [c.sparse for c in pool], self.embeddings.sparse_dim)
+        fused = (
+            cfg.dense_weight * standardise(dense)
+            + lex_weight * standardise(lexical)
+            + cfg.name_weight * names_mentioned(query_key_groups(q.text), chunks)
+            + cfg.sparse_weight * standardise(sparse)
+        )
+        bonus = self._date_bonus(chunks, q.intent)
+        if q.prior:
+            bonus += cfg.thread_prior * np.isin([c.article_id for c in chunks], list(q.prior))
+        return _Scores(self._smooth(chunks, fused) + bonus, dense, lexical, sparse)
 
     def _named(
         self, words: Sequence[str], figures: Future[tuple[ArchiveStats, np.ndarray, np.ndarray]]
@@ -325,11 +364,12 @@ class Searcher:
             budget -= df[key]
         return chosen
 
-    def _visible_with_neighbours(self, found: Sequence[StoredChunk], qv: np.ndarray) -> list[StoredChunk]:
-        """The candidates search may show (their article's record names their version) and their
-        neighbours in their articles, fetched by id and scored by their vector while the versions are
-        read (a neighbour has its chunk's version, so it is visible when its chunk is)."""
-        visible = self._overlap.submit(self.store.visible, found)
+    def _visible_with_neighbours(
+        self, found: Sequence[StoredChunk], qv: np.ndarray, visible: Future[list[StoredChunk]]
+    ) -> list[StoredChunk]:
+        """The candidates search may show (``visible``: their article's record names their version)
+        and their neighbours in their articles, fetched by id and scored by their vector while the
+        versions are read (a neighbour has its chunk's version, so it is visible when its chunk is)."""
         have = {c.id for c in found}
         wanted = [
             chunk_id(c.chunk.article_id, c.version, c.chunk.index + step)

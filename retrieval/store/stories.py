@@ -59,6 +59,9 @@ article that repeats another's lead paragraph as background (at most 0.30 on the
 most reprints that were trimmed, edited and given an outlet's lines (their 10th percentile: 0.42)."""
 _SEED = 1
 _READ = 1000
+_FILTER_VALUES = 8000
+"""At most this many values in one lookup's filter (SQLite, under embedded Chroma and ``chroma run``,
+refuses more than 32,766 variables in a statement)."""
 FINGERPRINT_PREFIX = "f:"
 _BAND = "b"
 
@@ -210,25 +213,34 @@ class Stories:
         """The visible articles that share a band key with any of ``prints`` (an ``$or`` of ``$in``
         equality filters, one per band, over the fingerprint records; then their article records by id,
         which say whether that version is visible and its story)."""
-        per_band: dict[int, set[str]] = {}
-        for fp in prints:
-            for i, key in enumerate(fp.bands):
-                per_band.setdefault(i, set()).add(key)
-        if not per_band:
-            return []
-        ors = [{f"{_BAND}{i}": {"$in": sorted(keys)}} for i, keys in sorted(per_band.items())]
-        clause: dict[str, Any] = {"$or": ors} if len(ors) > 1 else ors[0]
-        found = [fingerprint_from(m) for _, m in self._rows({"$and": [{"kind": "fingerprint"}, clause]})]
-        records = self._records([aid for aid, _, _ in found])
+        found: dict[str, tuple[str, str, Fingerprint]] = {}
+        step = max(1, _FILTER_VALUES // BANDS)  # a filter's values are SQL variables: the store caps them
+        for start in range(0, len(prints), step):
+            per_band: dict[int, set[str]] = {}
+            for fp in prints[start : start + step]:
+                for i, key in enumerate(fp.bands):
+                    per_band.setdefault(i, set()).add(key)
+            if not per_band:
+                continue
+            ors = [{f"{_BAND}{i}": {"$in": sorted(keys)}} for i, keys in sorted(per_band.items())]
+            clause: dict[str, Any] = {"$or": ors} if len(ors) > 1 else ors[0]
+            for _, m in self._rows({"$and": [{"kind": "fingerprint"}, clause]}):
+                aid, version, fp = fingerprint_from(m)
+                found[aid] = (aid, version, fp)
+        records = self._records(list(found))
         return [
             Filed(aid, version, records[aid].story, fp)
-            for aid, version, fp in found
+            for aid, version, fp in found.values()
             if aid in records and records[aid].content_hash == version
         ]
 
     def _labels_in_use(self, labels: Sequence[str], besides: set[str]) -> set[str]:
         """Those of ``labels`` that articles other than ``besides`` carry as their story."""
-        held = self._rows({"story": {"$in": list(labels)}})
+        held = [
+            row
+            for start in range(0, len(labels), _FILTER_VALUES)
+            for row in self._rows({"story": {"$in": list(labels[start : start + _FILTER_VALUES])}})
+        ]
         return {
             str(m.get("story"))
             for rid, m in held

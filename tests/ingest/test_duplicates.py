@@ -3,6 +3,7 @@ nothing is deleted, and removing or editing a copy leaves the others searchable 
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from pathlib import Path
 
@@ -10,11 +11,12 @@ from ingest.pipeline import Ingestion
 from retrieval.answer.answerer import Answerer
 from retrieval.answer.relevance import AbstainPolicy
 from retrieval.embeddings import E5Embeddings
-from retrieval.records import Article
+from retrieval.records import Article, ArticleInfo, Chunk
 from retrieval.search.searcher import Searcher
-from retrieval.store.chunks import ChunkStore
+from retrieval.store.chunks import ArticleWrite, ChunkStore
 from retrieval.store.stories import THRESHOLD, fingerprint
 from tests.support import reprints
+from tests.support.hashing import HashingEmbeddings
 
 STORY = {reprints.ORIGINAL, reprints.REPRINT}
 
@@ -106,3 +108,26 @@ def test_an_article_edited_away_from_its_story_starts_one_of_its_own(
     assert after[reprints.ORIGINAL] not in ("", reprints.ORIGINAL)  # not the label its old copies keep
     seen = shown(store, e5)
     assert seen[reprints.REPRINT] == [] and seen[reprints.ORIGINAL] == []  # both shown, apart
+
+
+def test_one_write_of_a_thousand_articles_files_their_stories(tmp_path: Path) -> None:
+    """A write's band-key lookup is split: one filter for a thousand articles' 42 band keys each would
+    hold more values than the store accepts in one statement."""
+    rng = random.Random(7)
+    words = [f"слово{n}" for n in range(5000)]
+    texts = [" ".join(rng.choice(words) for _ in range(60)) for _ in range(1000)]
+    texts.append(texts[0].replace(texts[0].split()[5], "перепечатка", 1))  # a reprint of the first
+    embeddings = HashingEmbeddings()
+    writes = []
+    for n, text in enumerate(texts):
+        aid = f"a{n}"
+        info = ArticleInfo(aid, f"v{n}", 1, f"Заголовок {n}", date(2026, 1, 1), "Лента")
+        chunk = Chunk(aid, 0, text, 0, len(text), info.title, info.date, None, info.source)
+        writes.append(ArticleWrite(info, [chunk], embeddings.embed_passages([text])))
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    store.ensure(embeddings.model_id, embeddings.dim)
+    store.write(writes)
+    filed = stories(store)
+    assert len(filed) == 1001
+    assert filed["a1000"] == filed["a0"] == "a0"
+    assert len(set(filed.values())) == 1000  # every other article a story of its own

@@ -253,11 +253,12 @@ class Searcher:
         chunks = [c.chunk for c in pool]
         fused, dense, lexical, sparse = self._scores(pool, question)
         vectors = [c.sparse for c in pool]
-        passages = self._passages(pool, fused, dense, k, context.result())
-        if stories is not None:
-            passages = self._one_per_story(
-                pool, fused, dense, k, context.result(), passages, stories.result()
-            )
+        if stories is None:
+            passages = self._passages(pool, fused, dense, k, context.result())
+        else:  # each story once: its other copies' chunks make no passage ("also in" names them)
+            told = stories.result()
+            shown = np.where(_tellers(pool, fused, told), fused, -np.inf)
+            passages = group_by_story(self._passages(pool, shown, dense, k, context.result()), told)
         best_dense, best_sparse = int(dense.argmax()), int(sparse.argmax())
         return SearchResult(
             passages=passages,
@@ -423,7 +424,7 @@ class Searcher:
         """The chunks around the best ones by ``fused`` that a passage may reach, but for those the pool
         holds and the ids ``asked`` already, by (article, index); and the ids asked now or before."""
         reach = 5  # chunks of about 300 characters: a passage of 1,500 reaches five either side
-        order = np.argsort(-fused, kind="stable")[: max(k, 1) * 3]
+        order = [i for i in np.argsort(-fused, kind="stable") if np.isfinite(fused[i])][: max(k, 1) * 3]
         have = {(c.chunk.article_id, c.chunk.index) for c in pool}
         wanted = [
             chunk_id(pool[i].chunk.article_id, pool[i].version, pool[i].chunk.index + step)
@@ -436,26 +437,6 @@ class Searcher:
         got = self.store.chunks(wanted)
         return {(c.chunk.article_id, c.chunk.index): c.chunk for c in got.values()}, asked | set(wanted)
 
-    def _one_per_story(
-        self,
-        pool: Sequence[StoredChunk],
-        fused: np.ndarray,
-        dense: np.ndarray,
-        k: int,
-        ahead: tuple[Mapping[tuple[str, int], Chunk], set[str]],
-        passages: list[Passage],
-        stories: Mapping[str, Story],
-    ) -> list[Passage]:
-        """The ``k`` best passages with each story once (:func:`group_by_story`): when copies were left
-        out, more passages are taken in their place."""
-        grouped = group_by_story(passages, stories)
-        wanted = k
-        while len(grouped) < k and len(passages) >= wanted:
-            wanted += k
-            passages = self._passages(pool, fused, dense, wanted, ahead)
-            grouped = group_by_story(passages, stories)
-        return grouped[:k]
-
     def _passages(
         self,
         pool: Sequence[StoredChunk],
@@ -464,11 +445,11 @@ class Searcher:
         k: int,
         ahead: tuple[Mapping[tuple[str, int], Chunk], set[str]],
     ) -> list[Passage]:
-        """The ``k`` best passages: best chunks first, at most ``per_article`` per article, never
-        overlapping, each the paragraph around its chunk (the chunks around, as read ``ahead`` by
-        :meth:`_context` and the rest read now)."""
+        """The ``k`` best passages: best chunks first (none of a chunk scored ``-inf``), at most
+        ``per_article`` per article, never overlapping, each the paragraph around its chunk (the
+        chunks around, as read ``ahead`` by :meth:`_context` and the rest read now)."""
         cfg = self.config
-        order = [int(i) for i in np.argsort(-fused, kind="stable")]
+        order = [int(i) for i in np.argsort(-fused, kind="stable") if np.isfinite(fused[i])]
         read, asked = ahead
         known = {(c.chunk.article_id, c.chunk.index): c.chunk for c in pool} | dict(read)
         known |= self._context(pool, fused, k, asked)[0]
@@ -494,6 +475,25 @@ class Searcher:
             if len(passages) >= k:
                 break
         return passages
+
+
+def _tellers(pool: Sequence[StoredChunk], fused: np.ndarray, stories: Mapping[str, Story]) -> np.ndarray:
+    """For each candidate, whether its article is the one that shows its story: the article of the
+    story's best-scored chunk (:func:`group_by_story` keeps the first passage of a story, and an
+    article's best chunk always gives a passage)."""
+    teller: dict[str, str] = {}
+    for i in map(int, np.argsort(-fused, kind="stable")):
+        article = pool[i].chunk.article_id
+        story = stories.get(article)
+        if story is not None:
+            teller.setdefault(story.id, article)
+    return np.array(
+        [
+            (story := stories.get(c.chunk.article_id)) is None or teller[story.id] == c.chunk.article_id
+            for c in pool
+        ],
+        dtype=bool,
+    )
 
 
 def names_mentioned(groups: Sequence[Sequence[str]], chunks: Sequence[Chunk]) -> np.ndarray:

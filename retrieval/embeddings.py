@@ -13,8 +13,7 @@ with vectors of another model.
 
 A model runs one call at a time (:class:`ModelGate`), and questions go first: calls made inside
 :meth:`NewsEmbeddings.in_background` (ingestion's) wait while a question's call waits, so a question waits
-at most for the one call running now. Ingestion keeps its calls small for that reason. The bundled model
-runs a question's two passes (dense and sparse) side by side, one core each.
+at most for the one call running now. Ingestion keeps its calls small for that reason.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
-from threadpoolctl import ThreadpoolController
 
 from retrieval.errors import EmbeddingError
 from retrieval.records import SparseVector
@@ -41,19 +39,16 @@ _BACKGROUND: ContextVar[bool] = ContextVar("newsbot_background_embedding", defau
 
 
 class ModelGate:
-    """Model calls in turn, questions first.
+    """One model call at a time, questions first.
 
-    A call made in the background (:meth:`NewsEmbeddings.in_background`) runs alone: it waits while a
-    call runs or any other call waits. Other calls (questions') run up to ``side_by_side`` at a time and
-    wait only while that many run or a background call does. A steady stream of questions holds
+    A call made in the background (:meth:`NewsEmbeddings.in_background`) waits while a call runs or any
+    other call waits; any other call waits only while a call runs. A steady stream of questions holds
     ingestion back, never the other way round.
     """
 
-    def __init__(self, side_by_side: int = 1) -> None:
+    def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._side_by_side = side_by_side
-        self._running = 0
-        self._alone = False  # a background call runs
+        self._busy = False
         self._waiting = 0  # calls other than background ones waiting for their turn
 
     @contextlib.contextmanager
@@ -61,21 +56,19 @@ class ModelGate:
         background = _BACKGROUND.get()
         with self._changed:
             if background:
-                self._changed.wait_for(lambda: not self._running and not self._waiting)
-                self._alone = True
+                self._changed.wait_for(lambda: not self._busy and not self._waiting)
             else:
                 self._waiting += 1
                 try:
-                    self._changed.wait_for(lambda: not self._alone and self._running < self._side_by_side)
+                    self._changed.wait_for(lambda: not self._busy)
                 finally:
                     self._waiting -= 1
-            self._running += 1
+            self._busy = True
         try:
             yield
         finally:
             with self._changed:
-                self._running -= 1
-                self._alone = False
+                self._busy = False
                 self._changed.notify_all()
 
 
@@ -143,48 +136,32 @@ class E5Embeddings(NewsEmbeddings):
         self.dim = int(self._model.dim)
         self.sparse_dim = int(self._model.sparse_dim) if sparse else 0
         self.model_id = self.DENSE_ID + (f"+sae{self.sparse_dim}" if self.sparse_dim else "")
-        # The engine parallelises inside one call (OpenMP, every core), which pays for a batch of
-        # passages. A question is a dozen tokens: its dense and sparse passes run side by side instead,
-        # one core each (OpenMP's thread count is per calling thread), and ingestion's calls alone.
-        self._gate = ModelGate(side_by_side=self.QUESTION_PASSES)
-        self._openmp = ThreadpoolController().select(user_api="openmp")
-
-    QUESTION_PASSES = 2
-
-    @contextlib.contextmanager
-    def _turn(self, *, question: bool) -> Iterator[None]:
-        with self._gate.turn():
-            if question and not _BACKGROUND.get():
-                with self._openmp.limit(limits=1):
-                    yield
-            else:
-                yield
+        # The engine parallelises inside one call; serialise callers from several threads.
+        self._gate = ModelGate()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._turn(question=False):
+        with self._gate.turn():
             return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
     def embed_question(self, text: str) -> np.ndarray:
-        with self._turn(question=True):
+        with self._gate.turn():
             return np.asarray(self._model.query(text), dtype=np.float32)
 
     def sparse_passages(self, texts: Sequence[str]) -> list[SparseVector]:
         if not self.sparse_dim:
             return super().sparse_passages(texts)
-        return [self._sparse(text, question=False) for text in texts]
+        return [self._sparse(text) for text in texts]
 
-    def _sparse(self, text: str, *, question: bool) -> SparseVector:
+    def _sparse(self, text: str) -> SparseVector:
         # the engine encodes sparse vectors one text at a time anyway: a turn each lets a question in
-        with self._turn(question=question):
+        with self._gate.turn():
             indices, values = self._model.sparse(text, top_k=self.SPARSE_TOP_K, fmt="indices")
         return SparseVector(np.asarray(indices, np.int32), np.asarray(values, np.float32))
 
     def sparse_query(self, text: str) -> SparseVector:
-        if not self.sparse_dim:
-            return super().sparse_query(text)
-        return self._sparse(text, question=True)
+        return self.sparse_passages([text])[0]
 
 
 # Query / passage prompts of model families that need them, matched on the model's name.

@@ -206,10 +206,10 @@ class Searcher:
         named = self._overlap.submit(self._named, [*keys, *terms], figures)  # while the model runs
         intent = parse_question_dates(query, today=self.today())
         language = question_language(query)
-        sparse_pass: Future[SparseVector] | None = (  # beside the dense pass (see ModelGate)
+        qv = self.embeddings.embed_question(query)
+        sparse_pass: Future[SparseVector] | None = (  # while the store answers (see ModelGate)
             self._overlap.submit(self.embeddings.sparse_query, query) if self.embeddings.sparse_dim else None
         )
-        qv = self.embeddings.embed_question(query)
         stats, mean, cov = figures.result()
         if intent.range is not None and _filters_by(intent.range, filters, stats):
             filters = replace(filters, since=intent.range.since, until=intent.range.until)

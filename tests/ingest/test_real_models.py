@@ -6,10 +6,8 @@ import json
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from ingest.loaders import load_paths
@@ -112,16 +110,3 @@ def test_cli_records_the_model_and_refuses_another(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert "was built with the embedding model" in refused.stderr
     assert "newsbot ingest --rebuild" in refused.stderr
-
-
-def test_a_questions_two_passes_side_by_side_give_what_they_give_alone(e5: E5Embeddings) -> None:
-    questions = list(HEADLINE_QUESTIONS.values())[:6]
-    alone = [(e5.embed_question(q), e5.sparse_query(q)) for q in questions]
-    with ThreadPoolExecutor(2) as pool:
-        sparse = [pool.submit(e5.sparse_query, q) for q in questions]
-        dense = [pool.submit(e5.embed_question, q) for q in questions]
-        together = [(d.result(), s.result()) for d, s in zip(dense, sparse, strict=True)]
-    for (dense_alone, sparse_alone), (dense_both, sparse_both) in zip(alone, together, strict=True):
-        assert np.allclose(dense_alone, dense_both, atol=1e-6)
-        assert np.array_equal(sparse_alone.indices, sparse_both.indices)
-        assert np.allclose(sparse_alone.values, sparse_both.values, atol=1e-6)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -194,13 +194,18 @@ class Stories:
         stored = [f for f in self._sharing_bands(prints) if f.article_id not in own]
         taken = self._labels_in_use([i.id for i in infos], own)
         filed: list[Filed] = []
+        sharing: dict[str, list[tuple[int, Filed]]] = defaultdict(list)  # band key -> (order, article)
+        for n, candidate in enumerate(stored):
+            for key in candidate.fingerprint.bands:
+                sharing[key].append((n, candidate))
         for info, fp in zip(infos, prints, strict=True):
-            keys = set(fp.bands)
-            candidates = [c for c in (*stored, *filed) if keys.intersection(c.fingerprint.bands)]
-            story = choose_story(fp, candidates)
+            met = {n: c for key in fp.bands for n, c in sharing.get(key, ())}
+            story = choose_story(fp, [met[n] for n in sorted(met)])
             if not story:
                 story = info.id if info.id not in taken else f"{info.id}@{info.content_hash[:8]}"
             filed.append(Filed(info.id, info.content_hash, story, fp))
+            for key in fp.bands:
+                sharing[key].append((len(stored) + len(filed), filed[-1]))
         upsert_without_vectors(
             self.articles,
             [FINGERPRINT_PREFIX + f.article_id for f in filed],

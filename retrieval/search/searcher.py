@@ -207,7 +207,7 @@ class Searcher:
         intent = parse_question_dates(query, today=self.today())
         language = question_language(query)
         qv = self.embeddings.embed_question(query)
-        sparse_pass: Future[SparseVector] | None = (  # while the store answers (see ModelGate)
+        sparse_pass: Future[SparseVector] | None = (  # while the store answers
             self._overlap.submit(self.embeddings.sparse_query, query) if self.embeddings.sparse_dim else None
         )
         stats, mean, cov = figures.result()

@@ -218,7 +218,7 @@ class Stories:
         """The visible articles that share a band key with any of ``prints`` (an ``$or`` of ``$in``
         equality filters, one per band, over the fingerprint records; then their article records by id,
         which say whether that version is visible and its story)."""
-        found: dict[str, tuple[str, str, Fingerprint]] = {}
+        found: dict[str, tuple[str, Fingerprint]] = {}  # article -> (version, fingerprint)
         step = max(1, _FILTER_VALUES // BANDS)  # a filter's values are SQL variables: the store caps them
         for start in range(0, len(prints), step):
             per_band: dict[int, set[str]] = {}
@@ -231,11 +231,11 @@ class Stories:
             clause: dict[str, Any] = {"$or": ors} if len(ors) > 1 else ors[0]
             for _, m in self._rows({"$and": [{"kind": "fingerprint"}, clause]}):
                 aid, version, fp = fingerprint_from(m)
-                found[aid] = (aid, version, fp)
+                found[aid] = (version, fp)
         records = self._records(list(found))
         return [
             Filed(aid, version, records[aid].story, fp)
-            for aid, version, fp in found.values()
+            for aid, (version, fp) in found.items()
             if aid in records and records[aid].content_hash == version
         ]
 

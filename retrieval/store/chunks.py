@@ -7,6 +7,8 @@ Three collections per archive:
 - ``<name>-keys``: the name index, one record per name, number or rarer word holding the ids of the
   chunks that mention it (:mod:`retrieval.store.postings`), so that a question's names find their
   chunks by a read by id;
+- ``<name>-m<YYYYMM>``: the month index, each dated chunk's vector again in its calendar month's
+  collection (:mod:`retrieval.store.months`), so that a date-filtered kNN searches the months in range;
 - ``<name>-articles``: one record per article (``a:<id>``: its content version, chunk count, title,
   date…, its story), one per article's MinHash fingerprint (``f:<id>``: :mod:`retrieval.store.stories`),
   one per search term (``t:<term>``: its document frequency, as of the term deltas folded into it), one
@@ -30,8 +32,9 @@ term deltas are folded into the term records (:meth:`fold`): many writes' change
 become one record write, and a write's cost no longer grows with its vocabulary.
 
 The chunk collection's metadata records the embedding model, a generation counter (bumped on every
-change, so that a process can tell that its cached statistics are stale) and the ingestion lock for
-server mode.
+change, so that a process can tell that its cached statistics are stale), whether the archive keeps a
+month index (archives written before it existed have none, and filter dates in the chunk collection
+until they are rebuilt) and the ingestion lock for server mode.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from chromadb.errors import NotFoundError
 from retrieval.errors import EmbeddingMismatch, StoreError
 from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, StoreStats, Story
 from retrieval.store.client import check_name, make_client, translate_errors, upsert_without_vectors
+from retrieval.store.months import MAX_MONTHS, Months, day_clause, months_in
 from retrieval.store.postings import Postings, by_key
 from retrieval.store.shapes import (
     ARTICLE_PREFIX,
@@ -83,6 +87,7 @@ _META_DIM = "newsbot_dim"
 _META_SCHEMA = "newsbot_schema"
 _META_GENERATION = "newsbot_generation"
 _META_LAST_INGEST = "newsbot_last_ingest"
+_META_MONTHS = "newsbot_months"
 FOLD_AFTER = 16
 """Pending term deltas after which a write folds them into the term records."""
 
@@ -174,7 +179,13 @@ class ChunkStore:
         col = self._create(
             self.name,
             configuration={"hnsw": {"space": "cosine"}},
-            metadata={_META_EMBEDDING: model_id, _META_DIM: dim, _META_SCHEMA: SCHEMA, _META_GENERATION: 0},
+            metadata={
+                _META_EMBEDDING: model_id,
+                _META_DIM: dim,
+                _META_SCHEMA: SCHEMA,
+                _META_GENERATION: 0,
+                _META_MONTHS: True,
+            },
         )
         self._collections[self.name] = col
         return col
@@ -184,6 +195,13 @@ class ChunkStore:
 
     def _postings(self) -> Postings:
         return Postings(self._kept(self.name + _KEYS_SUFFIX), self._batch())
+
+    def _months(self) -> Months:
+        return Months(self.client, self.name, self._batch(), self._collections)
+
+    def _has_months(self, col: Collection) -> bool:
+        """Whether the archive keeps a month index (every archive created since it exists does)."""
+        return bool((col.metadata or {}).get(_META_MONTHS))
 
     def _kept(self, name: str) -> Collection:
         col = self._collections.get(name)
@@ -242,6 +260,7 @@ class ChunkStore:
     @translate_errors
     def drop(self) -> None:
         """Delete the archive's collections (``--rebuild``)."""
+        self._months().drop()
         self._collections.clear()
         for name in (self.name, self.name + _ARTICLES_SUFFIX, self.name + _KEYS_SUFFIX):
             with contextlib.suppress(NotFoundError, ValueError):
@@ -495,6 +514,8 @@ class ChunkStore:
                 metadatas=metas[i : i + batch],
                 embeddings=np.asarray(vectors[i : i + batch], dtype=np.float32),
             )
+        if self._has_months(col):
+            self._months().add(ids, vectors, metas)
 
     def _count_out(self, col: Collection, delta: StatsDelta, records: Sequence[Mapping[str, Any]]) -> None:
         """Count the visible chunks of these article records out of ``delta`` (they are being replaced or
@@ -517,10 +538,17 @@ class ChunkStore:
         """Delete chunks (and their keys) of these articles whose version is not the one to keep."""
         for aid, version in keep.items():
             clause: Any = {"$and": [{"article_id": aid}, {"version": {"$ne": version}}]}
-            stale = col.get(where=clause, include=["documents"])
+            stale = col.get(where=clause, include=["documents", "metadatas"])
             if stale["ids"]:
-                self._unfile(stale["ids"], stale["documents"] or [])
+                self._unindex(col, stale)
                 col.delete(ids=stale["ids"])
+
+    def _unindex(self, col: Collection, chunks: Any) -> None:
+        """Take these chunks (a ``get`` with their documents and metadata), about to be deleted, out of
+        the month index and the name index."""
+        if self._has_months(col):
+            self._months().remove(chunks["ids"], chunks["metadatas"] or [])
+        self._unfile(chunks["ids"], chunks["documents"] or [])
 
     def _unfile(self, ids: Sequence[str], texts: Sequence[str]) -> None:
         """Take these chunks (about to be deleted) out of the name index."""
@@ -559,8 +587,8 @@ class ChunkStore:
             part = list(article_ids[i : i + 500])
             clause: Any = {"article_id": {"$in": part}}
             if col is not None:
-                got = col.get(where=clause, include=["documents"])
-                self._unfile(got["ids"], got["documents"] or [])
+                got = col.get(where=clause, include=["documents", "metadatas"])
+                self._unindex(col, got)
                 col.delete(where=clause)
             self._articles().delete(ids=[p + a for a in part for p in (ARTICLE_PREFIX, FINGERPRINT_PREFIX)])
 
@@ -608,22 +636,39 @@ class ChunkStore:
         n: int,
         filters: SearchFilters | None = None,
         *,
-        among: Sequence[str] | None = None,
         articles: Sequence[str] = (),
         stats: ArchiveStats | None = None,
     ) -> list[StoredChunk]:
         """The ``n`` nearest chunks (visible or not: see :meth:`visible`), best first, with their cosine
-        similarity; within the filters and the given articles (the store applies them), or among the
-        given chunk ids."""
+        similarity, within the filters and, when given, the ``articles``.
+
+        The store applies the filters. A date range over at most :data:`~retrieval.store.months.MAX_MONTHS`
+        months is searched in the month index, one month's collection at a time (the days at the ends
+        and the outlets filtered there), and the texts read by id; a longer one, and outlets alone, by
+        the chunk collection's ``where``. Given articles are read whole and ranked here (a ``where`` on
+        a few articles walks the whole graph). ``stats``: the archive's figures (which months hold
+        chunks), read when not given."""
         col = self._chunks()
-        if col is None or n <= 0 or (among is not None and not among):
+        if col is None or n <= 0:
             return []
+        filters = filters or SearchFilters()
+        if articles:
+            return self._nearest_in(articles, vector, n, filters)
+        ranged = filters.since is not None or filters.until is not None
+        if ranged or stats is not None:
+            stats = stats or self.archive_stats()
         first, last = stats.date_range if stats is not None else (None, None)
+        if ranged and stats is not None and self._has_months(col):
+            since, until = filters.since or first, filters.until or last
+            if since is None or until is None or since > until:
+                return []
+            months = months_in(since, until, stats.days)
+            if len(months) <= MAX_MONTHS:
+                return self._nearest_by_month(vector, n, filters, months, stats)
         res = col.query(
             query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
             n_results=n,
-            where=where(filters, first, last, articles),
-            ids=list(among) if among is not None else None,
+            where=where(filters, first, last),
             include=["documents", "metadatas", "distances"],
         )
         return [
@@ -644,6 +689,45 @@ class ChunkStore:
             )
             if meta
         ]
+
+    def _nearest_by_month(
+        self, vector: np.ndarray, n: int, filters: SearchFilters, months: Sequence[int], stats: ArchiveStats
+    ) -> list[StoredChunk]:
+        since, until = stats.date_range
+        since, until = filters.since or since, filters.until or until
+        assert since is not None and until is not None
+        outlets = {"source": {"$in": list(filters.sources)}} if filters.sources else None
+        clauses: dict[int, Any] = {}
+        for month in months:
+            days = day_clause(since, until, month, stats.days)
+            both = [c for c in (days, outlets) if c is not None]
+            clauses[month] = both[0] if len(both) == 1 else ({"$and": both} if both else None)
+        hits = self._months().nearest(vector, n, clauses)
+        read = self.chunks([cid for cid, _ in hits])
+        return [replace(read[cid], similarity=1.0 - dist) for cid, dist in hits if cid in read]
+
+    def _nearest_in(
+        self, articles: Sequence[str], vector: np.ndarray, n: int, filters: SearchFilters
+    ) -> list[StoredChunk]:
+        """The ``n`` nearest of the visible chunks of these articles within ``filters``, ranked here."""
+        ids = [
+            chunk_id(aid, str(meta["version"]), i)
+            for aid, meta in self._article_records(articles).items()
+            if meta.get("kind") == "article"
+            for i in range(int(meta.get("chunks", 0)))
+        ]
+        found = [
+            c
+            for i in range(0, len(ids), _PAGE)
+            for c in self.chunks(ids[i : i + _PAGE], vectors=True).values()
+            if filters.empty or filters.matches(c.chunk)
+        ]
+        if not found:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        similarity = np.asarray([c.vector for c in found], dtype=np.float32) @ query
+        order = np.argsort(-similarity, kind="stable")[:n]
+        return [replace(found[i], vector=None, similarity=float(similarity[i])) for i in order]
 
     @translate_errors
     def keyed(self, keys: Sequence[str], limit: int) -> dict[str, frozenset[str]]:

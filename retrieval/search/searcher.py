@@ -124,6 +124,12 @@ class _Question:
     prior: tuple[str, ...]
 
 
+class _Signals(NamedTuple):
+    dense: np.ndarray
+    lexical: np.ndarray
+    names: np.ndarray
+
+
 class _Scores(NamedTuple):
     fused: np.ndarray
     dense: np.ndarray
@@ -232,34 +238,41 @@ class Searcher:
         if in_thread is not None:
             have = {c.id for c in found}
             found += [c for c in in_thread.result() if c.id not in have]
-        # Once the candidates are known, what depends on them alone is read side by side: which are
-        # visible and their neighbours, their stories, and the context of the provisional best ones.
-        visible = self._overlap.submit(self.store.visible, found)
-        stories = (
-            None
-            if all_copies
-            else self._overlap.submit(self.store.stories, sorted({c.chunk.article_id for c in found}))
-        )
-        qs = sparse_pass.result() if sparse_pass is not None else None
-        question = _Question(query, terms, df, stats, qs, language, intent, tuple(prior))
-        context = (
-            self._overlap.submit(self._context, found, self._scores(found, question).fused, k, set())
-            if found
-            else None
-        )
-        pool = self._visible_with_neighbours(found, qv, visible)
-        if not pool or context is None:
+        if not found:
             return SearchResult([], intent, language, 0.0, query=query, archive_chunks=stats.chunks)
+        # Once the candidates are known, what depends on them alone is read while the sparse pass runs:
+        # their articles' records (which versions are visible, their stories), their neighbours, and
+        # the context of the best ones by every signal but the sparse one.
+        states = self._overlap.submit(
+            self.store.versions_and_stories,
+            sorted({c.chunk.article_id for c in found}),
+            stories=not all_copies,
+        )
+        neighbours = self._overlap.submit(self._neighbours, found, qv)
+        question = _Question(query, terms, df, stats, None, language, intent, tuple(prior))
+        signals = self._signals(found, question)
+        context = self._overlap.submit(self._context, found, self._fuse(found, question, signals), k, set())
+        if sparse_pass is not None:
+            question = replace(question, sparse=sparse_pass.result())
+        versions, told = states.result()
+        shown = [i for i, c in enumerate(found) if versions.get(c.chunk.article_id) == c.version]
+        extra = [c for c in neighbours.result() if versions.get(c.chunk.article_id) == c.version]
+        pool = [found[i] for i in shown] + extra
+        if not pool:
+            return SearchResult([], intent, language, 0.0, query=query, archive_chunks=stats.chunks)
+        more = self._signals(extra, question)
+        signals = _Signals(
+            *(np.concatenate([mine[shown], theirs]) for mine, theirs in zip(signals, more, strict=True))
+        )
+        fused, dense, lexical, sparse = self._scores(pool, question, signals)
         chunks = [c.chunk for c in pool]
-        fused, dense, lexical, sparse = self._scores(pool, question)
-        vectors = [c.sparse for c in pool]
-        if stories is None:
+        if all_copies:
             passages = self._passages(pool, fused, dense, k, context.result())
         else:  # each story once: its other copies' chunks make no passage ("also in" names them)
-            told = stories.result()
-            shown = np.where(_tellers(pool, fused, told), fused, -np.inf)
-            passages = group_by_story(self._passages(pool, shown, dense, k, context.result()), told)
+            tellers = np.where(_tellers(pool, fused, told), fused, -np.inf)
+            passages = group_by_story(self._passages(pool, tellers, dense, k, context.result()), told)
         best_dense, best_sparse = int(dense.argmax()), int(sparse.argmax())
+        qs = question.sparse
         return SearchResult(
             passages=passages,
             intent=intent,
@@ -271,37 +284,56 @@ class Searcher:
                 qs is not None and chunks[best_dense].article_id == chunks[best_sparse].article_id
             ),
             dense_background=background_z(mean, cov, qv, float(dense.max())),
-            sparse_cosine=_best_cosine(sparse, vectors, qs),
+            sparse_cosine=_best_cosine(sparse, [c.sparse for c in pool], qs),
             query=query,
             archive_chunks=stats.chunks,
         )
 
-    def _scores(self, pool: Sequence[StoredChunk], q: _Question) -> _Scores:
-        """Every signal for these candidates, and their fused score: dense, lexical (BM25 with the
-        store's document frequencies), the names mentioned, the sparse latent terms, neighbour
-        smoothing, then the date and thread bonuses."""
+    def _signals(self, pool: Sequence[StoredChunk], q: _Question) -> _Signals:
+        """What each candidate scores on its own: dense similarity, BM25 (with the store's document
+        frequencies) and the share of the question's names it mentions."""
+        chunks = [c.chunk for c in pool]
+        return _Signals(
+            np.array([c.similarity or 0.0 for c in pool], dtype=np.float32),
+            bm25(
+                q.terms,
+                [chunk_analysis(c.text)[0] for c in chunks],
+                q.df,
+                q.stats.chunks,
+                q.stats.average_tokens,
+            ),
+            names_mentioned(query_key_groups(q.text), chunks),
+        )
+
+    def _fuse(
+        self, pool: Sequence[StoredChunk], q: _Question, s: _Signals, sparse: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The fused score: each signal standardised over the candidates and weighted (``sparse``: the
+        sparse scores, when known), neighbour smoothing, then the date and thread bonuses."""
         cfg = self.config
         chunks = [c.chunk for c in pool]
-        dense = np.array([c.similarity or 0.0 for c in pool], dtype=np.float32)
-        lexical = bm25(
-            q.terms, [chunk_analysis(c.text)[0] for c in chunks], q.df, q.stats.chunks, q.stats.average_tokens
-        )
         lex_weight = (
             cfg.lexical_weight_same_language
             if q.language == cfg.archive_language
             else cfg.lexical_weight_cross_language
         )
-        sparse = sparse_scores(q.sparse, [c.sparse for c in pool], self.embeddings.sparse_dim)
         fused = (
-            cfg.dense_weight * standardise(dense)
-            + lex_weight * standardise(lexical)
-            + cfg.name_weight * names_mentioned(query_key_groups(q.text), chunks)
-            + cfg.sparse_weight * standardise(sparse)
+            cfg.dense_weight * standardise(s.dense)
+            + lex_weight * standardise(s.lexical)
+            + cfg.name_weight * s.names
         )
+        if sparse is not None:
+            fused = fused + cfg.sparse_weight * standardise(sparse)
         bonus = self._date_bonus(chunks, q.intent)
         if q.prior:
             bonus += cfg.thread_prior * np.isin([c.article_id for c in chunks], list(q.prior))
-        return _Scores(self._smooth(chunks, fused) + bonus, dense, lexical, sparse)
+        scored: np.ndarray = self._smooth(chunks, fused) + bonus
+        return scored
+
+    def _scores(self, pool: Sequence[StoredChunk], q: _Question, s: _Signals) -> _Scores:
+        """Every signal of these candidates, the sparse latent terms included, and their fused score."""
+        sparse = sparse_scores(q.sparse, [c.sparse for c in pool], self.embeddings.sparse_dim)
+        return _Scores(self._fuse(pool, q, s, sparse), s.dense, s.lexical, sparse)
 
     def _named(
         self, words: Sequence[str], figures: Future[tuple[ArchiveStats, np.ndarray, np.ndarray]]
@@ -365,12 +397,9 @@ class Searcher:
             budget -= df[key]
         return chosen
 
-    def _visible_with_neighbours(
-        self, found: Sequence[StoredChunk], qv: np.ndarray, visible: Future[list[StoredChunk]]
-    ) -> list[StoredChunk]:
-        """The candidates search may show (``visible``: their article's record names their version)
-        and their neighbours in their articles, fetched by id and scored by their vector while the
-        versions are read (a neighbour has its chunk's version, so it is visible when its chunk is)."""
+    def _neighbours(self, found: Sequence[StoredChunk], qv: np.ndarray) -> list[StoredChunk]:
+        """The chunks before and after each candidate in its article (of the candidate's version, so
+        visible when it is), read by id and scored by their vectors."""
         have = {c.id for c in found}
         wanted = [
             chunk_id(c.chunk.article_id, c.version, c.chunk.index + step)
@@ -378,14 +407,13 @@ class Searcher:
             for step in (-1, 1)
             if c.chunk.index + step >= 0
         ]
-        extra = self.store.chunks([cid for cid in wanted if cid not in have], vectors=True)
-        pool = visible.result()
-        shown = {(c.chunk.article_id, c.version) for c in pool}
-        for c in extra.values():
-            if (c.chunk.article_id, c.version) in shown:
-                similarity = float(np.asarray(c.vector) @ qv) if c.vector is not None else 0.0
-                pool.append(replace(c, similarity=similarity, vector=None))
-        return pool
+        read = self.store.chunks([cid for cid in wanted if cid not in have], vectors=True)
+        return [
+            replace(
+                c, similarity=float(np.asarray(c.vector) @ qv) if c.vector is not None else 0.0, vector=None
+            )
+            for c in read.values()
+        ]
 
     def _smooth(self, chunks: Sequence[Chunk], fused: np.ndarray) -> np.ndarray:
         """A chunk gains ``neighbour_weight`` times its best neighbour's score (context agrees)."""

@@ -255,7 +255,11 @@ class Stories:
     def read(self, article_ids: Sequence[str]) -> dict[str, Story]:
         """The story of each of these visible articles, with all its visible articles (two reads: the
         articles by id, then their stories' articles by an ``$in`` filter)."""
-        infos = list(self._records(article_ids).values())
+        return self.of(list(self._records(article_ids).values()))
+
+    def of(self, infos: Sequence[ArticleInfo]) -> dict[str, Story]:
+        """The story of each of these visible articles (their records read already), with all its
+        visible articles (one read, by an ``$in`` filter on the stories' labels)."""
         labels = sorted({i.story for i in infos if i.story})
         members: dict[str, list[ArticleInfo]] = {}
         if labels:

@@ -54,7 +54,7 @@ STORE_CALLS = (
     "vectors",
     "chunks",
     "document_frequencies",
-    "versions",
+    "versions_and_stories",
     "generation",
     "archive_stats",
 )

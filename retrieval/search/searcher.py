@@ -159,6 +159,12 @@ class ArchiveFigures:
                 cached = self._cached = (generation, stats, mean, cov)
             return cached[1], cached[2], cached[3]
 
+    def last(self) -> ArchiveStats | None:
+        """The statistics of the last generation seen (None before the first question), without asking
+        the store whether the generation has moved since."""
+        cached = self._cached
+        return cached[1] if cached is not None else None
+
 
 def background_z(mean: np.ndarray, cov: np.ndarray, query: np.ndarray, score: float) -> float:
     """How many standard deviations ``score`` lies above the query's similarity to the archive."""
@@ -340,8 +346,13 @@ class Searcher:
     ) -> tuple[dict[str, int], dict[str, frozenset[str]], dict[str, np.ndarray]]:
         """What the question's words alone decide, read while the question is embedded: their document
         frequencies (one read: BM25 and the name lookup), the chunks filed under the rarer ones in the
-        name index, and those chunks' vectors."""
-        df = self.store.document_frequencies(words, figures.result()[0])
+        name index, and those chunks' vectors. The frequencies are read as of the last generation seen
+        while the store is asked whether it has moved (read again only when it has)."""
+        last = self.figures.last()
+        df = self.store.document_frequencies(words, last) if last is not None else None
+        stats = figures.result()[0]
+        if df is None or stats is not last:
+            df = self.store.document_frequencies(words, stats)
         looked_up = self._lookup_keys(words, df)
         filed = (
             self.store.keyed(looked_up, self.config.key_fetch_max)

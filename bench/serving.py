@@ -54,7 +54,8 @@ STORE_CALLS = (
     "vectors",
     "chunks",
     "document_frequencies",
-    "versions_and_stories",
+    "article_infos",
+    "stories_of",
     "generation",
     "archive_stats",
 )

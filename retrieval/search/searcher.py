@@ -33,7 +33,7 @@ from typing import NamedTuple
 import numpy as np
 
 from retrieval.embeddings import NewsEmbeddings
-from retrieval.records import Chunk, Passage, SearchFilters, SparseVector, Story
+from retrieval.records import ArticleInfo, Chunk, Passage, SearchFilters, SparseVector, Story
 from retrieval.search.dates import DateIntent, DateRange, parse_question_dates
 from retrieval.search.passages import outside, paragraph, passage
 from retrieval.search.scoring import bm25, sparse_norms, sparse_scores, standardise
@@ -247,20 +247,19 @@ class Searcher:
         if not found:
             return SearchResult([], intent, language, 0.0, query=query, archive_chunks=stats.chunks)
         # Once the candidates are known, what depends on them alone is read while the sparse pass runs:
-        # their articles' records (which versions are visible, their stories), their neighbours, and
-        # the context of the best ones by every signal but the sparse one.
-        states = self._overlap.submit(
-            self.store.versions_and_stories,
-            sorted({c.chunk.article_id for c in found}),
-            stories=not all_copies,
-        )
+        # their articles' records (which versions are visible, the stories they tell), their
+        # neighbours, and the context of the best ones by every signal but the sparse one.
+        records = self._overlap.submit(self.store.article_infos, sorted({c.chunk.article_id for c in found}))
         neighbours = self._overlap.submit(self._neighbours, found, qv)
         question = _Question(query, terms, df, stats, None, language, intent, tuple(prior))
         signals = self._signals(found, question)
-        context = self._overlap.submit(self._context, found, self._fuse(found, question, signals), k, set())
+        provisional = self._fuse(found, question, signals)
+        context = self._overlap.submit(self._context, found, provisional, k, set())
+        stories = None if all_copies else self._overlap.submit(self._stories, records, found, provisional, k)
         if sparse_pass is not None:
             question = replace(question, sparse=sparse_pass.result())
-        versions, told = states.result()
+        infos = records.result()
+        versions = {aid: info.content_hash for aid, info in infos.items()}
         shown = [i for i, c in enumerate(found) if versions.get(c.chunk.article_id) == c.version]
         extra = [c for c in neighbours.result() if versions.get(c.chunk.article_id) == c.version]
         pool = [found[i] for i in shown] + extra
@@ -275,8 +274,15 @@ class Searcher:
         if all_copies:
             passages = self._passages(pool, fused, dense, k, context.result())
         else:  # each story once: its other copies' chunks make no passage ("also in" names them)
-            tellers = np.where(_tellers(pool, fused, told), fused, -np.inf)
-            passages = group_by_story(self._passages(pool, tellers, dense, k, context.result()), told)
+            tellers = np.where(_tellers(pool, fused, infos), fused, -np.inf)
+            chosen = self._passages(pool, tellers, dense, k, context.result())
+            by_story = stories.result() if stories is not None else {}
+            tellers_shown = [infos[a] for a in dict.fromkeys(p.article_id for p in chosen)]
+            missing = [i for i in tellers_shown if _story_of(i) not in by_story]
+            if missing:  # a story that was not among the provisional best
+                by_story |= self._read_stories(missing)
+            told = {i.id: by_story[_story_of(i)] for i in tellers_shown}
+            passages = group_by_story(chosen, told)
         best_dense, best_sparse = int(dense.argmax()), int(sparse.argmax())
         qs = question.sparse
         return SearchResult(
@@ -408,6 +414,31 @@ class Searcher:
             budget -= df[key]
         return chosen
 
+    def _stories(
+        self,
+        records: Future[dict[str, ArticleInfo]],
+        found: Sequence[StoredChunk],
+        fused: np.ndarray,
+        k: int,
+    ) -> dict[str, Story]:
+        """The best ``2 * k`` stories among the candidates by ``fused`` (those the passages will most
+        likely tell), by label, once the candidates' records are read: "also in" is read for a handful
+        of stories, not for every candidate's (a wire story may have a hundred copies)."""
+        infos = records.result()
+        best: dict[str, ArticleInfo] = {}
+        for i in map(int, np.argsort(-fused, kind="stable")):
+            info = infos.get(found[i].chunk.article_id)
+            if info is not None and info.content_hash == found[i].version:
+                best.setdefault(_story_of(info), info)
+                if len(best) >= 2 * k:
+                    break
+        return self._read_stories(list(best.values()))
+
+    def _read_stories(self, infos: Sequence[ArticleInfo]) -> dict[str, Story]:
+        """The stories these articles tell, by label (one read)."""
+        told = self.store.stories_of(infos)
+        return {_story_of(i): told[i.id] for i in infos}
+
     def _neighbours(self, found: Sequence[StoredChunk], qv: np.ndarray) -> list[StoredChunk]:
         """The chunks before and after each candidate in its article (of the candidate's version, so
         visible when it is), read by id and scored by their vectors."""
@@ -516,22 +547,21 @@ class Searcher:
         return passages
 
 
-def _tellers(pool: Sequence[StoredChunk], fused: np.ndarray, stories: Mapping[str, Story]) -> np.ndarray:
+def _story_of(info: ArticleInfo) -> str:
+    """The label of the story an article tells (its own id when it was filed in none)."""
+    return info.story or info.id
+
+
+def _tellers(pool: Sequence[StoredChunk], fused: np.ndarray, infos: Mapping[str, ArticleInfo]) -> np.ndarray:
     """For each candidate, whether its article is the one that shows its story: the article of the
     story's best-scored chunk (:func:`group_by_story` keeps the first passage of a story, and an
-    article's best chunk always gives a passage)."""
+    article's best chunk always gives a passage). Every candidate in ``pool`` is visible: ``infos``
+    holds its article."""
     teller: dict[str, str] = {}
     for i in map(int, np.argsort(-fused, kind="stable")):
-        article = pool[i].chunk.article_id
-        story = stories.get(article)
-        if story is not None:
-            teller.setdefault(story.id, article)
+        teller.setdefault(_story_of(infos[pool[i].chunk.article_id]), pool[i].chunk.article_id)
     return np.array(
-        [
-            (story := stories.get(c.chunk.article_id)) is None or teller[story.id] == c.chunk.article_id
-            for c in pool
-        ],
-        dtype=bool,
+        [teller[_story_of(infos[c.chunk.article_id])] == c.chunk.article_id for c in pool], dtype=bool
     )
 
 

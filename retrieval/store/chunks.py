@@ -349,19 +349,10 @@ class ChunkStore:
         }
 
     @translate_errors
-    def versions_and_stories(
-        self, article_ids: Sequence[str], *, stories: bool = True
-    ) -> tuple[dict[str, str], dict[str, Story]]:
-        """The visible version of each of these articles that the archive holds and, with ``stories``,
-        the story of each (:mod:`retrieval.store.stories`): one read of their records, and one of their
-        stories' other articles."""
-        infos = [
-            article_from(aid, meta)
-            for aid, meta in self._article_records(article_ids).items()
-            if meta.get("kind") == "article"
-        ]
-        told = Stories(self._articles(), self._batch()).of(infos) if stories else {}
-        return {i.id: i.content_hash for i in infos}, told
+    def stories_of(self, infos: Sequence[ArticleInfo]) -> dict[str, Story]:
+        """The story of each of these visible articles (their records, as :meth:`article_infos` reads
+        them), with all its visible articles (:mod:`retrieval.store.stories`): one read."""
+        return Stories(self._articles(), self._batch()).of(infos)
 
     # -- statistics --------------------------------------------------------------------------------
 

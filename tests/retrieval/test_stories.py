@@ -69,6 +69,18 @@ def test_search_shows_a_reprint_once_with_also_in_and_the_other_article_on_the_e
     assert f"также в: {expected.source} ({expected.date.isoformat()}) {expected.url}" in printed  # type: ignore[union-attr]
 
 
+def test_also_in_is_the_same_when_the_story_was_not_read_ahead(
+    answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # search reads the stories of the provisional best candidates while the sparse pass runs, and
+    # those of any passage outside them once the passages are chosen
+    ahead = answerer.search(reprints.QUERY, 5).passages
+    monkeypatch.setattr(Searcher, "_stories", lambda *args: {})
+    late = answerer.search(reprints.QUERY, 5).passages
+    assert [(p.article_id, p.copies) for p in late] == [(p.article_id, p.copies) for p in ahead]
+    assert any(p.copies for p in late)
+
+
 def test_all_copies_shows_every_copy(answerer: Answerer) -> None:
     passages = answerer.search(reprints.QUERY, 5, all_copies=True).passages
     articles = {p.article_id for p in passages}

@@ -41,6 +41,7 @@ from retrieval.search.stories import group_by_story
 from retrieval.store.chunks import ChunkStore, StoredChunk
 from retrieval.store.shapes import article_of, chunk_id
 from retrieval.store.statistics import ArchiveStats
+from retrieval.store.stories import story_label
 from retrieval.terms import chunk_analysis, query_key_groups, query_keys, tokenize
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -278,10 +279,10 @@ class Searcher:
             chosen = self._passages(pool, tellers, dense, k, context.result())
             by_story = stories.result() if stories is not None else {}
             tellers_shown = [infos[a] for a in dict.fromkeys(p.article_id for p in chosen)]
-            missing = [i for i in tellers_shown if _story_of(i) not in by_story]
+            missing = [i for i in tellers_shown if story_label(i) not in by_story]
             if missing:  # a story that was not among the provisional best
                 by_story |= self._read_stories(missing)
-            told = {i.id: by_story[_story_of(i)] for i in tellers_shown}
+            told = {i.id: by_story[story_label(i)] for i in tellers_shown}
             passages = group_by_story(chosen, told)
         best_dense, best_sparse = int(dense.argmax()), int(sparse.argmax())
         qs = question.sparse
@@ -429,7 +430,7 @@ class Searcher:
         for i in map(int, np.argsort(-fused, kind="stable")):
             info = infos.get(found[i].chunk.article_id)
             if info is not None and info.content_hash == found[i].version:
-                best.setdefault(_story_of(info), info)
+                best.setdefault(story_label(info), info)
                 if len(best) >= 2 * k:
                     break
         return self._read_stories(list(best.values()))
@@ -437,7 +438,7 @@ class Searcher:
     def _read_stories(self, infos: Sequence[ArticleInfo]) -> dict[str, Story]:
         """The stories these articles tell, by label (one read)."""
         told = self.store.stories_of(infos)
-        return {_story_of(i): told[i.id] for i in infos}
+        return {story_label(i): told[i.id] for i in infos}
 
     def _neighbours(self, found: Sequence[StoredChunk], qv: np.ndarray) -> list[StoredChunk]:
         """The chunks before and after each candidate in its article (of the candidate's version, so
@@ -547,11 +548,6 @@ class Searcher:
         return passages
 
 
-def _story_of(info: ArticleInfo) -> str:
-    """The label of the story an article tells (its own id when it was filed in none)."""
-    return info.story or info.id
-
-
 def _tellers(pool: Sequence[StoredChunk], fused: np.ndarray, infos: Mapping[str, ArticleInfo]) -> np.ndarray:
     """For each candidate, whether its article is the one that shows its story: the article of the
     story's best-scored chunk (:func:`group_by_story` keeps the first passage of a story, and an
@@ -559,9 +555,9 @@ def _tellers(pool: Sequence[StoredChunk], fused: np.ndarray, infos: Mapping[str,
     holds its article."""
     teller: dict[str, str] = {}
     for i in map(int, np.argsort(-fused, kind="stable")):
-        teller.setdefault(_story_of(infos[pool[i].chunk.article_id]), pool[i].chunk.article_id)
+        teller.setdefault(story_label(infos[pool[i].chunk.article_id]), pool[i].chunk.article_id)
     return np.array(
-        [teller[_story_of(infos[c.chunk.article_id])] == c.chunk.article_id for c in pool], dtype=bool
+        [teller[story_label(infos[c.chunk.article_id])] == c.chunk.article_id for c in pool], dtype=bool
     )
 
 

@@ -292,12 +292,17 @@ class Stories:
             offset += _READ
 
 
+def story_label(info: ArticleInfo) -> str:
+    """The label of the story an article tells (its own id when it was filed in none)."""
+    return info.story or info.id
+
+
 def _story(info: ArticleInfo, members: Sequence[ArticleInfo]) -> Story:
     articles = {m.id: m for m in (*members, info)}.values()
     ordered = sorted(
         articles, key=lambda a: (a.date.toordinal() if a.date else 1 << 30, a.ingested or 0.0, a.id)
     )
-    return Story(info.story or info.id, tuple(_copy(a) for a in ordered))
+    return Story(story_label(info), tuple(_copy(a) for a in ordered))
 
 
 def _copy(info: ArticleInfo) -> Copy:

@@ -20,6 +20,7 @@ def open_store(settings: Settings) -> ChunkStore:
         database=settings.chroma_database,
         token=token,
         token_header=settings.chroma_token_header,
+        month_index=settings.month_index,
     )
 
 

@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     collection: str = "news"
     embedding: str = DEFAULT_EMBEDDING
     archive_dir: Path | None = None
+    month_index: bool = True
+    """Whether an archive created from now on keeps a month index (``retrieval/store/months.py``)."""
 
     # Ingestion
     max_title_chars: int = Field(default=300, ge=10)

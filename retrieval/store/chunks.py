@@ -119,11 +119,13 @@ class ArticleWrite:
 class ChunkStore:
     """An archive's chunks in Chroma. Build with :meth:`open`, or pass a client (tests, other setups)."""
 
-    def __init__(self, client: ClientAPI, name: str, *, location: str = "") -> None:
+    def __init__(self, client: ClientAPI, name: str, *, location: str = "", month_index: bool = True) -> None:
         check_name(name)
         self.client = client
         self.name = name
         self.location = location or name
+        self.month_index = month_index
+        """Whether the archive keeps a month index when this store creates it."""
         self._deltas: dict[str, TermDelta | None] = {}  # pending term deltas read (None: folded since)
         self._deltas_lock = threading.Lock()
         self._collections: dict[str, Collection] = {}
@@ -139,6 +141,7 @@ class ChunkStore:
         database: str | None = None,
         token: str | None = None,
         token_header: str = "X-Chroma-Token",
+        month_index: bool = True,
     ) -> ChunkStore:
         """The store on a Chroma server (``tenant``, ``database`` and ``token`` apply) or embedded."""
         client = make_client(
@@ -148,7 +151,7 @@ class ChunkStore:
             location = f"{chroma_url} ({tenant or 'default tenant'}/{database or 'default database'})"
         else:
             location = chroma_url or os.fspath(data_dir)
-        return cls(client, name, location=location)
+        return cls(client, name, location=location, month_index=month_index)
 
     # -- collections -------------------------------------------------------------------------------
     # The collection objects are kept (each fetch is a round trip to a server); every read of the chunk
@@ -184,7 +187,7 @@ class ChunkStore:
                 _META_DIM: dim,
                 _META_SCHEMA: SCHEMA,
                 _META_GENERATION: 0,
-                _META_MONTHS: True,
+                _META_MONTHS: self.month_index,
             },
         )
         self._collections[self.name] = col

@@ -24,6 +24,7 @@ from ingest.pipeline import Ingestion
 from retrieval.records import SearchFilters, day_number
 from retrieval.store.chunks import ChunkStore
 from retrieval.store.months import MAX_MONTHS, is_month_collection, month_of
+from tests.support.cli import run
 from tests.support.hashing import HashingEmbeddings
 
 OUTLETS = ("Лента-Пример", "Мир-Пример", "Спорт-Пример")
@@ -164,15 +165,16 @@ RANGES = {
 }
 
 
-@pytest.mark.parametrize("with_months", [True, False], ids=["month index", "written before it"])
+@pytest.mark.parametrize(
+    "with_months", [True, False], ids=["month index", "none (NEWSBOT_MONTH_INDEX=false, or an older archive)"]
+)
 def test_a_date_filtered_kNN_returns_the_brute_force_ranking(tmp_path: Path, with_months: bool) -> None:
+    # an archive created before the month index existed has no flag for it, and reads as one created
+    # with NEWSBOT_MONTH_INDEX=false: filters in the chunk collection, writes no month index
     root = tmp_path / "archive"
     write(root, records())
-    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    store = ChunkStore.open(None, tmp_path / "chroma", "news", month_index=with_months)
     emb = HashingEmbeddings()
-    store.ensure(emb.model_id, emb.dim)
-    if not with_months:  # as an archive created before the month index existed
-        store.update_metadata(newsbot_months=False)
     Ingestion(store, emb, lock_dir=tmp_path / "locks").run([root])
     assert bool(month_records(store)) == with_months
     stats = store.archive_stats()
@@ -185,3 +187,20 @@ def test_a_date_filtered_kNN_returns_the_brute_force_ranking(tmp_path: Path, wit
             similarities = [c.similarity or 0.0 for c in got]
             expected = brute_force(store, query, 8, filters)
             np.testing.assert_allclose(similarities, expected, atol=1e-5, err_msg=f"{label}: {question}")
+
+
+@pytest.mark.parametrize(("setting", "kept"), [(None, True), ("false", False)])
+def test_newsbot_month_index_decides_whether_a_new_archive_keeps_one(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    setting: str | None,
+    kept: bool,
+) -> None:
+    write(tmp_path / "archive", records(2))
+    if setting is not None:
+        monkeypatch.setenv("NEWSBOT_MONTH_INDEX", setting)
+    code, _, err = run(["ingest", str(tmp_path / "archive")], capsys)
+    assert code == 0, err
+    store = ChunkStore.open(None, tmp_path / "data" / "chroma", "news")
+    assert bool(month_records(store)) == kept

@@ -19,10 +19,11 @@ article leaves: removing the article that named a story leaves the label on the 
 grouped; an edited article is filed afresh (it stays in its story while it still matches). Articles
 written before stories existed carry no band keys: they stand alone until the archive is rebuilt.
 
-A write looks up the stories of its whole batch in three reads (the fingerprints sharing a band with
-any of its articles and their article records, the labels its new stories would take); a question
-reads the stories of its candidates' articles in two (their records by id, then their stories'
-articles by label).
+A write looks up the stories of its batch in a few reads (the fingerprints sharing a band with its
+articles, :data:`LOOKUP_GROUP` articles a read, and their article records; the labels its new stories
+would take). Only a story's first :data:`BANDED_PER_STORY` articles keep their band keys, so that what
+a lookup returns does not grow with the copies of a story. A question reads its candidates' article
+records (their labels) and then, by label, the articles of the stories its passages tell.
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ THRESHOLD = 0.4
 """Estimated Jaccard similarity of shingles from which two articles tell the same story: above an
 article that repeats another's lead paragraph as background (at most 0.30 on the bench set), below
 most reprints that were trimmed, edited and given an outlet's lines (their 10th percentile: 0.42)."""
+BANDED_PER_STORY = 8
+"""A story's articles keep their band keys up to this many; later copies are filed without them. A new
+copy needs to meet only a few of a story's articles to join it, and a wire story reprinted a hundred
+times would otherwise make every new copy read every earlier one (the lookup grew with the archive)."""
+LOOKUP_GROUP = 50
+"""Articles whose band keys one lookup asks for: its matches are read in pages, and each page runs the
+filter again, so a lookup that matches many records costs about the square of its pages."""
 _SEED = 1
 _READ = 1000
 _FILTER_VALUES = 8000
@@ -200,9 +208,12 @@ class Stories:
                 sharing[key].append((n, candidate))
         for info, fp in zip(infos, prints, strict=True):
             met = {n: c for key in fp.bands for n, c in sharing.get(key, ())}
-            story = choose_story(fp, [met[n] for n in sorted(met)])
+            matched = [met[n] for n in sorted(met)]
+            story = choose_story(fp, matched)
             if not story:
                 story = info.id if info.id not in taken else f"{info.id}@{info.content_hash[:8]}"
+            if sum(1 for c in matched if c.story == story) >= BANDED_PER_STORY:
+                fp = replace(fp, bands=())  # the story's banded copies find the next ones
             filed.append(Filed(info.id, info.content_hash, story, fp))
             for key in fp.bands:
                 sharing[key].append((len(stored) + len(filed), filed[-1]))
@@ -219,7 +230,7 @@ class Stories:
         equality filters, one per band, over the fingerprint records; then their article records by id,
         which say whether that version is visible and its story)."""
         found: dict[str, tuple[str, Fingerprint]] = {}  # article -> (version, fingerprint)
-        step = max(1, _FILTER_VALUES // BANDS)  # a filter's values are SQL variables: the store caps them
+        step = max(1, min(LOOKUP_GROUP, _FILTER_VALUES // BANDS))  # a filter's values are SQL variables
         for start in range(0, len(prints), step):
             per_band: dict[int, set[str]] = {}
             for fp in prints[start : start + step]:

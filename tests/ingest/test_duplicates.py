@@ -14,7 +14,7 @@ from retrieval.embeddings import E5Embeddings
 from retrieval.records import Article, ArticleInfo, Chunk
 from retrieval.search.searcher import Searcher
 from retrieval.store.chunks import ArticleWrite, ChunkStore
-from retrieval.store.stories import THRESHOLD, fingerprint
+from retrieval.store.stories import BANDED_PER_STORY, THRESHOLD, Stories, fingerprint
 from tests.support import reprints
 from tests.support.hashing import HashingEmbeddings
 
@@ -131,3 +131,36 @@ def test_one_write_of_a_thousand_articles_files_their_stories(tmp_path: Path) ->
     assert len(filed) == 1001
     assert filed["a1000"] == filed["a0"] == "a0"
     assert len(set(filed.values())) == 1000  # every other article a story of its own
+
+
+def test_a_story_reprinted_many_times_keeps_every_copy_and_bands_only_its_first(tmp_path: Path) -> None:
+    """A wire story reprinted in one write and in later ones: every copy joins the story (also the one
+    written after the story's banded copies were all written), and a lookup meets at most
+    BANDED_PER_STORY of them, whatever the number of copies."""
+    rng = random.Random(11)
+    words = [f"слово{n}" for n in range(3000)]
+    wire = " ".join(rng.choice(words) for _ in range(80))
+    other = " ".join(rng.choice(words) for _ in range(80))
+    embeddings = HashingEmbeddings()
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    store.ensure(embeddings.model_id, embeddings.dim)
+
+    def write(ids: range, text: str) -> None:
+        writes = []
+        for n in ids:
+            aid = f"a{n}"
+            copy = text.replace(text.split()[n % 70], f"правка{n}", 1)  # each copy edited a little
+            info = ArticleInfo(aid, f"v{n}", 1, f"Заголовок {n}", date(2026, 1, 1), f"Издание {n}")
+            chunk = Chunk(aid, 0, copy, 0, len(copy), info.title, info.date, None, info.source)
+            writes.append(ArticleWrite(info, [chunk], embeddings.embed_passages([copy])))
+        store.write(writes)
+
+    write(range(12), wire)
+    write(range(12, 20), wire)
+    write(range(20, 21), other)
+    filed = stories(store)
+    assert {filed[f"a{n}"] for n in range(20)} == {"a0"}
+    assert filed["a20"] == "a20"
+    met = Stories(store._articles(), 100)._sharing_bands([fingerprint(wire)])
+    assert len(met) == BANDED_PER_STORY
+    assert {m.article_id for m in met} == {f"a{n}" for n in range(BANDED_PER_STORY)}

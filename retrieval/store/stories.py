@@ -240,7 +240,7 @@ class Stories:
                 continue
             ors = [{f"{_BAND}{i}": {"$in": sorted(keys)}} for i, keys in sorted(per_band.items())]
             clause: dict[str, Any] = {"$or": ors} if len(ors) > 1 else ors[0]
-            for _, m in self._rows({"$and": [{"kind": "fingerprint"}, clause]}):
+            for _, m in self._rows(clause):  # only fingerprint records carry band keys
                 aid, version, fp = fingerprint_from(m)
                 found[aid] = (version, fp)
         records = self._records(list(found))

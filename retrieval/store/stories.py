@@ -237,12 +237,9 @@ class Stories:
                 continue
             ors = [{f"{_BAND}{i}": {"$in": sorted(keys)}} for i, keys in sorted(per_band.items())]
             clause: dict[str, Any] = {"$or": ors} if len(ors) > 1 else ors[0]
-            # Only fingerprint records carry band keys. One read, not pages: each page runs the filter
-            # again (~2 s for 50 articles' keys at ~90k fingerprints), and BANDED_PER_STORY bounds
-            # what it returns.
-            got = self.articles.get(where=clause, include=["metadatas"])
-            for m in got["metadatas"] or []:
-                aid, version, fp = fingerprint_from(m or {})
+            # only fingerprint records carry band keys; BANDED_PER_STORY bounds what the read returns
+            for _, m in self._rows(clause):
+                aid, version, fp = fingerprint_from(m)
                 found[aid] = (version, fp)
         records = self._records(list(found))
         return [
@@ -294,14 +291,10 @@ class Stories:
         return out
 
     def _rows(self, clause: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
-        out: list[tuple[str, Mapping[str, Any]]] = []
-        offset = 0
-        while True:
-            page = self.articles.get(where=dict(clause), include=["metadatas"], limit=_READ, offset=offset)
-            out += [(rid, m or {}) for rid, m in zip(page["ids"], page["metadatas"] or [], strict=True)]
-            if len(page["ids"]) < _READ:
-                return out
-            offset += _READ
+        """The records that match ``clause``, in one read (every caller wants them all, and reading
+        them in pages runs the filter again for each page)."""
+        got = self.articles.get(where=dict(clause), include=["metadatas"])
+        return [(rid, m or {}) for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True)]
 
 
 def story_label(info: ArticleInfo) -> str:

@@ -697,6 +697,7 @@ class ChunkStore:
     def _nearest_by_month(
         self, vector: np.ndarray, n: int, filters: SearchFilters, months: Sequence[int], stats: ArchiveStats
     ) -> list[StoredChunk]:
+        """The ``n`` nearest chunks within ``filters`` in the month index's collections of ``months``."""
         since, until = stats.date_range
         since, until = filters.since or since, filters.until or until
         assert since is not None and until is not None

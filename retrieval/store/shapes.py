@@ -128,21 +128,15 @@ def article_from(article_id: str, meta: Mapping[str, Any]) -> ArticleInfo:
     )
 
 
-def where(
-    filters: SearchFilters | None,
-    first: date | None = None,
-    last: date | None = None,
-    articles: Sequence[str] = (),
-) -> Any:
-    """The Chroma ``where`` clause for ``filters``, within ``articles`` when given (None when there is
-    nothing to filter).
+def where(filters: SearchFilters | None, first: date | None = None, last: date | None = None) -> Any:
+    """The Chroma ``where`` clause for ``filters`` (None when there is nothing to filter).
 
     A date range becomes equality lookups, which the store answers from its index (a range comparison
     scans): whole years by ``year``, whole months by ``month``, the days at the ends by ``day``. Open
     ends are closed at the archive's first and last day (``first``, ``last``)."""
-    clauses: list[dict[str, Any]] = [{"article_id": {"$in": list(articles)}}] if articles else []
     if filters is None or filters.empty:
-        return clauses[0] if clauses else None
+        return None
+    clauses: list[dict[str, Any]] = []
     if filters.since is not None or filters.until is not None:
         since = filters.since or first
         until = filters.until or last

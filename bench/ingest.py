@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -22,16 +21,13 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.serving import peak_rss_mb  # noqa: E402
 from ingest.chunking import ChunkingConfig, chunk_article  # noqa: E402
 from ingest.loaders import ArticleLimits, load_paths  # noqa: E402
 from ingest.pipeline import Ingestion  # noqa: E402
 from retrieval.embeddings import make_embeddings  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
 from retrieval.store.chunks import ChunkStore  # noqa: E402
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def subset(archive: Path, n: int, workdir: Path, limits: ArticleLimits) -> Path:

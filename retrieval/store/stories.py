@@ -22,14 +22,20 @@ written before stories existed carry no band keys: they stand alone until the ar
 A write looks up the stories of its batch in a few reads (the fingerprints sharing a band with its
 articles and their article records; the labels its new stories would take). Only a story's first
 :data:`BANDED_PER_STORY` articles keep their band keys, so that what a lookup returns does not grow
-with the copies of a story. A question reads its candidates' article records (their labels) and then,
-by label, the articles of the stories its passages tell.
+with the copies of a story. Each story keeps a member record (``s:<label>``: the ids of the articles
+ever filed in it, appended by each write), so that a question reads its candidates' article records
+(their labels), the stories' member records and the members' article records, all by id: a metadata
+filter costs a large collection ~28 ms even when nothing matches (at 1M chunks), a read by id 2 ms. The
+members that are visible and still carry the label are the story (a removed, edited or half-written
+article needs no rewrite of the list). A story without a member record (written before they existed)
+is read by its label, and its record is seeded from that read when a write next files an article in it.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -68,6 +74,7 @@ _FILTER_VALUES = 8000
 """At most this many values in one lookup's filter (SQLite, under embedded Chroma and ``chroma run``,
 refuses more than 32,766 variables in a statement)."""
 FINGERPRINT_PREFIX = "f:"
+STORY_PREFIX = "s:"
 _BAND = "b"
 
 
@@ -220,7 +227,38 @@ class Stories:
             [fingerprint_metadata(f) for f in filed],
             self.batch,
         )
+        self._add_members(filed, new={f.story for f in filed} - {c.story for c in stored})
         return [replace(i, story=f.story) for i, f in zip(infos, filed, strict=True)]
+
+    def _add_members(self, filed: Sequence[Filed], new: set[str]) -> None:
+        """Append the filed articles to their stories' member records (``new``: labels no stored article
+        carried, whose records start empty; any other story without a record is seeded by its label)."""
+        joining: dict[str, list[str]] = defaultdict(list)
+        for f in filed:
+            joining[f.story].append(f.article_id)
+        held = self._members(list(joining))
+        unrecorded = [label for label in joining if label not in held and label not in new]
+        for start in range(0, len(unrecorded), _FILTER_VALUES):
+            for rid, m in self._rows({"story": {"$in": unrecorded[start : start + _FILTER_VALUES]}}):
+                if m.get("kind") == "article":
+                    held.setdefault(str(m.get("story")), []).append(rid[len(ARTICLE_PREFIX) :])
+        labels = list(joining)
+        upsert_without_vectors(
+            self.articles,
+            [STORY_PREFIX + label for label in labels],
+            [members_metadata([*held.get(label, ()), *joining[label]]) for label in labels],
+            self.batch,
+        )
+
+    def _members(self, labels: Sequence[str]) -> dict[str, list[str]]:
+        """The article ids each of these stories' member records lists (stories without one left out)."""
+        out: dict[str, list[str]] = {}
+        ids = [STORY_PREFIX + label for label in dict.fromkeys(labels)]
+        for i in range(0, len(ids), _READ):
+            got = self.articles.get(ids=ids[i : i + _READ], include=["metadatas"])
+            for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True):
+                out[rid[len(STORY_PREFIX) :]] = members_from(m or {})
+        return out
 
     def _sharing_bands(self, prints: Sequence[Fingerprint]) -> list[Filed]:
         """The visible articles that share a band key with any of ``prints`` (an ``$or`` of ``$in``
@@ -268,11 +306,19 @@ class Stories:
 
     def of(self, infos: Sequence[ArticleInfo]) -> dict[str, Story]:
         """The story of each of these visible articles (their records read already), with all its
-        visible articles (one read, by an ``$in`` filter on the stories' labels)."""
+        visible articles: the stories' member records and the members' article records, by id (a story
+        without a member record by an ``$in`` filter on its label)."""
         labels = sorted({i.story for i in infos if i.story})
+        listed = self._members(labels) if labels else {}
         members: dict[str, list[ArticleInfo]] = {}
-        if labels:
-            for rid, m in self._rows({"story": {"$in": labels}}):  # one equality filter: the fastest
+        records = self._records([a for ids in listed.values() for a in ids])
+        for label, ids in listed.items():
+            members[label] = [
+                records[a] for a in dict.fromkeys(ids) if a in records and records[a].story == label
+            ]
+        unrecorded = [label for label in labels if label not in listed]
+        if unrecorded:
+            for rid, m in self._rows({"story": {"$in": unrecorded}}):
                 if m.get("kind") != "article":  # an article being removed
                     continue
                 member = article_from(rid[len(ARTICLE_PREFIX) :], m)
@@ -295,6 +341,15 @@ class Stories:
         them in pages runs the filter again for each page)."""
         got = self.articles.get(where=dict(clause), include=["metadatas"])
         return [(rid, m or {}) for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True)]
+
+
+def members_metadata(article_ids: Sequence[str]) -> dict[str, Any]:
+    """A story's member record: the ids of the articles filed in it, each once, in filing order."""
+    return {"kind": "story", "members": json.dumps(list(dict.fromkeys(article_ids)), separators=(",", ":"))}
+
+
+def members_from(meta: Mapping[str, Any]) -> list[str]:
+    return [str(a) for a in json.loads(str(meta.get("members", "[]")))]
 
 
 def story_label(info: ArticleInfo) -> str:

@@ -14,7 +14,7 @@ from retrieval.embeddings import E5Embeddings
 from retrieval.records import Article, ArticleInfo, Chunk
 from retrieval.search.searcher import Searcher
 from retrieval.store.chunks import ArticleWrite, ChunkStore
-from retrieval.store.stories import BANDED_PER_STORY, THRESHOLD, Stories, fingerprint
+from retrieval.store.stories import BANDED_PER_STORY, STORY_PREFIX, THRESHOLD, Stories, fingerprint
 from tests.support import reprints
 from tests.support.hashing import HashingEmbeddings
 
@@ -164,3 +164,54 @@ def test_a_story_reprinted_many_times_keeps_every_copy_and_bands_only_its_first(
     met = Stories(store._articles(), 100)._sharing_bands([fingerprint(wire)])
     assert len(met) == BANDED_PER_STORY
     assert {m.article_id for m in met} == {f"a{n}" for n in range(BANDED_PER_STORY)}
+
+
+def test_a_storys_copies_are_read_by_id_and_match_its_visible_articles_after_edits_and_removals(
+    tmp_path: Path,
+) -> None:
+    """A question reads a story's copies through its member record (by id, no metadata filter): after
+    writes in several runs, an edit that moves a copy out of the story and a removal, they are the
+    visible articles that carry the story's label. A story written before member records existed is
+    read by its label, and the next write that files a copy in it seeds its record with every copy."""
+    rng = random.Random(5)
+    words = [f"слово{n}" for n in range(3000)]
+    wire = " ".join(rng.choice(words) for _ in range(80))
+    other = " ".join(rng.choice(words) for _ in range(80))
+    embeddings = HashingEmbeddings()
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    store.ensure(embeddings.model_id, embeddings.dim)
+
+    def write(ids: range, text: str, version: str = "v") -> None:
+        writes = []
+        for n in ids:
+            aid = f"a{n}"
+            copy = text.replace(text.split()[n % 70], f"правка{n}", 1)
+            info = ArticleInfo(aid, f"{version}{n}", 1, f"Заголовок {n}", date(2026, 1, 1), f"Издание {n}")
+            chunk = Chunk(aid, 0, copy, 0, len(copy), info.title, info.date, None, info.source)
+            writes.append(ArticleWrite(info, [chunk], embeddings.embed_passages([copy])))
+        store.write(writes)
+
+    def copies_read(article_id: str) -> set[str]:
+        story = Stories(store._articles(), 100).read([article_id])[article_id]
+        return {c.article_id for c in story.copies}
+
+    def carrying(label: str) -> set[str]:
+        return {aid for aid, story in stories(store).items() if story == label}
+
+    write(range(5), wire)
+    write(range(5, 8), wire)
+    write(range(8, 9), other)
+    write(range(2, 3), other, version="edited")  # a2 now tells the other story
+    store.remove(["a3"])
+    assert carrying("a0") == {"a0", "a1", "a4", "a5", "a6", "a7"}
+    assert copies_read("a5") == carrying("a0")
+    assert copies_read("a8") == carrying(stories(store)["a8"]) == {"a2", "a8"}
+    listed = Stories(store._articles(), 100)._members(["a0"])["a0"]
+    assert set(listed) >= carrying("a0")  # the record lists them: the read above went by id
+
+    store._articles().delete(ids=[STORY_PREFIX + "a0"])  # as an archive written before the records
+    assert copies_read("a5") == carrying("a0")  # read by its label
+    write(range(9, 10), wire)
+    assert carrying("a0") == {"a0", "a1", "a4", "a5", "a6", "a7", "a9"}
+    assert set(Stories(store._articles(), 100)._members(["a0"])["a0"]) >= carrying("a0")
+    assert copies_read("a9") == carrying("a0")

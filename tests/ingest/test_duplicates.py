@@ -133,35 +133,42 @@ def test_one_write_of_a_thousand_articles_files_their_stories(tmp_path: Path) ->
     assert len(set(filed.values())) == 1000  # every other article a story of its own
 
 
+class Wire:
+    """Two unrelated random texts (``wire`` and ``other``) and a store that takes copies of them, each
+    copy edited a little: ``write(range(3, 5), wire)`` writes articles a3 and a4 in one write."""
+
+    def __init__(self, tmp_path: Path, seed: int) -> None:
+        rng = random.Random(seed)
+        words = [f"слово{n}" for n in range(3000)]
+        self.wire = " ".join(rng.choice(words) for _ in range(80))
+        self.other = " ".join(rng.choice(words) for _ in range(80))
+        self.embeddings = HashingEmbeddings()
+        self.store = ChunkStore.open(None, tmp_path / "chroma", "news")
+        self.store.ensure(self.embeddings.model_id, self.embeddings.dim)
+
+    def write(self, ids: range, text: str, version: str = "v") -> None:
+        writes = []
+        for n in ids:
+            aid = f"a{n}"
+            copy = text.replace(text.split()[n % 70], f"правка{n}", 1)
+            info = ArticleInfo(aid, f"{version}{n}", 1, f"Заголовок {n}", date(2026, 1, 1), f"Издание {n}")
+            chunk = Chunk(aid, 0, copy, 0, len(copy), info.title, info.date, None, info.source)
+            writes.append(ArticleWrite(info, [chunk], self.embeddings.embed_passages([copy])))
+        self.store.write(writes)
+
+
 def test_a_story_reprinted_many_times_keeps_every_copy_and_bands_only_its_first(tmp_path: Path) -> None:
     """A wire story reprinted in one write and in later ones: every copy joins the story (also the one
     written after the story's banded copies were all written), and a lookup meets at most
     BANDED_PER_STORY of them, whatever the number of copies."""
-    rng = random.Random(11)
-    words = [f"слово{n}" for n in range(3000)]
-    wire = " ".join(rng.choice(words) for _ in range(80))
-    other = " ".join(rng.choice(words) for _ in range(80))
-    embeddings = HashingEmbeddings()
-    store = ChunkStore.open(None, tmp_path / "chroma", "news")
-    store.ensure(embeddings.model_id, embeddings.dim)
-
-    def write(ids: range, text: str) -> None:
-        writes = []
-        for n in ids:
-            aid = f"a{n}"
-            copy = text.replace(text.split()[n % 70], f"правка{n}", 1)  # each copy edited a little
-            info = ArticleInfo(aid, f"v{n}", 1, f"Заголовок {n}", date(2026, 1, 1), f"Издание {n}")
-            chunk = Chunk(aid, 0, copy, 0, len(copy), info.title, info.date, None, info.source)
-            writes.append(ArticleWrite(info, [chunk], embeddings.embed_passages([copy])))
-        store.write(writes)
-
-    write(range(12), wire)
-    write(range(12, 20), wire)
-    write(range(20, 21), other)
-    filed = stories(store)
+    w = Wire(tmp_path, 11)
+    w.write(range(12), w.wire)
+    w.write(range(12, 20), w.wire)
+    w.write(range(20, 21), w.other)
+    filed = stories(w.store)
     assert {filed[f"a{n}"] for n in range(20)} == {"a0"}
     assert filed["a20"] == "a20"
-    met = Stories(store._articles(), 100)._sharing_bands([fingerprint(wire)])
+    met = Stories(w.store._articles(), 100)._sharing_bands([fingerprint(w.wire)])
     assert len(met) == BANDED_PER_STORY
     assert {m.article_id for m in met} == {f"a{n}" for n in range(BANDED_PER_STORY)}
 
@@ -173,23 +180,8 @@ def test_a_storys_copies_are_read_by_id_and_match_its_visible_articles_after_edi
     writes in several runs, an edit that moves a copy out of the story and a removal, they are the
     visible articles that carry the story's label. A story written before member records existed is
     read by its label, and the next write that files a copy in it seeds its record with every copy."""
-    rng = random.Random(5)
-    words = [f"слово{n}" for n in range(3000)]
-    wire = " ".join(rng.choice(words) for _ in range(80))
-    other = " ".join(rng.choice(words) for _ in range(80))
-    embeddings = HashingEmbeddings()
-    store = ChunkStore.open(None, tmp_path / "chroma", "news")
-    store.ensure(embeddings.model_id, embeddings.dim)
-
-    def write(ids: range, text: str, version: str = "v") -> None:
-        writes = []
-        for n in ids:
-            aid = f"a{n}"
-            copy = text.replace(text.split()[n % 70], f"правка{n}", 1)
-            info = ArticleInfo(aid, f"{version}{n}", 1, f"Заголовок {n}", date(2026, 1, 1), f"Издание {n}")
-            chunk = Chunk(aid, 0, copy, 0, len(copy), info.title, info.date, None, info.source)
-            writes.append(ArticleWrite(info, [chunk], embeddings.embed_passages([copy])))
-        store.write(writes)
+    w = Wire(tmp_path, 5)
+    store, write, wire, other = w.store, w.write, w.wire, w.other
 
     def copies_read(article_id: str) -> set[str]:
         story = Stories(store._articles(), 100).read([article_id])[article_id]

@@ -62,6 +62,7 @@ from retrieval.store.postings import Postings, by_key
 from retrieval.store.shapes import (
     ARTICLE_PREFIX,
     DELTA_PREFIX,
+    EF_SEARCH,
     STATS_ID,
     TERM_PREFIX,
     article_from,
@@ -69,7 +70,9 @@ from retrieval.store.shapes import (
     chunk_from,
     chunk_id,
     chunk_metadata,
+    search_width,
     sparse_from,
+    vector_index,
     where,
 )
 from retrieval.store.statistics import ArchiveStats, StatsDelta, TermDelta, folded_count
@@ -181,7 +184,7 @@ class ChunkStore:
         model_id, dim = create_for
         col = self._create(
             self.name,
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration=vector_index(),
             metadata={
                 _META_EMBEDDING: model_id,
                 _META_DIM: dim,
@@ -239,9 +242,12 @@ class ChunkStore:
         return int(self.metadata().get(_META_GENERATION, 0))
 
     def ensure(self, model_id: str, dim: int) -> None:
-        """Create the collection for ``model_id`` if needed; refuse one made with another model."""
-        self._chunks(create_for=(model_id, dim))
+        """Create the collection for ``model_id`` if needed; refuse one made with another model. A
+        collection created with a narrower HNSW search (before :data:`EF_SEARCH`) is widened."""
+        col = self._chunks(create_for=(model_id, dim))
         self.check_model(model_id)
+        if col is not None and search_width(col.configuration_json) != EF_SEARCH:
+            col.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
 
     def check_model(self, model_id: str) -> None:
         meta = self.metadata()

@@ -32,6 +32,7 @@ from chromadb.api.models.Collection import Collection
 from chromadb.errors import NotFoundError
 
 from retrieval.records import day_number
+from retrieval.store.shapes import vector_index
 
 MAX_MONTHS = 12
 """A date range over more months than this is searched in the chunk collection: one kNN per month costs
@@ -105,7 +106,7 @@ class Months:
         try:
             if create:
                 col = self.client.get_or_create_collection(
-                    name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+                    name, embedding_function=None, configuration=vector_index()
                 )
             else:
                 col = self.client.get_collection(name, embedding_function=None)

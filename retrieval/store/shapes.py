@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+from chromadb.api.collection_configuration import CreateCollectionConfiguration
 
 from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, day_from_number, day_number
 
@@ -19,6 +20,25 @@ ARTICLE_PREFIX = "a:"
 TERM_PREFIX = "t:"
 DELTA_PREFIX = "d:"
 STATS_ID = "stats"
+
+
+EF_SEARCH = 400
+"""How wide Chroma's HNSW search is (its ``ef_search``; Chroma's default is 100). On the dev store, over
+300 English questions, the 50 nearest it returned held 93.1% of the exact 50 nearest at 100 (one
+question only 68%), 98.0% at 200 and 99.7% at 400, for +0.7 ms a query (2.5 -> 3.2 ms); a narrow search
+also made the pool differ from one process to the next."""
+
+
+def vector_index() -> CreateCollectionConfiguration:
+    """The configuration of a collection of vectors: cosine space, :data:`EF_SEARCH`."""
+    return {"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}}
+
+
+def search_width(configuration: Mapping[str, Any] | None) -> int | None:
+    """A collection's HNSW ``ef_search`` as Chroma reports its configuration (None: not said)."""
+    hnsw = (configuration or {}).get("hnsw") or {}
+    width = hnsw.get("ef_search")
+    return int(width) if width is not None else None
 
 
 def chunk_id(article_id: str, version: str, index: int) -> str:

@@ -1,0 +1,41 @@
+"""Every collection of vectors searches its HNSW graph :data:`EF_SEARCH` wide (Chroma's default, 100,
+returned 93% of the exact 50 nearest on the dev store), and ingestion widens one created before."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from retrieval.records import ArticleInfo, Chunk
+from retrieval.store.chunks import ArticleWrite, ChunkStore
+from retrieval.store.shapes import EF_SEARCH, search_width
+from tests.support.hashing import HashingEmbeddings
+
+
+def widths(store: ChunkStore) -> dict[str, int | None]:
+    """Each vector collection of the store (chunks and months) by name, with its ``ef_search``."""
+    return {
+        c.name: search_width(c.configuration_json)
+        for c in store.client.list_collections()
+        if not c.name.endswith(("-articles", "-keys"))
+    }
+
+
+def test_the_chunks_and_month_collections_search_wide_and_an_older_archive_is_widened(tmp_path: Path) -> None:
+    embeddings = HashingEmbeddings()
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    store.ensure(embeddings.model_id, embeddings.dim)
+    text = "Переговоры в Париже продолжились в среду."
+    info = ArticleInfo("a1", "v1", 1, "Переговоры", date(2026, 1, 5), "Лента")
+    chunk = Chunk("a1", 0, text, 0, len(text), info.title, info.date, None, info.source)
+    store.write([ArticleWrite(info, [chunk], embeddings.embed_passages([text]))])
+    found = widths(store)
+    assert len(found) == 2  # the chunks and January 2026
+    assert set(found.values()) == {EF_SEARCH}
+
+    store.client.get_collection("news").modify(configuration={"hnsw": {"ef_search": 100}})  # as before
+    older = ChunkStore.open(None, tmp_path / "chroma", "news")
+    assert widths(older)["news"] == 100
+    older.ensure(embeddings.model_id, embeddings.dim)  # what an ingestion does first
+    assert widths(ChunkStore.open(None, tmp_path / "chroma", "news"))["news"] == EF_SEARCH
+    assert [c.chunk.article_id for c in older.nearest(embeddings.embed_question(text), 1)] == ["a1"]

@@ -360,7 +360,8 @@ class ChunkStore:
     @translate_errors
     def stories_of(self, infos: Sequence[ArticleInfo]) -> dict[str, Story]:
         """The story of each of these visible articles (their records, as :meth:`article_infos` reads
-        them), with all its visible articles (:mod:`retrieval.store.stories`): one read."""
+        them), with all its visible articles (:mod:`retrieval.store.stories`: the stories' member
+        records and their articles' records, by id)."""
         return Stories(self._articles(), self._batch()).of(infos)
 
     # -- statistics --------------------------------------------------------------------------------

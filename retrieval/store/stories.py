@@ -238,10 +238,8 @@ class Stories:
             joining[f.story].append(f.article_id)
         held = self._members(list(joining))
         unrecorded = [label for label in joining if label not in held and label not in new]
-        for start in range(0, len(unrecorded), _FILTER_VALUES):
-            for rid, m in self._rows({"story": {"$in": unrecorded[start : start + _FILTER_VALUES]}}):
-                if m.get("kind") == "article":
-                    held.setdefault(str(m.get("story")), []).append(rid[len(ARTICLE_PREFIX) :])
+        for label, carriers in self._carrying(unrecorded).items():
+            held[label] = [a.id for a in carriers]
         labels = list(joining)
         upsert_without_vectors(
             self.articles,
@@ -288,20 +286,26 @@ class Stories:
 
     def _labels_in_use(self, labels: Sequence[str], besides: set[str]) -> set[str]:
         """Those of ``labels`` that articles other than ``besides`` carry as their story."""
-        held = [
-            row
-            for start in range(0, len(labels), _FILTER_VALUES)
-            for row in self._rows({"story": {"$in": list(labels[start : start + _FILTER_VALUES])}})
-        ]
         return {
-            str(m.get("story"))
-            for rid, m in held
-            if m.get("kind") == "article" and rid[len(ARTICLE_PREFIX) :] not in besides
+            label
+            for label, carriers in self._carrying(labels).items()
+            if any(a.id not in besides for a in carriers)
         }
 
+    def _carrying(self, labels: Sequence[str]) -> dict[str, list[ArticleInfo]]:
+        """The visible articles that carry each of ``labels`` as their story, by label (a filter on the
+        label: the read for stories without a member record, and for the labels a write would take)."""
+        out: dict[str, list[ArticleInfo]] = {}
+        for start in range(0, len(labels), _FILTER_VALUES):
+            for rid, m in self._rows({"story": {"$in": list(labels[start : start + _FILTER_VALUES])}}):
+                if m.get("kind") == "article":  # not an article being removed
+                    info = article_from(rid[len(ARTICLE_PREFIX) :], m)
+                    out.setdefault(info.story, []).append(info)
+        return out
+
     def read(self, article_ids: Sequence[str]) -> dict[str, Story]:
-        """The story of each of these visible articles, with all its visible articles (two reads: the
-        articles by id, then their stories' articles by an ``$in`` filter)."""
+        """The story of each of these visible articles, with all its visible articles (the articles by
+        id, then as :meth:`of` reads their stories)."""
         return self.of(list(self._records(article_ids).values()))
 
     def of(self, infos: Sequence[ArticleInfo]) -> dict[str, Story]:
@@ -310,19 +314,13 @@ class Stories:
         without a member record by an ``$in`` filter on its label)."""
         labels = sorted({i.story for i in infos if i.story})
         listed = self._members(labels) if labels else {}
-        members: dict[str, list[ArticleInfo]] = {}
-        records = self._records([a for ids in listed.values() for a in ids])
-        for label, ids in listed.items():
-            members[label] = [
-                records[a] for a in dict.fromkeys(ids) if a in records and records[a].story == label
-            ]
-        unrecorded = [label for label in labels if label not in listed]
-        if unrecorded:
-            for rid, m in self._rows({"story": {"$in": unrecorded}}):
-                if m.get("kind") != "article":  # an article being removed
-                    continue
-                member = article_from(rid[len(ARTICLE_PREFIX) :], m)
-                members.setdefault(member.story, []).append(member)
+        known = {i.id: i for i in infos}
+        records = known | self._records([a for ids in listed.values() for a in ids if a not in known])
+        members = {
+            label: [records[a] for a in dict.fromkeys(ids) if a in records and records[a].story == label]
+            for label, ids in listed.items()
+        }
+        members |= self._carrying([label for label in labels if label not in listed])
         return {i.id: _story(i, members.get(i.story, [])) for i in infos}
 
     def _records(self, article_ids: Sequence[str]) -> dict[str, ArticleInfo]:

@@ -99,16 +99,18 @@ def source_line(c: Citation, undated: str = "undated", also: str = "Also in") ->
     if c.source:
         parts.append(outlet(c.source))
     line = " — ".join(parts)
-    return f"{line}\n{also_in(c.copies, also)}" if c.copies else line
+    return f"{line}\n{also_in(c.copies, also, c.more_copies)}" if c.copies else line
 
 
-def also_in(copies: Sequence[Copy], word: str = "Also in") -> str:
-    """``Also in: Outlet B, Outlet C``, each linking to its copy; past :data:`COPIES_SHOWN`, a count."""
+def also_in(copies: Sequence[Copy], word: str = "Also in", more: int = 0) -> str:
+    """``Also in: Outlet B, Outlet C``, each linking to its copy; past :data:`COPIES_SHOWN`, a count
+    (with ``more``, the copies that were counted but not read)."""
     names = [
         link(_trim(c.source or c.title or c.article_id, SOURCE_CHARS), c.url) for c in copies[:COPIES_SHOWN]
     ]
-    more = f" +{len(copies) - COPIES_SHOWN}" if len(copies) > COPIES_SHOWN else ""
-    return f"<i>{escape(word)}:</i> {', '.join(names)}{more}"
+    hidden = max(0, len(copies) - COPIES_SHOWN) + more
+    more_text = f" +{hidden}" if hidden else ""
+    return f"<i>{escape(word)}:</i> {', '.join(names)}{more_text}"
 
 
 def render_answer(answer: Answer) -> list[str]:
@@ -172,7 +174,7 @@ def passage_block(
         head.append(f"{STRENGTH_MARKS[passage.strength]} {said[passage.strength]}")
     title = title_link(c.title or c.article_id, c.url)
     body = escape(_trim(c.text, PASSAGE_CHARS))
-    copies = f"\n{also_in(passage.copies, also)}" if also and passage.copies else ""
+    copies = f"\n{also_in(passage.copies, also, passage.more_copies)}" if also and passage.copies else ""
     return f"<b>{n}.</b> {title}\n{' · '.join(head)}{copies}\n<blockquote>{body}</blockquote>"
 
 

@@ -26,6 +26,7 @@ WORDS = {
         "show_all": "--all покажет все.",
         "weak_below": "Дальше — слабые совпадения:",
         "also_in": "также в",
+        "more_copies": "и ещё {n}",
     },
     "en": {
         "sources": "Sources:",
@@ -38,6 +39,7 @@ WORDS = {
         "show_all": "--all shows them.",
         "weak_below": "Weak matches below:",
         "also_in": "also in",
+        "more_copies": "and {n} more",
     },
 }
 
@@ -56,11 +58,12 @@ def source_line(c: Citation, *, said: dict[str, str] = WORDS["en"]) -> str:
     if c.url:
         parts.append(printable(c.url))
     line = " — ".join(parts)
-    return f"{line}\n    {also_in(c.copies, said)}" if c.copies else line
+    return f"{line}\n    {also_in(c.copies, said, c.more_copies)}" if c.copies else line
 
 
-def also_in(copies: Sequence[Copy], said: dict[str, str] = WORDS["en"]) -> str:
-    """``also in: Outlet B (2026-01-07) https://…; Outlet C …``: the other copies of a story."""
+def also_in(copies: Sequence[Copy], said: dict[str, str] = WORDS["en"], more: int = 0) -> str:
+    """``also in: Outlet B (2026-01-07) https://…; Outlet C …``: the other copies of a story (``more``:
+    those not read, counted: ``and 130 more``)."""
     shown = []
     for c in copies:
         parts = [printable(c.source or c.title or c.article_id)]
@@ -69,6 +72,8 @@ def also_in(copies: Sequence[Copy], said: dict[str, str] = WORDS["en"]) -> str:
         if c.url:
             parts.append(printable(c.url))
         shown.append(" ".join(parts))
+    if more:
+        shown.append(said["more_copies"].format(n=more))
     return f"{said['also_in']}: " + "; ".join(shown)
 
 
@@ -104,7 +109,7 @@ def format_passages(passages: Sequence[Passage], *, said: dict[str, str] = WORDS
         if c.url:
             block.append(f"   {printable(c.url)}")
         if p.copies and p.article_id not in told:  # once per article, however many of its passages
-            block.append(f"   {also_in(p.copies, said)}")
+            block.append(f"   {also_in(p.copies, said, p.more_copies)}")
             told.add(p.article_id)
         block.append("   " + printable_text(c.text).replace("\n", "\n   "))
         blocks.append("\n".join(block))

@@ -8,8 +8,9 @@ Nothing here knows about Chroma, Telegram or a model engine.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +22,19 @@ def day_number(d: date) -> int:
 
 def day_from_number(n: int) -> date:
     return date(n // 10000, n // 100 % 100, n % 100)
+
+
+def _with_defaults(self: Any, state: list[Any]) -> None:
+    """``__setstate__`` of a record the bot keeps across restarts (its buttons' answers and passages,
+    pickled): a field added since the state was saved takes its default."""
+    for n, f in enumerate(fields(self)):
+        if n < len(state):
+            value = state[n]
+        elif f.default_factory is not MISSING:
+            value = f.default_factory()
+        else:
+            value = f.default
+        object.__setattr__(self, f.name, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +105,11 @@ class Passage:
     strength: str = ""
     """How well it matches, for people: ``strong``, ``related`` or ``weak`` (see retrieval.answer)."""
     copies: tuple[Copy, ...] = ()
-    """The other articles that tell the same story (reprints, syndicated copies): "also in"."""
+    """The other articles that tell the same story (reprints, syndicated copies): "also in"..."""
+    more_copies: int = 0
+    """...and how many more there are (see :attr:`Story.more`)."""
+
+    __setstate__ = _with_defaults
 
     @property
     def article_id(self) -> str:
@@ -116,6 +134,9 @@ class Story:
 
     id: str
     copies: tuple[Copy, ...]
+    more: int = 0
+    """Its articles beyond ``copies``, counted but not read: a question reads the first few that were
+    filed in it (a wire story may have hundreds of copies)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +240,11 @@ class Citation:
     source: str | None
     quote: str
     copies: tuple[Copy, ...] = ()
-    """The other articles of the cited article's story: "also in"."""
+    """The other articles of the cited article's story: "also in"..."""
+    more_copies: int = 0
+    """...and how many more there are (see :attr:`Story.more`)."""
+
+    __setstate__ = _with_defaults
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ def passage_json(p: Passage) -> dict[str, Any]:
         "similarity": round(p.similarity, 5),
         "strength": p.strength or None,
         "also_in": [copy_json(c) for c in p.copies],
+        "also_in_more": p.more_copies,
     }
 
 
@@ -46,6 +47,7 @@ def citation_json(c: Citation) -> dict[str, Any]:
         "source": c.source,
         "quote": c.quote,
         "also_in": [copy_json(x) for x in c.copies],
+        "also_in_more": c.more_copies,
     }
 
 

@@ -30,6 +30,7 @@ def citation_for(n: int, passage: Passage, quote: str) -> Citation:
         source=c.source,
         quote=quote,
         copies=passage.copies,
+        more_copies=passage.more_copies,
     )
 
 

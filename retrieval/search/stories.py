@@ -28,5 +28,5 @@ def group_by_story(passages: Sequence[Passage], stories: Mapping[str, Story]) ->
         if shown.setdefault(story.id, p.article_id) != p.article_id:
             continue
         copies = tuple(c for c in story.copies if c.article_id != p.article_id)
-        grouped.append(replace(p, copies=copies))
+        grouped.append(replace(p, copies=copies, more_copies=story.more))
     return grouped

@@ -472,7 +472,9 @@ class ChunkStore:
         )
         ids, metas = self._stats_records(delta)
         switched = [replace(w.info, ingested=time.time()) for w in writes]  # when: what follows watch
-        switched = Stories(articles, self._batch()).file(switched, [article_text(w.chunks) for w in writes])
+        stories = Stories(articles, self._batch())
+        switched = stories.file(switched, [article_text(w.chunks) for w in writes])
+        stories.leave(_departed(old, {i.id: i.story for i in switched}))
         ids += [ARTICLE_PREFIX + w.info.id for w in writes]
         metas += [article_metadata(i, w.root, writing=True) for i, w in zip(switched, writes, strict=True)]
         self._upsert(articles, ids, metas)
@@ -588,6 +590,7 @@ class ChunkStore:
         ids += [ARTICLE_PREFIX + aid for aid in old]
         metas += [dict(m) | {"kind": "removed", "writing": True} for m in old.values()]
         self._upsert(articles, ids, metas)
+        Stories(articles, self._batch()).leave(_departed(old, {}))
         self._delete_articles(list(old))
         self.bump_generation()
         self._fold_when_due()
@@ -868,3 +871,14 @@ def _visible(old: Mapping[str, Mapping[str, Any]], w: ArticleWrite) -> bool:
     """Whether the article being written has a visible version now (to be counted out)."""
     meta = old.get(w.info.id)
     return meta is not None and meta.get("kind") == "article"
+
+
+def _departed(old: Mapping[str, Mapping[str, Any]], now: Mapping[str, str]) -> dict[str, list[str]]:
+    """The articles of these records (by id) that leave the story they were filed in, by its label: all
+    of them, but those whose story ``now`` names the same."""
+    out: dict[str, list[str]] = {}
+    for aid, m in old.items():
+        label = str(m.get("story") or "")
+        if label and now.get(aid) != label:
+            out.setdefault(label, []).append(aid)
+    return out

@@ -46,7 +46,7 @@ from chromadb.api.models.Collection import Collection
 from datasketch import MinHash
 
 from retrieval.records import ArticleInfo, Chunk, Copy, Story
-from retrieval.store.client import upsert_without_vectors
+from retrieval.store.client import update_metadata, upsert_without_vectors
 from retrieval.store.shapes import ARTICLE_PREFIX, article_from
 from retrieval.terms import tokenize
 
@@ -68,6 +68,10 @@ BANDED_PER_STORY = 8
 """A story's articles keep their band keys up to this many; later copies are filed without them. A new
 copy needs to meet only a few of a story's articles to join it, and a wire story reprinted a hundred
 times would otherwise make every new copy read every earlier one (the lookup grew with the archive)."""
+COPIES_READ = 20
+"""The most of a story's articles a question reads for "also in": the first filed in it (and the
+candidates'). The others are counted from the story's member record, not read: a wire story reprinted a
+hundred times would cost every question that meets it a hundred records."""
 _SEED = 1
 _READ = 1000
 _FILTER_VALUES = 8000
@@ -308,20 +312,40 @@ class Stories:
         id, then as :meth:`of` reads their stories)."""
         return self.of(list(self._records(article_ids).values()))
 
-    def of(self, infos: Sequence[ArticleInfo]) -> dict[str, Story]:
-        """The story of each of these visible articles (their records read already), with all its
-        visible articles: the stories' member records and the members' article records, by id (a story
-        without a member record by an ``$in`` filter on its label)."""
+    def of(self, infos: Sequence[ArticleInfo], most: int | None = COPIES_READ) -> dict[str, Story]:
+        """The story of each of these visible articles (their records read already), with its visible
+        articles: the stories' member records and the members' article records, by id (a story without
+        a member record by an ``$in`` filter on its label). Of a story's members, ``infos`` and the first
+        ``most`` filed are read (all when ``None``); the rest are its :attr:`Story.more`."""
         labels = sorted({i.story for i in infos if i.story})
         listed = self._members(labels) if labels else {}
         known = {i.id: i for i in infos}
-        records = known | self._records([a for ids in listed.values() for a in ids if a not in known])
+        heads = {label: ids[:most] if most is not None else ids for label, ids in listed.items()}
+        records = known | self._records([a for ids in heads.values() for a in ids if a not in known])
         members = {
-            label: [records[a] for a in dict.fromkeys(ids) if a in records and records[a].story == label]
+            label: [records[a] for a in ids if a in records and records[a].story == label]
             for label, ids in listed.items()
         }
+        unread = {
+            label: sum(a not in known for a in ids[len(heads[label]) :]) for label, ids in listed.items()
+        }
         members |= self._carrying([label for label in labels if label not in listed])
-        return {i.id: _story(i, members.get(i.story, [])) for i in infos}
+        return {i.id: _story(i, members.get(i.story, []), unread.get(i.story, 0)) for i in infos}
+
+    def leave(self, departed: Mapping[str, Sequence[str]]) -> None:
+        """Take articles off their stories' member records (by label: articles removed, or edited into
+        another story), so that a story's count of copies stays true."""
+        if not departed:
+            return
+        held = self._members(list(departed))
+        gone = {label: set(ids) for label, ids in departed.items()}
+        changed = [label for label, ids in held.items() if gone[label] & set(ids)]
+        update_metadata(
+            self.articles,
+            [STORY_PREFIX + label for label in changed],
+            [members_metadata([a for a in held[label] if a not in gone[label]]) for label in changed],
+            self.batch,
+        )
 
     def _records(self, article_ids: Sequence[str]) -> dict[str, ArticleInfo]:
         """The visible ones of these articles, by id."""
@@ -347,7 +371,8 @@ def members_metadata(article_ids: Sequence[str]) -> dict[str, Any]:
 
 
 def members_from(meta: Mapping[str, Any]) -> list[str]:
-    return [str(a) for a in json.loads(str(meta.get("members", "[]")))]
+    """A story's member record's article ids, each once, in filing order."""
+    return list(dict.fromkeys(str(a) for a in json.loads(str(meta.get("members", "[]")))))
 
 
 def story_label(info: ArticleInfo) -> str:
@@ -355,12 +380,12 @@ def story_label(info: ArticleInfo) -> str:
     return info.story or info.id
 
 
-def _story(info: ArticleInfo, members: Sequence[ArticleInfo]) -> Story:
+def _story(info: ArticleInfo, members: Sequence[ArticleInfo], more: int = 0) -> Story:
     articles = {m.id: m for m in (*members, info)}.values()
     ordered = sorted(
         articles, key=lambda a: (a.date.toordinal() if a.date else 1 << 30, a.ingested or 0.0, a.id)
     )
-    return Story(story_label(info), tuple(_copy(a) for a in ordered))
+    return Story(story_label(info), tuple(_copy(a) for a in ordered), more)
 
 
 def _copy(info: ArticleInfo) -> Copy:

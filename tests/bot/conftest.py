@@ -26,6 +26,14 @@ from tests.emulators.bot_api import BotApiEmulator
 
 TOKEN = "424242:TEST-newsbot_token-xyz"
 ADMIN_ID = 9001
+_state_root: list[Path] = []
+"""Where :func:`bot_settings` puts each bot's saved state: under pytest's own temporary directory, which
+pytest prunes (a plain ``mkdtemp`` left a directory in /tmp for every bot a run started)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _bot_state_root(tmp_path_factory: pytest.TempPathFactory) -> None:
+    _state_root[:] = [tmp_path_factory.mktemp("bot-state")]
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +60,7 @@ def bot_settings(emu: BotApiEmulator, data_dir: Path, **overrides: Any) -> Setti
         "telegram_bot_token": emu.token,
         "telegram_api_base_url": emu.base_url,
         "admin_ids": [ADMIN_ID],
-        "bot_state_file": Path(tempfile.mkdtemp(prefix="newsbot-state-")) / "state.pickle",
+        "bot_state_file": Path(tempfile.mkdtemp(prefix="bot-", dir=_state_root[0])) / "state.pickle",
     }
     return load_settings(**(values | overrides))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -20,7 +22,7 @@ from bot.render import (
 from bot.render_split import MAX_MESSAGE, split_html, utf16_len
 from bot.report import format_stats
 from ingest.pipeline import Progress
-from retrieval.records import Answer, Chunk, Citation, Passage, StoreStats
+from retrieval.records import Answer, Chunk, Citation, Copy, Passage, StoreStats
 from tests.emulators.bot_api import parse_html
 
 MARKER = re.compile(r"\[\d+\]")
@@ -155,6 +157,37 @@ def test_search_pages_carry_date_outlet_and_link_and_fit_the_limit() -> None:
     assert '<a href="https://example.org/a">Title 1 &lt;&amp;&gt;</a>' in pages.pages[0]
     numbers = [int(n) for page in pages.pages for n in re.findall(r"^(\d+)\. ", visible(page), re.M)]
     assert numbers == list(range(1, 18))
+
+
+def test_also_in_names_the_first_copies_and_counts_the_rest_also_those_not_read() -> None:
+    copies = tuple(Copy(f"c{n}", f"C {n}", source=f"Outlet {n}", url=f"https://e.org/{n}") for n in range(7))
+    shown = visible(source_line(replace(citation(1), copies=copies[:2])))
+    assert shown.endswith("Also in: Outlet 0, Outlet 1")
+    shown = visible(source_line(replace(citation(1), copies=copies, more_copies=120)))
+    assert shown.endswith("Also in: Outlet 0, Outlet 1, Outlet 2, Outlet 3, Outlet 4 +122")
+    [page] = render_search("wire", [replace(passage(1, "Text."), copies=copies[:1], more_copies=3)]).pages
+    assert "Also in: Outlet 0 +3" in visible(page)
+
+
+class SavedBefore:
+    """Pickles as ``record`` was pickled before its last ``dropped`` fields existed (the bot keeps
+    answers and passages in its state file across restarts, and so across upgrades)."""
+
+    def __init__(self, record: Citation | Passage, dropped: int) -> None:
+        self.record, self.dropped = record, dropped
+
+    def __reduce__(self) -> tuple[object, ...]:
+        kind = type(self.record)
+        return (kind.__new__, (kind,), self.record.__getstate__()[: -self.dropped])
+
+
+def test_answers_and_passages_saved_by_an_older_version_render_after_an_upgrade() -> None:
+    old = pickle.loads(pickle.dumps(SavedBefore(citation(1), dropped=1)))
+    assert old == citation(1) and old.more_copies == 0
+    assert visible(source_line(old)).startswith("[1] Title 1")
+    older = pickle.loads(pickle.dumps(SavedBefore(passage(1, "Text."), dropped=2)))
+    assert older.copies == () and older.more_copies == 0
+    assert "Text." in visible(render_search("wire", [older]).pages[0])
 
 
 def test_search_with_nothing_found() -> None:

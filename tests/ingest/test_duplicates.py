@@ -207,3 +207,37 @@ def test_a_storys_copies_are_read_by_id_and_match_its_visible_articles_after_edi
     assert carrying("a0") == {"a0", "a1", "a4", "a5", "a6", "a7", "a9"}
     assert set(Stories(store._articles(), 100)._members(["a0"])["a0"]) >= carrying("a0")
     assert copies_read("a9") == carrying("a0")
+
+
+def test_a_large_storys_first_copies_are_read_and_the_rest_counted_truly_after_removals_and_edits(
+    tmp_path: Path,
+) -> None:
+    """A question reads a story's first filed copies (and its own candidate) and counts the others
+    from the story's member record; removing a copy or editing it into another story takes it off the
+    record, so that the copies read and the count always add up to the story's visible articles."""
+    w = Wire(tmp_path, 7)
+    w.write(range(16), w.wire)
+    w.write(range(16, 30), w.wire)
+    w.write(range(30, 31), w.other)
+
+    def story_of(article_id: str, most: int | None) -> tuple[list[str], int]:
+        articles = Stories(w.store._articles(), 100)
+        story = articles.of(list(articles._records([article_id]).values()), most)[article_id]
+        return [c.article_id for c in story.copies], story.more
+
+    def carrying(label: str) -> set[str]:
+        return {aid for aid, story in stories(w.store).items() if story == label}
+
+    copies, more = story_of("a25", most=10)
+    assert set(copies) == {f"a{n}" for n in range(10)} | {"a25"}  # the first filed, and itself
+    assert more == 30 - 11
+    assert story_of("a25", most=None) == (sorted(carrying("a0"), key=lambda a: int(a[1:])), 0)
+
+    w.store.remove(["a3", "a20", "a21"])  # one of the copies read, two of those counted
+    w.write(range(22, 23), w.other, version="edited")  # a22 now tells the other story
+    assert "a22" not in carrying("a0") and len(carrying("a0")) == 26
+    copies, more = story_of("a25", most=10)
+    assert len(copies) == 11 and set(copies) <= carrying("a0")
+    assert len(copies) + more == len(carrying("a0"))
+    copies, more = story_of("a30", most=10)
+    assert set(copies) == carrying("a30") == {"a22", "a30"} and more == 0

@@ -12,6 +12,7 @@ import pytest
 
 from bot.text import format_answer, format_search
 from ingest.pipeline import Ingestion
+from retrieval.answer.answer_json import passage_json
 from retrieval.answer.answerer import Answerer
 from retrieval.answer.relevance import AbstainPolicy
 from retrieval.embeddings import E5Embeddings
@@ -109,6 +110,17 @@ def test_grouping_keeps_the_best_copys_passages_and_drops_the_others() -> None:
     grouped = group_by_story(passages, {"a": story, "b": story, "c": Story("c", (Copy("c", "C"),))})
     assert [(p.article_id, p.chunk.index) for p in grouped] == [("b", 0), ("c", 0), ("b", 2)]
     assert [p.copies for p in grouped] == [(a,), (), (a,)]
+
+
+def test_a_storys_copies_not_read_are_counted_in_text_and_json() -> None:
+    copies = (Copy("b", "B", date(2026, 1, 7), "Outlet B", "https://b.example/1"),)
+    story = Story("a", (Copy("a", "A"), *copies), more=41)
+    [grouped] = group_by_story([Passage(Chunk("a", 0, "Текст.", 0, 6, "A"), 1.0)], {"a": story})
+    assert (grouped.copies, grouped.more_copies) == (copies, 41)
+    printed = format_search("текст", [grouped], show_all=True)
+    assert "также в: Outlet B (2026-01-07) https://b.example/1; и ещё 41" in printed
+    data = passage_json(grouped)
+    assert [c["source"] for c in data["also_in"]] == ["Outlet B"] and data["also_in_more"] == 41
 
 
 def test_the_command_line_groups_copies_and_all_shows_them(

@@ -242,12 +242,16 @@ class ChunkStore:
         return int(self.metadata().get(_META_GENERATION, 0))
 
     def ensure(self, model_id: str, dim: int) -> None:
-        """Create the collection for ``model_id`` if needed; refuse one made with another model. A
-        collection created with a narrower HNSW search (before :data:`EF_SEARCH`) is widened."""
+        """Create the collection for ``model_id`` if needed; refuse one made with another model. The
+        collections created with a narrower HNSW search (before :data:`EF_SEARCH`) are widened."""
         col = self._chunks(create_for=(model_id, dim))
         self.check_model(model_id)
-        if col is not None and search_width(col.configuration_json) != EF_SEARCH:
+        if col is None:
+            return
+        if search_width(col.configuration_json) != EF_SEARCH:
             col.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+        if self._has_months(col):
+            self._months().widen()
 
     def check_model(self, model_id: str) -> None:
         meta = self.metadata()

@@ -32,7 +32,7 @@ from chromadb.api.models.Collection import Collection
 from chromadb.errors import NotFoundError
 
 from retrieval.records import day_number
-from retrieval.store.shapes import vector_index
+from retrieval.store.shapes import EF_SEARCH, search_width, vector_index
 
 MAX_MONTHS = 12
 """A date range over more months than this is searched in the chunk collection: one kNN per month costs
@@ -159,12 +159,21 @@ class Months:
                 self.client.delete_collection(name)
             self._kept.pop(name, None)
 
+    def widen(self) -> None:
+        """Widen the HNSW search of the month collections created before :data:`EF_SEARCH`."""
+        for col in self._listed():
+            if search_width(col.configuration_json) != EF_SEARCH:
+                col.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+
     def names(self) -> list[str]:
-        names: list[str] = []
+        return [c.name for c in self._listed()]
+
+    def _listed(self) -> list[Collection]:
+        found: list[Collection] = []
         offset, page = 0, 1000
         while True:
             listed = self.client.list_collections(limit=page, offset=offset)
-            names += [c.name for c in listed if is_month_collection(self.archive, c.name)]
+            found += [c for c in listed if is_month_collection(self.archive, c.name)]
             if len(listed) < page:
-                return names
+                return found
             offset += page

@@ -20,8 +20,10 @@ N(0, 0.02) and normalised, five chunks to an article, dates spread over four yea
 written 200 articles at a time. The server is then restarted (its memory is then what serving needs, not
 what filling needed), and the serving process reports the same figures plus its peak RSS; ``fresh_s`` is
 the time from the end of a write of one new article (in this process) to that article coming first in the
-serving process's search. Chroma's RSS (``/proc/<pid>/status``) and the fill time per 1,000 chunks are
-printed too, and at the end a table of how every figure grows across sizes.
+serving process's search (negative when it came first before the write call returned: an article is
+visible once its record switches, and the call then deletes older versions and bumps the generation).
+Chroma's RSS (``/proc/<pid>/status``) and the fill time per 1,000 chunks are printed too, and at the end
+a table of how every figure grows across sizes.
 
 ``--keep`` keeps each filled store (under ``--data-dir``, default a temp dir) and reuses one of the same
 size on the next run (an interrupted fill is resumed). ``--profile`` adds the p50 of each store call a
@@ -376,8 +378,13 @@ def _other_figures(f: dict[str, Any]) -> Iterator[str]:
     if "fresh_s" in f and f["fresh_s"] is None:
         yield f"fresh: not found after {f['fresh_polls']} searches"
     elif "fresh_s" in f:
+        when = (
+            f"{f['fresh_s']:.2f} s after the write ended"
+            if f["fresh_s"] >= 0
+            else f"{-f['fresh_s']:.2f} s before the write call returned (visible once its record switched)"
+        )
         yield (
-            f"fresh: found {f['fresh_s']:.2f} s after the write ended (by a search of "
+            f"fresh: found {when} (by a search of "
             f"{f['fresh_search_ms']:.0f} ms; searches since polling began: {f['fresh_polls']})"
         )
     if f.get("fill_s"):

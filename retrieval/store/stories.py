@@ -26,9 +26,11 @@ with the copies of a story. Each story keeps a member record (``s:<label>``: the
 ever filed in it, appended by each write), so that a question reads its candidates' article records
 (their labels), the stories' member records and the members' article records, all by id: a metadata
 filter costs a large collection ~28 ms even when nothing matches (at 1M chunks), a read by id 2 ms. The
-members that are visible and still carry the label are the story (a removed, edited or half-written
-article needs no rewrite of the list). A story without a member record (written before they existed)
-is read by its label, and its record is seeded from that read when a write next files an article in it.
+members that are visible and still carry the label are the story, so a half-written article does no
+harm; a question reads the first :data:`COPIES_READ` and counts the rest, and for that count to stay
+true a removal, or an edit that files an article in another story, takes it off the record
+(:meth:`Stories.leave`). A story without a member record (written before they existed) is read by its
+label, and its record is seeded from that read when a write next files an article in it.
 """
 
 from __future__ import annotations

@@ -15,6 +15,11 @@ record in the chunk collection and deletes it here before deleting that record, 
 between leaves nothing here that the chunk collection lacks for long (the next run's sweep deletes the
 chunks of versions no article names, here too). Visibility is decided by the article records, as for
 every candidate.
+
+A month whose last chunk goes (pruned, edited into another month) loses its collection. Every process
+keeps the collection objects it fetched, so one deleted (or deleted and made again) by another process
+is fetched afresh when Chroma says it no longer exists: a question skips a month that is gone, and a
+write makes it again.
 """
 
 from __future__ import annotations
@@ -22,9 +27,9 @@ from __future__ import annotations
 import contextlib
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from chromadb.api import ClientAPI
@@ -34,6 +39,7 @@ from chromadb.errors import NotFoundError
 from retrieval.records import day_number
 from retrieval.store.shapes import EF_SEARCH, search_width, vector_index
 
+_T = TypeVar("_T")
 MAX_MONTHS = 12
 """A date range over more months than this is searched in the chunk collection: one kNN per month costs
 a round trip each."""
@@ -115,29 +121,45 @@ class Months:
         self._kept[name] = col
         return col
 
+    def _in(self, month: int, call: Callable[..., _T], *, create: bool, **args: Any) -> _T | None:
+        """``call(collection, **args)`` on the month's collection (None when it does not exist and is
+        not to be created), fetched afresh if the one kept was deleted since, by this process or
+        another."""
+        col = self._collection(month, create=create)
+        if col is None:
+            return None
+        try:
+            return call(col, **args)
+        except NotFoundError:
+            self._kept.pop(col.name, None)
+            col = self._collection(month, create=create)
+            return call(col, **args) if col is not None else None
+
     def add(
         self, ids: Sequence[str], vectors: Sequence[np.ndarray], metas: Sequence[Mapping[str, Any]]
     ) -> None:
         """File these chunks (their vectors and filter metadata) in their months' collections."""
         for month, rows in by_month(ids, metas).items():
-            col = self._collection(month, create=True)
-            assert col is not None
             for i in range(0, len(rows), self.batch):
                 part = rows[i : i + self.batch]
-                col.upsert(
+                self._in(
+                    month,
+                    Collection.upsert,
+                    create=True,
                     ids=[ids[r] for r in part],
                     embeddings=np.asarray([vectors[r] for r in part], dtype=np.float32),
                     metadatas=[record_metadata(metas[r]) or {} for r in part],
                 )
 
     def remove(self, ids: Sequence[str], metas: Sequence[Mapping[str, Any] | None]) -> None:
-        """Take these chunks (about to be deleted from the chunk collection) out of their months."""
+        """Take these chunks (about to be deleted from the chunk collection) out of their months; a
+        month left without chunks loses its collection."""
         for month, rows in by_month(ids, metas).items():
-            col = self._collection(month, create=False)
-            if col is None:
-                continue
             for i in range(0, len(rows), self.batch):
-                col.delete(ids=[ids[r] for r in rows[i : i + self.batch]])
+                part = [ids[r] for r in rows[i : i + self.batch]]
+                self._in(month, Collection.delete, create=False, ids=part)
+            if self._in(month, Collection.count, create=False) == 0:
+                self._drop(collection_name(self.archive, month))
 
     def nearest(self, vector: np.ndarray, n: int, clauses: Mapping[int, Any]) -> list[tuple[str, float]]:
         """The ``n`` nearest chunks over these months (month -> its ``where`` clause or None), as
@@ -145,19 +167,28 @@ class Months:
         found: list[tuple[str, float]] = []
         query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
         for month, clause in clauses.items():
-            col = self._collection(month, create=False)
-            if col is None:
-                continue
-            res = col.query(query_embeddings=query, n_results=n, where=clause, include=["distances"])
-            found += zip(res["ids"][0], (res["distances"] or [[]])[0], strict=True)
+            res = self._in(
+                month,
+                Collection.query,
+                create=False,
+                query_embeddings=query,
+                n_results=n,
+                where=clause,
+                include=["distances"],
+            )
+            if res is not None:
+                found += zip(res["ids"][0], (res["distances"] or [[]])[0], strict=True)
         return sorted(found, key=lambda hit: hit[1])[:n]
 
     def drop(self) -> None:
         """Delete every month collection of the archive."""
         for name in self.names():
-            with contextlib.suppress(NotFoundError, ValueError):
-                self.client.delete_collection(name)
-            self._kept.pop(name, None)
+            self._drop(name)
+
+    def _drop(self, name: str) -> None:
+        with contextlib.suppress(NotFoundError, ValueError):
+            self.client.delete_collection(name)
+        self._kept.pop(name, None)
 
     def widen(self) -> None:
         """Widen the HNSW search of the month collections created before :data:`EF_SEARCH`."""

@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 
 from ingest.pipeline import Ingestion
-from retrieval.records import SearchFilters, day_number
-from retrieval.store.chunks import ChunkStore
+from retrieval.records import ArticleInfo, Chunk, SearchFilters, day_number
+from retrieval.store.chunks import ArticleWrite, ChunkStore
 from retrieval.store.months import MAX_MONTHS, is_month_collection, month_of
 from tests.support.cli import run
 from tests.support.hashing import HashingEmbeddings
@@ -204,3 +204,45 @@ def test_newsbot_month_index_decides_whether_a_new_archive_keeps_one(
     assert code == 0, err
     store = ChunkStore.open(None, tmp_path / "data" / "chroma", "news")
     assert bool(month_records(store)) == kept
+
+
+@pytest.mark.parametrize("on_server", [False, True], ids=["embedded", "chroma run"])
+def test_a_month_left_without_chunks_loses_its_collection_and_every_process_copes(
+    tmp_path: Path, on_server: bool, request: pytest.FixtureRequest
+) -> None:
+    """Removing a month's last article deletes the month's collection. Another store handle that had
+    fetched it (another process, or a bot replica) still answers a question on that month, and a
+    write through a handle that kept the deleted collection makes the month again, found by both."""
+    embeddings = HashingEmbeddings()
+    url = request.getfixturevalue("chroma_server") if on_server else None
+    name = "emptied" if on_server else "news"
+
+    def article(aid: str, day: date) -> ArticleWrite:
+        text = f"Заметка {aid}: переговоры о перемирии продолжатся в Женеве."
+        info = ArticleInfo(aid, "v1", 1, f"Заметка {aid}", day, OUTLETS[0])
+        chunk = Chunk(aid, 0, text, 0, len(text), info.title, info.date, None, info.source)
+        return ArticleWrite(info, [chunk], embeddings.embed_passages([text]))
+
+    def months(store: ChunkStore) -> list[str]:
+        return sorted(c.name for c in store.client.list_collections() if is_month_collection(name, c.name))
+
+    february = SearchFilters(date(2026, 2, 1), date(2026, 2, 28))
+    query = embeddings.embed_question("переговоры о перемирии")
+
+    def found(store: ChunkStore) -> list[str]:
+        return [c.chunk.article_id for c in store.nearest(query, 5, february)]
+
+    writer = ChunkStore.open(url, tmp_path / "chroma", name)
+    writer.ensure(embeddings.model_id, embeddings.dim)
+    writer.write([article("jan", date(2026, 1, 10)), article("feb", date(2026, 2, 10))])
+    reader = ChunkStore.open(url, tmp_path / "chroma", name)
+    assert found(reader) == ["feb"]  # the reader keeps February's collection
+    assert months(writer) == [f"{name}-m202601", f"{name}-m202602"]
+
+    writer.remove(["feb"])
+    assert months(writer) == [f"{name}-m202601"]
+    assert found(reader) == []
+
+    reader.write([article("feb2", date(2026, 2, 20))])  # through the collection it kept, deleted since
+    assert months(writer) == [f"{name}-m202601", f"{name}-m202602"]
+    assert found(reader) == found(writer) == ["feb2"]

@@ -62,7 +62,6 @@ from retrieval.store.postings import Postings, by_key
 from retrieval.store.shapes import (
     ARTICLE_PREFIX,
     DELTA_PREFIX,
-    EF_SEARCH,
     STATS_ID,
     TERM_PREFIX,
     article_from,
@@ -70,10 +69,10 @@ from retrieval.store.shapes import (
     chunk_from,
     chunk_id,
     chunk_metadata,
-    search_width,
     sparse_from,
     vector_index,
     where,
+    widen,
 )
 from retrieval.store.statistics import ArchiveStats, StatsDelta, TermDelta, folded_count
 from retrieval.store.stories import FINGERPRINT_PREFIX, Stories, article_text
@@ -248,8 +247,7 @@ class ChunkStore:
         self.check_model(model_id)
         if col is None:
             return
-        if search_width(col.configuration_json) != EF_SEARCH:
-            col.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+        widen(col)
         if self._has_months(col):
             self._months().widen()
 

@@ -37,7 +37,7 @@ from chromadb.api.models.Collection import Collection
 from chromadb.errors import NotFoundError
 
 from retrieval.records import day_number
-from retrieval.store.shapes import EF_SEARCH, search_width, vector_index
+from retrieval.store.shapes import vector_index, widen
 
 _T = TypeVar("_T")
 MAX_MONTHS = 12
@@ -193,8 +193,7 @@ class Months:
     def widen(self) -> None:
         """Widen the HNSW search of the month collections created before :data:`EF_SEARCH`."""
         for col in self._listed():
-            if search_width(col.configuration_json) != EF_SEARCH:
-                col.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+            widen(col)
 
     def names(self) -> list[str]:
         return [c.name for c in self._listed()]

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from chromadb.api.collection_configuration import CreateCollectionConfiguration
+from chromadb.api.models.Collection import Collection
 
 from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, day_from_number, day_number
 
@@ -39,6 +40,12 @@ def search_width(configuration: Mapping[str, Any] | None) -> int | None:
     hnsw = (configuration or {}).get("hnsw") or {}
     width = hnsw.get("ef_search")
     return int(width) if width is not None else None
+
+
+def widen(col: Collection) -> None:
+    """Make a collection created with a narrower HNSW search (before :data:`EF_SEARCH`) search as wide."""
+    if search_width(col.configuration_json) != EF_SEARCH:
+        col.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
 
 
 def chunk_id(article_id: str, version: str, index: int) -> str:

@@ -11,12 +11,13 @@ from ingest.pipeline import Ingestion
 from retrieval.answer.answerer import Answerer
 from retrieval.answer.relevance import AbstainPolicy
 from retrieval.embeddings import E5Embeddings
-from retrieval.records import Article, ArticleInfo, Chunk
+from retrieval.records import Article, ArticleInfo
 from retrieval.search.searcher import Searcher
-from retrieval.store.chunks import ArticleWrite, ChunkStore
+from retrieval.store.chunks import ChunkStore
 from retrieval.store.stories import BANDED_PER_STORY, STORY_PREFIX, THRESHOLD, Stories, fingerprint
 from tests.support import reprints
 from tests.support.hashing import HashingEmbeddings
+from tests.support.writes import one_chunk
 
 STORY = {reprints.ORIGINAL, reprints.REPRINT}
 
@@ -120,10 +121,8 @@ def test_one_write_of_a_thousand_articles_files_their_stories(tmp_path: Path) ->
     embeddings = HashingEmbeddings()
     writes = []
     for n, text in enumerate(texts):
-        aid = f"a{n}"
-        info = ArticleInfo(aid, f"v{n}", 1, f"Заголовок {n}", date(2026, 1, 1), "Лента")
-        chunk = Chunk(aid, 0, text, 0, len(text), info.title, info.date, None, info.source)
-        writes.append(ArticleWrite(info, [chunk], embeddings.embed_passages([text])))
+        info = ArticleInfo(f"a{n}", f"v{n}", 1, f"Заголовок {n}", date(2026, 1, 1), "Лента")
+        writes.append(one_chunk(info, text, embeddings))
     store = ChunkStore.open(None, tmp_path / "chroma", "news")
     store.ensure(embeddings.model_id, embeddings.dim)
     store.write(writes)
@@ -149,11 +148,11 @@ class Wire:
     def write(self, ids: range, text: str, version: str = "v") -> None:
         writes = []
         for n in ids:
-            aid = f"a{n}"
             copy = text.replace(text.split()[n % 70], f"правка{n}", 1)
-            info = ArticleInfo(aid, f"{version}{n}", 1, f"Заголовок {n}", date(2026, 1, 1), f"Издание {n}")
-            chunk = Chunk(aid, 0, copy, 0, len(copy), info.title, info.date, None, info.source)
-            writes.append(ArticleWrite(info, [chunk], self.embeddings.embed_passages([copy])))
+            info = ArticleInfo(
+                f"a{n}", f"{version}{n}", 1, f"Заголовок {n}", date(2026, 1, 1), f"Издание {n}"
+            )
+            writes.append(one_chunk(info, copy, self.embeddings))
         self.store.write(writes)
 
 

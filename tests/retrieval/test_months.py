@@ -21,11 +21,12 @@ import numpy as np
 import pytest
 
 from ingest.pipeline import Ingestion
-from retrieval.records import ArticleInfo, Chunk, SearchFilters, day_number
+from retrieval.records import ArticleInfo, SearchFilters, day_number
 from retrieval.store.chunks import ArticleWrite, ChunkStore
 from retrieval.store.months import MAX_MONTHS, is_month_collection, month_of
 from tests.support.cli import run
 from tests.support.hashing import HashingEmbeddings
+from tests.support.writes import one_chunk
 
 OUTLETS = ("Лента-Пример", "Мир-Пример", "Спорт-Пример")
 TOPICS = (
@@ -219,9 +220,7 @@ def test_a_month_left_without_chunks_loses_its_collection_and_every_process_cope
 
     def article(aid: str, day: date) -> ArticleWrite:
         text = f"Заметка {aid}: переговоры о перемирии продолжатся в Женеве."
-        info = ArticleInfo(aid, "v1", 1, f"Заметка {aid}", day, OUTLETS[0])
-        chunk = Chunk(aid, 0, text, 0, len(text), info.title, info.date, None, info.source)
-        return ArticleWrite(info, [chunk], embeddings.embed_passages([text]))
+        return one_chunk(ArticleInfo(aid, "v1", 1, f"Заметка {aid}", day, OUTLETS[0]), text, embeddings)
 
     def months(store: ChunkStore) -> list[str]:
         return sorted(c.name for c in store.client.list_collections() if is_month_collection(name, c.name))

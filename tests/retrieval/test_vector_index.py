@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from retrieval.records import ArticleInfo, Chunk
-from retrieval.store.chunks import ArticleWrite, ChunkStore
+from retrieval.records import ArticleInfo
+from retrieval.store.chunks import ChunkStore
 from retrieval.store.shapes import EF_SEARCH, search_width
 from tests.support.hashing import HashingEmbeddings
+from tests.support.writes import one_chunk
 
 
 def widths(store: ChunkStore) -> dict[str, int | None]:
@@ -26,9 +27,9 @@ def test_the_chunks_and_month_collections_search_wide_and_an_older_archive_is_wi
     store = ChunkStore.open(None, tmp_path / "chroma", "news")
     store.ensure(embeddings.model_id, embeddings.dim)
     text = "Переговоры в Париже продолжились в среду."
-    info = ArticleInfo("a1", "v1", 1, "Переговоры", date(2026, 1, 5), "Лента")
-    chunk = Chunk("a1", 0, text, 0, len(text), info.title, info.date, None, info.source)
-    store.write([ArticleWrite(info, [chunk], embeddings.embed_passages([text]))])
+    store.write(
+        [one_chunk(ArticleInfo("a1", "v1", 1, "Переговоры", date(2026, 1, 5), "Лента"), text, embeddings)]
+    )
     found = widths(store)
     assert len(found) == 2  # the chunks and January 2026
     assert set(found.values()) == {EF_SEARCH}

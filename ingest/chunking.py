@@ -16,6 +16,7 @@ from typing import Any
 from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitter
 from razdel import sentenize
 
+from retrieval.boilerplate import prose_start
 from retrieval.records import Article, Chunk
 
 Span = tuple[int, int]
@@ -133,9 +134,15 @@ class SentenceTextSplitter(TextSplitter):
 
 def article_document(article: Article) -> str:
     """The text that is chunked, embedded and quoted: the headline as the first paragraph (unless the
-    text already starts with it, as in layouts whose title is the first sentence), then the body."""
+    text already starts with it, as in layouts whose title is the first sentence, perhaps after a caption
+    or a dateline: see :func:`~retrieval.boilerplate.prose_start`), then the body."""
     title = article.title.strip()
-    if not title or article.text.startswith(title.rstrip("…").rstrip()):
+    stem = title.rstrip("…").rstrip()
+    if (
+        not title
+        or article.text.startswith(stem)
+        or article.text[prose_start(article.text) :].startswith(stem)
+    ):
         return article.text
     return f"{title}\n\n{article.text}"
 

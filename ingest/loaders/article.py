@@ -5,7 +5,8 @@ Every loader ends here, so ids, titles, dates and text normalisation follow one 
 - id: the explicit id, else the URL, else the loader's fallback (the path, or ``path#N``); an id longer
   than :data:`ID_CHARS` (512) becomes ``sha1:`` and the hex digest of it (a hash, not a cut, so the id stays
   the same from run to run and two long ids that share a beginning stay apart);
-- title: as given, else the first sentence of the text, shortened; a given title longer than
+- title: as given, else the first sentence of the text's prose (past a caption, byline or dateline that
+  opens it), shortened; a given title longer than
   :attr:`ArticleLimits.title_chars` is cut at a word boundary;
 - url: a url longer than :data:`URL_CHARS` (2,048) is dropped (the article is kept without a url);
 - source: an outlet's name longer than :data:`SOURCE_CHARS` (200) is cut at a word boundary;
@@ -29,6 +30,7 @@ from itertools import islice
 
 from razdel import sentenize
 
+from retrieval.boilerplate import prose_start
 from retrieval.records import Article, LoadResult, Problem
 from retrieval.settings import Settings
 
@@ -154,8 +156,13 @@ def normalise_text(text: str) -> str:
 
 
 def title_from_text(text: str, limit: int = TITLE_LENGTH) -> str:
-    """The first sentence of ``text`` on one line, cut at a word boundary to about ``limit`` characters."""
+    """The first sentence of ``text`` on one line, cut at a word boundary to about ``limit`` characters.
+
+    Captions, credits, bylines, datelines and navigation before it are passed over (see
+    :mod:`retrieval.boilerplate`): a text that opens with "Фото: …" or "МОСКВА, 6 января. " is titled by
+    its first sentence of prose."""
     head = text[:_SENTENCE_WINDOW]
+    head = head[prose_start(head) :]
     first = next(islice(sentenize(head), 1), None)
     sentence = " ".join((first.text if first is not None else head).split())
     return shorten(sentence, limit)

@@ -17,7 +17,7 @@ from datetime import date
 from bot.query_syntax import Query
 from bot.render_split import MAX_MESSAGE, split_html, utf16_len
 from bot.report import format_duration, format_ingest_report, stats_lines
-from bot.text import without_weak
+from bot.text import copy_name, without_weak
 from bot.text import words as plain_words
 from ingest.pipeline import Progress
 from retrieval.printable import printable
@@ -92,12 +92,21 @@ def outlet(source: str) -> str:
     return escape(_trim(source, SOURCE_CHARS))
 
 
+def file_name(origin: str) -> str:
+    """Where an article was ingested from (a path, ``path:line``), as a reader may see it: printable
+    (uploaded files are named by users) and shortened."""
+    return escape(_trim(printable(origin), SOURCE_CHARS))
+
+
 def source_line(c: Citation, undated: str = "undated", also: str = "Also in") -> str:
-    """``[n] Title — 2026-01-06 — Outlet``, the title linking to the article; under it, the story's
-    other copies ("Also in: Outlet B, Outlet C")."""
+    """``[n] Title — 2026-01-06 — Outlet``, the title linking to the article; with neither link nor
+    outlet, the file it was ingested from (``[n] Title — undated — paris-talks.txt``); under it, the
+    story's other copies ("Also in: Outlet B, Outlet C")."""
     parts = [f"[{c.n}] {title_link(c.title or c.article_id, c.url)}", _day(c.date, undated)]
     if c.source:
         parts.append(outlet(c.source))
+    elif not c.url and c.origin:
+        parts.append(file_name(c.origin))
     line = " — ".join(parts)
     return f"{line}\n{also_in(c.copies, also, c.more_copies)}" if c.copies else line
 
@@ -105,9 +114,7 @@ def source_line(c: Citation, undated: str = "undated", also: str = "Also in") ->
 def also_in(copies: Sequence[Copy], word: str = "Also in", more: int = 0) -> str:
     """``Also in: Outlet B, Outlet C``, each linking to its copy; past :data:`COPIES_SHOWN`, a count
     (with ``more``, the copies that were counted but not read)."""
-    names = [
-        link(_trim(c.source or c.title or c.article_id, SOURCE_CHARS), c.url) for c in copies[:COPIES_SHOWN]
-    ]
+    names = [link(_trim(copy_name(c), SOURCE_CHARS), c.url) for c in copies[:COPIES_SHOWN]]
     hidden = max(0, len(copies) - COPIES_SHOWN) + more
     more_text = f" +{hidden}" if hidden else ""
     return f"<i>{escape(word)}:</i> {', '.join(names)}{more_text}"
@@ -170,6 +177,8 @@ def passage_block(
     head = [_day(c.date, undated)]
     if c.source:
         head.append(outlet(c.source))
+    elif not c.url and passage.origin:
+        head.append(file_name(passage.origin))
     if passage.strength and said is not None:
         head.append(f"{STRENGTH_MARKS[passage.strength]} {said[passage.strength]}")
     title = title_link(c.title or c.article_id, c.url)

@@ -50,15 +50,26 @@ def words(text: str) -> dict[str, str]:
 
 
 def source_line(c: Citation, *, said: dict[str, str] = WORDS["en"]) -> str:
+    """``[n] Title — 2026-01-06 — Outlet — https://…``: where to find the article; with neither outlet
+    nor link, the file it was ingested from (``[n] Title — paris-talks.txt``)."""
     parts = [f"[{c.n}] {printable(c.title or c.article_id)}"]
     if c.date:
         parts.append(c.date.isoformat())
-    if c.source:
-        parts.append(printable(c.source))
-    if c.url:
-        parts.append(printable(c.url))
+    parts.extend(printable(x) for x in where_to_find(c.source, c.url, c.origin))
     line = " — ".join(parts)
     return f"{line}\n    {also_in(c.copies, said, c.more_copies)}" if c.copies else line
+
+
+def where_to_find(source: str | None, url: str | None, origin: str) -> list[str]:
+    """The outlet and the link when known, else the file an article was ingested from (if known)."""
+    found = [x for x in (source, url) if x]
+    return found or ([origin] if origin else [])
+
+
+def copy_name(c: Copy) -> str:
+    """What names a copy of a story: its outlet; else, without a link, the file it was ingested from
+    (made printable: uploaded files are named by users); else its title."""
+    return c.source or (printable(c.origin) if c.origin and not c.url else "") or c.title or c.article_id
 
 
 def also_in(copies: Sequence[Copy], said: dict[str, str] = WORDS["en"], more: int = 0) -> str:
@@ -66,7 +77,7 @@ def also_in(copies: Sequence[Copy], said: dict[str, str] = WORDS["en"], more: in
     those not read, counted: ``and 130 more``)."""
     shown = []
     for c in copies:
-        parts = [printable(c.source or c.title or c.article_id)]
+        parts = [printable(copy_name(c))]
         if c.date:
             parts.append(f"({c.date.isoformat()})")
         if c.url:
@@ -103,7 +114,8 @@ def format_passages(passages: Sequence[Passage], *, said: dict[str, str] = WORDS
         c = p.chunk
         day = c.date.isoformat() if c.date else said["undated"]
         title = c.title or c.article_id
-        head = " — ".join(printable(x) for x in (day, c.source, title) if x)
+        origin = p.origin if not (c.source or c.url) else ""
+        head = " — ".join(printable(x) for x in (day, c.source, title, origin) if x)
         strength = f" [{said[p.strength]}]" if p.strength else ""
         block = [f"{i}.{strength} {head}"]
         if c.url:

@@ -108,6 +108,10 @@ class Passage:
     """The other articles that tell the same story (reprints, syndicated copies): "also in"..."""
     more_copies: int = 0
     """...and how many more there are (see :attr:`Story.more`)."""
+    origin: str = ""
+    """Where the article came from (:attr:`Article.origin`: ``path`` or ``path:line`` of the ingested
+    file; set by search from the article's record): what a source line names when there is no link and
+    no outlet."""
 
     __setstate__ = _with_defaults
 
@@ -125,6 +129,10 @@ class Copy:
     date: date | None = None
     source: str | None = None
     url: str | None = None
+    origin: str = ""
+    """Where it came from (:attr:`Article.origin`), for a copy with neither outlet nor link."""
+
+    __setstate__ = _with_defaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +251,8 @@ class Citation:
     """The other articles of the cited article's story: "also in"..."""
     more_copies: int = 0
     """...and how many more there are (see :attr:`Story.more`)."""
+    origin: str = ""
+    """Where the article came from (:attr:`Passage.origin`): named when there is no link and no outlet."""
 
     __setstate__ = _with_defaults
 

@@ -31,6 +31,7 @@ def citation_for(n: int, passage: Passage, quote: str) -> Citation:
         quote=quote,
         copies=passage.copies,
         more_copies=passage.more_copies,
+        origin=passage.origin,
     )
 
 

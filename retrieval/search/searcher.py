@@ -13,7 +13,8 @@
    latest-state questions boost dated chunks, and each article keeps at most a few passages, which
    never overlap.
 4. A passage is the paragraph around the matching chunk, up to ``passage_chars`` (``focus`` marks the
-   chunk), so that a reader sees the sentence in context.
+   chunk), so that a reader sees the sentence in context; it carries its article's ``origin`` (the
+   file it was ingested from), read with the record that says which version is visible.
 
 Explicit filters (``--since``, ``--until``, sources) are hard. A day, week or month named in the question
 ("6 января", "last week") filters too when the archive has articles of those days; a year only boosts
@@ -109,6 +110,8 @@ class SearchResult:
     """The best sparse match as a cosine (the raw dot product grows with the length of the texts)."""
     query: str = ""
     archive_chunks: int = 0
+    question_sparse: SparseVector | None = None
+    """The question's sparse latent terms (to weigh sentences across languages when composing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +287,7 @@ class Searcher:
                 by_story |= self._read_stories(missing)
             told = {i.id: by_story[story_label(i)] for i in tellers_shown}
             passages = group_by_story(chosen, told)
+        passages = [replace(p, origin=infos[p.article_id].origin) for p in passages]
         best_dense, best_sparse = int(dense.argmax()), int(sparse.argmax())
         qs = question.sparse
         return SearchResult(
@@ -300,6 +304,7 @@ class Searcher:
             sparse_cosine=_best_cosine(sparse, [c.sparse for c in pool], qs),
             query=query,
             archive_chunks=stats.chunks,
+            question_sparse=qs,
         )
 
     def _signals(self, pool: Sequence[StoredChunk], q: _Question) -> _Signals:

@@ -391,4 +391,4 @@ def _story(info: ArticleInfo, members: Sequence[ArticleInfo], more: int = 0) -> 
 
 
 def _copy(info: ArticleInfo) -> Copy:
-    return Copy(info.id, info.title, info.date, info.source, info.url)
+    return Copy(info.id, info.title, info.date, info.source, info.url, info.origin)

@@ -173,7 +173,7 @@ class SavedBefore:
     """Pickles as ``record`` was pickled before its last ``dropped`` fields existed (the bot keeps
     answers and passages in its state file across restarts, and so across upgrades)."""
 
-    def __init__(self, record: Citation | Passage, dropped: int) -> None:
+    def __init__(self, record: Citation | Passage | Copy, dropped: int) -> None:
         self.record, self.dropped = record, dropped
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -182,12 +182,40 @@ class SavedBefore:
 
 
 def test_answers_and_passages_saved_by_an_older_version_render_after_an_upgrade() -> None:
-    old = pickle.loads(pickle.dumps(SavedBefore(citation(1), dropped=1)))
-    assert old == citation(1) and old.more_copies == 0
+    old = pickle.loads(pickle.dumps(SavedBefore(citation(1), dropped=2)))
+    assert old == citation(1) and old.more_copies == 0 and old.origin == ""
     assert visible(source_line(old)).startswith("[1] Title 1")
-    older = pickle.loads(pickle.dumps(SavedBefore(passage(1, "Text."), dropped=2)))
-    assert older.copies == () and older.more_copies == 0
+    older = pickle.loads(pickle.dumps(SavedBefore(passage(1, "Text."), dropped=3)))
+    assert older.copies == () and older.more_copies == 0 and older.origin == ""
     assert "Text." in visible(render_search("wire", [older]).pages[0])
+    copy = pickle.loads(pickle.dumps(SavedBefore(Copy("c", "C", source="Outlet"), dropped=1)))
+    assert copy == Copy("c", "C", source="Outlet") and copy.origin == ""
+
+
+def test_a_source_without_outlet_or_link_names_the_file_it_came_from() -> None:
+    plain = Citation(1, "city/bridge.txt", "Мост открыли.", None, None, None, "q", origin="city/bridge.txt")
+    assert visible(source_line(plain)) == "[1] Мост открыли. — undated — city/bridge.txt"
+    russian = Answer("Когда открыли мост?", "Мост открыли [1].", False, (plain,))
+    assert "Источники:\n[1] Мост открыли. — без даты — city/bridge.txt" in visible(render_answer(russian)[0])
+    with_outlet = replace(citation(1), origin="wire.jsonl:3")
+    assert "wire.jsonl" not in visible(source_line(with_outlet))
+    with_link = replace(citation(1), source=None, origin="wire.jsonl:3")
+    assert visible(source_line(with_link)) == "[1] Title 1 <b>not bold</b> — 2026-01-01"
+    forged = replace(plain, origin="a<b>\n[2] forged.txt")
+    assert visible(source_line(forged)) == "[1] Мост открыли. — undated — a<b>\\n[2] forged.txt"
+    assert "a&lt;b&gt;" in source_line(forged)
+
+
+def test_search_results_and_copies_without_outlet_or_link_name_their_file() -> None:
+    chunk = Chunk("notes.txt", 0, "Мост открыли в мае.", 0, 19, "Мост открыли в мае.")
+    copy = Copy("copy.txt", "Мост открыли в мае.", origin="more/copy.txt")
+    found = Passage(chunk, 1.0, origin="notes.txt", copies=(copy,))
+    [page] = render_search("мост", [found]).pages
+    assert "1. Мост открыли в мае.\nбез даты · notes.txt\nТакже в: more/copy.txt" in visible(page)
+    linked = replace(copy, url="https://e.org/copy")
+    assert visible(source_line(replace(citation(1), copies=(linked,)))).endswith(
+        "Also in: Мост открыли в мае."
+    )
 
 
 def test_search_with_nothing_found() -> None:

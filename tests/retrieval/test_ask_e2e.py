@@ -9,12 +9,15 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from ingest.pipeline import Ingestion
 from retrieval.answer.answerer import Answerer
 from retrieval.records import SearchFilters
 from retrieval.search.searcher import Searcher
 from retrieval.store.chunks import ChunkStore
 from tests.conftest import REPO
+from tests.support.cli import run
 from tests.support.hashing import HashingEmbeddings
 
 
@@ -171,3 +174,43 @@ def test_cli_ask_and_eval(sample_store: Path, tmp_path: Path) -> None:
     broken.write_text('{"id": "a", "question": "x"}\n{oops\n', encoding="utf-8")
     bad = newsbot("eval", str(broken))
     assert bad.returncode == 2 and f"{broken}:2: not valid JSON" in bad.stderr
+
+
+def test_a_plain_text_file_without_outlet_or_link_is_named_in_the_source_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``newsbot ask`` and ``search`` say where to find an article that has no outlet and no link: the
+    file it was ingested from, as the ingested folder names it."""
+    folder = tmp_path / "archive" / "city"
+    folder.mkdir(parents=True)
+    (folder / "bridge-notes.txt").write_text(
+        "В Самаре открыли мост через Волгу. Его строили восемь лет. Движение по мосту запустят в мае "
+        "2026 года, сообщили в мэрии.\n",
+        encoding="utf-8",
+    )
+    (folder / "wire.jsonl").write_text(
+        json.dumps(
+            {
+                "id": "w1",
+                "title": "Тарифы на проезд вырастут",
+                "text": "Стоимость проезда в автобусах Самары вырастет с 1 февраля.",
+                "source": "Городская лента",
+                "url": "https://example.org/fares",
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(["ingest", "--no-progress", str(tmp_path / "archive")], capsys)
+    assert code == 0, err
+
+    code, out, err = run(["ask", "Когда запустят движение по мосту через Волгу в Самаре?"], capsys)
+    assert code == 0, err
+    sources = out.split("Источники:\n", 1)[1].splitlines()
+    assert sources[0] == "[1] В Самаре открыли мост через Волгу. — city/bridge-notes.txt"
+
+    code, out, err = run(["search", "мост через Волгу", "--all"], capsys)
+    assert code == 0, err
+    assert "В Самаре открыли мост через Волгу. — city/bridge-notes.txt" in out
+    assert "Городская лента — Тарифы на проезд вырастут\n   https://example.org/fares" in out

@@ -7,6 +7,12 @@ Questions are JSON lines ``{"id", "question", "lang", "answerable", "article_id"
 - ``mrr``: 1 / rank of the gold article among the distinct articles retrieved (0 when absent);
 - ``evidence@k``: the gold evidence (whitespace- and case-normalised) inside one of the top-k passages;
 - ``answer_hit``: a gold answer string inside the answer body (sources excluded) of at most 500 characters;
+- ``lead@200``: a gold answer string inside the answer's first ``LEAD`` (200) characters: what a reader
+  sees first;
+- ``short_shown``: the share of answerable questions answered with a short answer line;
+- ``short_right``: among those, the share whose short answer holds a gold answer: most
+  (``SHORT_SHARE``, 60%) of a gold answer's words, compared on their first five letters, inside the
+  quoted words the short answer renders, which are at most ``SHORT_WORDS`` (12) words;
 - ``abstained``: share answered "not in the archive"; ``p50_ms`` / ``p95_ms``: time to answer.
 
 Retrieval metrics count answerable questions only; a gold ``nerel/003.txt``-style id matches an archive
@@ -28,7 +34,11 @@ from retrieval.errors import ConfigError
 from retrieval.records import Answer
 
 ANSWER_LIMIT = 500
+LEAD = 200
+SHORT_SHARE = 0.6
+SHORT_WORDS = 12
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
 REQUIRED = ("id", "question")
 
 
@@ -128,6 +138,30 @@ class Outcome:
             return False
         return any(normalise(a) in normalise(body) for a in self.question.answers if a.strip())
 
+    def lead_hit(self) -> bool:
+        if self.answer.abstained:
+            return False
+        lead = normalise(self.answer.text)[:LEAD]
+        return any(normalise(a) in lead for a in self.question.answers if a.strip())
+
+    def short_right(self) -> bool:
+        short = self.answer.short
+        if short is None:
+            return False
+        said = _prefixes(short.original)
+        if len(said) > SHORT_WORDS:
+            return False
+        for gold in self.question.answers:
+            words = _prefixes(gold)
+            if words and sum(w in said for w in words) >= SHORT_SHARE * len(words):
+                return True
+        return False
+
+
+def _prefixes(text: str) -> list[str]:
+    """The words of ``text`` by their first five letters, as :meth:`Outcome.short_right` compares them."""
+    return [w[:5] for w in _WORD.findall(text.casefold().replace("ё", "е"))]
+
 
 @dataclass(slots=True)
 class GroupStats:
@@ -140,6 +174,11 @@ class GroupStats:
     evidence: int = 0
     answers_n: int = 0
     answer_hits: int = 0
+    lead_hits: int = 0
+    answerable: int = 0
+    short_shown: int = 0
+    short_gold: int = 0
+    short_right: int = 0
     abstained: int = 0
     ms: list[float] = field(default_factory=list)
 
@@ -147,6 +186,9 @@ class GroupStats:
         self.n += 1
         self.ms.append(o.ms)
         self.abstained += int(o.answer.abstained)
+        if o.question.answerable:
+            self.answerable += 1
+            self.short_shown += int(o.answer.short is not None)
         if o.question.answerable and o.question.article_id:
             rank = o.rank()
             self.retrieval_n += 1
@@ -159,6 +201,10 @@ class GroupStats:
         if o.question.answerable and o.question.answers:
             self.answers_n += 1
             self.answer_hits += int(o.answer_hit())
+            self.lead_hits += int(o.lead_hit())
+            if o.answer.short is not None:
+                self.short_gold += 1
+                self.short_right += int(o.short_right())
 
     def row(self, k: int) -> dict[str, Any]:
         def share(a: float, b: int) -> float | None:
@@ -171,6 +217,9 @@ class GroupStats:
             "mrr": share(self.rr, self.retrieval_n),
             f"evidence@{k}": share(self.evidence, self.evidence_n),
             "answer_hit": share(self.answer_hits, self.answers_n),
+            f"lead@{LEAD}": share(self.lead_hits, self.answers_n),
+            "short_shown": share(self.short_shown, self.answerable),
+            "short_right": share(self.short_right, self.short_gold),
             "abstained": share(self.abstained, self.n),
             "p50_ms": round(percentile(self.ms, 50), 1),
             "p95_ms": round(percentile(self.ms, 95), 1),
@@ -228,6 +277,7 @@ def detail(o: Outcome) -> dict[str, Any]:
         "passages": data["passages"],
         "answer": o.answer.text,
         "citations": data["citations"],
+        "short_answer": data["short_answer"],
         "abstained": o.answer.abstained,
         "ms": round(o.ms, 2),
     }

@@ -258,6 +258,19 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class ShortAnswer:
+    """The words of a quote that answer a factoid question ("who", "when", "how many"…), typed, as the
+    answer's first line shows them: ``text`` in the reader's language and script, ``original`` the
+    quoted words it renders, ``citation`` the ``[n]`` of the quote they come from."""
+
+    text: str
+    original: str
+    kind: str
+    """``person``, ``organization``, ``place``, ``date``, ``number`` or ``other``."""
+    citation: int
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     question: str
     text: str
@@ -271,3 +284,7 @@ class Answer:
     read_as: str | None = None
     """A follow-up rewritten by the LLM into a question of its own, which was answered (shown in small
     print)."""
+    short: ShortAnswer | None = None
+    """The short answer that ``text`` opens with, when the question asks for a fact the quotes hold."""
+
+    __setstate__ = _with_defaults

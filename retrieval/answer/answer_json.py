@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from retrieval.records import Answer, Citation, Copy, Passage
+from retrieval.records import Answer, Citation, Copy, Passage, ShortAnswer
 
 
 def passage_json(p: Passage) -> dict[str, Any]:
@@ -51,10 +51,17 @@ def citation_json(c: Citation) -> dict[str, Any]:
     }
 
 
+def short_answer_json(s: ShortAnswer | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {"text": s.text, "original": s.original, "kind": s.kind, "citation": s.citation}
+
+
 def answer_json(a: Answer) -> dict[str, Any]:
     data: dict[str, Any] = {
         "question": a.question,
         "answer": a.text,
+        "short_answer": short_answer_json(a.short),
         "abstained": a.abstained,
         "citations": [citation_json(c) for c in a.citations],
         "passages": [passage_json(p) for p in a.passages],

@@ -15,6 +15,7 @@ and the answer's note says so.
 
 from __future__ import annotations
 
+import functools
 import logging
 import textwrap
 from collections.abc import Sequence
@@ -22,11 +23,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol, runtime_checkable
 
+import numpy as np
+
 from retrieval.answer.compose import abstain, compose_offline
 from retrieval.answer.relevance import AbstainPolicy, match_strength
 from retrieval.answer.thread import Thread
 from retrieval.errors import AnswerError
-from retrieval.records import Answer, SearchFilters, StoreStats
+from retrieval.records import Answer, SearchFilters, SparseVector, StoreStats
+from retrieval.search.scoring import sparse_norms, sparse_scores
 from retrieval.search.searcher import Searcher, SearchResult, question_language
 from retrieval.store.chunks import ChunkStore
 from retrieval.terms import query_key_groups
@@ -162,7 +166,13 @@ class Answerer:
             since, until = self.searcher.stats().date_range
             return replace(abstain(question, result.language, since, until), passages=tuple(result.passages))
         cross = result.language != self.searcher.config.archive_language
-        offline = compose_offline(question, result.passages, result.language, cross_language=cross)
+        offline = compose_offline(
+            question,
+            result.passages,
+            result.language,
+            cross_language=cross,
+            relatedness=functools.partial(self.relatedness, result.question_sparse),
+        )
         if self.llm is None:
             return offline
         try:
@@ -170,6 +180,17 @@ class Answerer:
         except AnswerError as exc:
             log.warning("LLM endpoint failed, answering offline: %s", exc)
             return replace(offline, note="the language model did not answer; this answer quotes the archive")
+
+    def relatedness(self, question: SparseVector | None, sentences: Sequence[str]) -> list[float]:
+        """The cosine of each sentence's sparse latent terms with the question's (which match across
+        languages); zeros without them."""
+        embeddings = self.searcher.embeddings
+        if question is None or not embeddings.sparse_dim or not sentences:
+            return [0.0] * len(sentences)
+        vectors = embeddings.sparse_passages(sentences)
+        dots = sparse_scores(question, vectors, embeddings.sparse_dim)
+        norms = sparse_norms(vectors) * float(np.linalg.norm(question.values))
+        return [float(d / n) if n else 0.0 for d, n in zip(dots, norms, strict=True)]
 
     def outlets(self) -> tuple[str, ...]:
         """The outlets the archive holds, as of the latest ingestion (what source filters match)."""

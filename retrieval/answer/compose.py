@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from razdel import sentenize
 
-from retrieval.answer.answer_types import answer_type, type_matches
 from retrieval.answer.citations import citation_for
-from retrieval.records import Answer, Citation, Passage
+from retrieval.answer.coverage import mentions
+from retrieval.answer.short.asked import asked_kind
+from retrieval.answer.short.extract import Found, answer_span, question_words
+from retrieval.answer.short.line import confident, short_answer, short_line
+from retrieval.records import Answer, Citation, Passage, ShortAnswer
+from retrieval.search.searcher import question_language
 from retrieval.terms import tokenize
 
 MAX_QUOTES_CHARS = 420
@@ -30,6 +34,8 @@ class Sentence:
     passage: Passage
     text: str
     score: float
+    found: Found | None = None
+    """The words of the sentence that answer the question, when it asks for a fact and they are there."""
 
 
 def split_sentences(text: str) -> list[str]:
@@ -60,12 +66,16 @@ def _candidates(passages: Sequence[Passage], max_passages: int) -> list[tuple[in
     return out
 
 
-def score_sentences(question: str, passages: Sequence[Passage], max_passages: int = 3) -> list[Sentence]:
-    """Candidate sentences, best first: sharing the question's rare words and numbers, holding the kind
-    of answer it asks for, in a well-ranked passage's matching part."""
+def score_sentences(
+    question: str, passages: Sequence[Passage], max_passages: int = 3, *, cross_language: bool = False
+) -> list[Sentence]:
+    """Candidate sentences, best first: sharing the question's rare words and numbers (across languages:
+    its names and other words by transcription), holding the kind of answer it asks for, in a
+    well-ranked passage's matching part."""
     q_terms = set(tokenize(question))
     q_numbers = set(_NUMBER.findall(question))
-    kind = answer_type(question)
+    kind = asked_kind(question)
+    asked = question_words(question)
     candidates = _candidates(passages, max_passages)
     # Terms rare among the candidates weigh more: they are what tells the right sentence apart.
     df: dict[str, int] = {}
@@ -77,27 +87,54 @@ def score_sentences(question: str, passages: Sequence[Passage], max_passages: in
     scored = []
     for rank, p, s, inside in candidates:
         prior = (1.0 if inside else 0.6) / (1.0 + rank)
-        overlap = _overlap(q_terms, s, idf)
+        overlap = _mentioned_share(asked, s) if cross_language else _overlap(q_terms, s, idf)
         numbers = len(q_numbers & set(_NUMBER.findall(s))) * 0.2
-        typed = 0.25 * min(type_matches(kind, s), 3)
+        found = answer_span(question, s, kind) if kind else None
+        typed = _ANSWER_BONUS if found is not None and not found.fallback else 0.0
         short = 0.3 if len(s) < 25 else 0.0
-        scored.append(Sentence(rank, p, s, prior + 1.5 * overlap + numbers + typed - short))
+        scored.append(Sentence(rank, p, s, prior + 1.5 * overlap + numbers + typed - short, found))
     scored.sort(key=lambda x: (-x.score, x.rank))
     return scored
 
 
-def pick_quotes(
-    question: str, passages: Sequence[Passage], *, cross_language: bool = False, max_quotes: int = 2
-) -> list[Sentence]:
-    """The best sentence, and a second one when it adds something close in score.
+_ANSWER_BONUS = 0.5
+"""What holding an answer of the asked kind adds to a sentence's score (a name for "who"…)."""
 
-    Across languages words cannot be matched, so the best-matching part of the top passage (one to three
-    sentences, as retrieval ranked it) is quoted whole."""
-    if cross_language and passages:
-        return pick_across_languages(question, passages[0])
+
+def _mentioned_share(asked: Sequence[str], sentence: str) -> float:
+    """The share of the question's words that ``sentence`` mentions, across scripts."""
+    if not asked:
+        return 0.0
+    return sum(mentions([w], sentence) for w in asked) / len(asked)
+
+
+Relatedness = Callable[[Sequence[str]], Sequence[float]]
+"""How close each sentence is in meaning to the question, across languages (the model's sparse latent
+terms: :meth:`retrieval.answer.answerer.Answerer.relatedness`)."""
+
+
+def pick_quotes(
+    question: str,
+    passages: Sequence[Passage],
+    *,
+    cross_language: bool = False,
+    max_quotes: int = 2,
+    relatedness: Relatedness | None = None,
+) -> list[Sentence]:
+    """The best sentence, and a second one when it adds something close in score. When the best one
+    holds the answer to a factoid question, it is quoted alone: other sentences would not help.
+
+    Across languages words can hardly be matched, so the sentences of the top passage's matching part
+    are quoted as retrieval ranked it, a sentence holding the asked kind of answer first."""
+    if not passages:
+        return []
+    if cross_language:
+        return pick_across_languages(question, passages, relatedness)
     ranked = score_sentences(question, passages)
     if not ranked:
         return []
+    if ranked[0].found is not None:
+        return [ranked[0]]
     chosen = [ranked[0]]
     budget = MAX_QUOTES_CHARS - len(ranked[0].text)
     for cand in ranked[1:]:
@@ -123,25 +160,33 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def pick_across_languages(question: str, top: Passage) -> list[Sentence]:
-    """The matching part of the top passage, whole; but when a sentence of its context holds clearly more
-    of what the question asks for (names for "who", dates for "when"…), that sentence joins the quote."""
+def pick_across_languages(
+    question: str, passages: Sequence[Passage], relatedness: Relatedness | None = None
+) -> list[Sentence]:
+    """The sentences of the top passage's matching part, in order; when the question asks for a fact and
+    sentences of the top passage hold an answer of that kind, the one closest to the question alone
+    (by ``relatedness`` when several do: "who represents the US" and "who hosts the meeting" ask of
+    one passage, and only the model's terms tell its envoys from its host)."""
+    top = passages[0]
+    if asked_kind(question) is not None:
+        ranked = score_sentences(question, passages, max_passages=1, cross_language=True)
+        holding = [s for s in ranked if s.found is not None and not s.found.fallback]
+        if len(holding) > 1 and relatedness is not None:
+            closeness = relatedness([s.text for s in holding])
+            return [max(zip(holding, closeness, strict=True), key=lambda pair: pair[1])[0]]
+        if ranked and ranked[0].found is not None:
+            return [ranked[0]]
     text = top.chunk.text
     lo, hi = top.focus or (0, len(text))
-    kind = answer_type(question)
-    inside: list[tuple[int, int, int]] = []
-    outside: list[tuple[int, int, int]] = []
-    for s, e in _sentence_spans(text):
-        (inside if s < hi and e > lo else outside).append((type_matches(kind, text[s:e]), s, e))
-    focus = text[lo:hi].strip()
-    if not inside or not outside:
-        return [Sentence(0, top, focus, 1.0)]
-    best_in = max(inside, key=lambda x: x[0])
-    best_out = max(outside, key=lambda x: x[0])
-    if best_out[0] <= best_in[0] or best_out[0] == 0:
-        return [Sentence(0, top, focus, 1.0)]
-    picked = sorted([best_in, best_out], key=lambda x: x[1])
-    return [Sentence(0, top, text[s:e].strip(), 1.0) for _, s, e in picked]
+    inside = [text[s:e].strip() for s, e in _sentence_spans(text) if s < hi and e > lo]
+    out: list[Sentence] = []
+    budget = MAX_QUOTES_CHARS
+    for sentence in inside or [text[lo:hi].strip()]:
+        if out and len(sentence) > budget:
+            break
+        out.append(Sentence(0, top, sentence, 1.0))
+        budget -= len(sentence)
+    return out
 
 
 def _trim(text: str, limit: int) -> str:
@@ -158,9 +203,14 @@ FRAMES = {
 
 
 def compose_offline(
-    question: str, passages: Sequence[Passage], language: str, *, cross_language: bool = False
+    question: str,
+    passages: Sequence[Passage],
+    language: str,
+    *,
+    cross_language: bool = False,
+    relatedness: Relatedness | None = None,
 ) -> Answer:
-    quotes = pick_quotes(question, passages, cross_language=cross_language)
+    quotes = pick_quotes(question, passages, cross_language=cross_language, relatedness=relatedness)
     if not quotes:
         return abstain(question, language, None, None)
     numbers: dict[str, int] = {}
@@ -178,13 +228,26 @@ def compose_offline(
         quoted.setdefault(aid, []).append(text)
         parts.append(f"{open_q}{text}{close_q} [{numbers[aid]}]")
     citations = [citation_for(n, first[aid], " … ".join(quoted[aid])) for aid, n in numbers.items()]
+    body = lead + " ".join(parts)
+    short = _short(question, quotes[0], numbers[quotes[0].passage.article_id], language, passages)
     return Answer(
         question=question,
-        text=lead + " ".join(parts),
+        text=f"{short_line(short, language)}\n\n{body}" if short else body,
         abstained=False,
         citations=tuple(citations),
         passages=tuple(passages),
+        short=short,
     )
+
+
+def _short(
+    question: str, quote: Sentence, n: int, language: str, passages: Sequence[Passage]
+) -> ShortAnswer | None:
+    """The short answer the lead quote gives, when it gives one confidently."""
+    if quote.found is None or not confident(quote.found):
+        return None
+    english = [p.chunk.text for p in passages if question_language(p.chunk.text) == "en"]
+    return short_answer(question, quote.found, n, language, english)
 
 
 def abstain(question: str, language: str, since: date | None, until: date | None) -> Answer:

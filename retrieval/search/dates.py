@@ -495,6 +495,28 @@ def parse_question_dates(question: str, *, today: date) -> DateIntent:
     return DateIntent(covering, recent, matched)
 
 
+def date_spans(text: str, *, today: date) -> list[tuple[int, int]]:
+    """Where ``text`` names calendar dates ("6 января 2026 года", "в феврале 2015 года", "March 2017"):
+    the start and end of each, relative phrases ("вчера", "last week") left out; what a short answer to
+    "when" quotes."""
+    lowered = text.lower().replace("ё", "е")
+    if len(lowered) != len(text):
+        return []
+    found: list[tuple[int, int]] = []
+    for regex, handler, relative in _PATTERNS:
+        if relative:
+            continue
+        for m in regex.finditer(lowered):
+            if handler(m, lowered, today) is not None:
+                found.append((m.start(), m.end()))
+    found.sort(key=lambda item: (item[0], item[0] - item[1]))
+    kept: list[tuple[int, int]] = []
+    for start, end in found:
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return [(start + len(text[start:end]) - len(text[start:end].lstrip()), end) for start, end in kept]
+
+
 def _only_prepositions(text: str) -> bool:
     return all(word in ("в", "во", "за", "in", "on", "during", "of", "the") for word in text.lower().split())
 

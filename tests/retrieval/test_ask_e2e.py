@@ -24,7 +24,11 @@ from tests.support.hashing import HashingEmbeddings
 def test_english_question_cites_the_russian_article_naming_witkoff_and_kushner(answerer: Answerer) -> None:
     answer = answerer.ask("who represents the US in Paris?")
     assert not answer.abstained
-    assert answer.text.startswith("The archive says: “")  # English frame around a Russian quote
+    short, _, quotes = answer.text.partition("\n\n")
+    # the envoys, in Latin letters beside the Russian words, not the meeting's host
+    assert short == "Answer (person): Stiv Uitkoff and Dzhared Kushner (Стив Уиткофф и Джаред Кушнер) [1]"
+    assert quotes.startswith("The archive says: “Соединенные Штаты")  # English frame, Russian quote
+    assert "Макрон" not in answer.text
     assert answer.text.endswith("[1]")
     [citation] = answer.citations
     assert citation.n == 1 and citation.article_id == "paris-talks.txt"
@@ -33,9 +37,15 @@ def test_english_question_cites_the_russian_article_naming_witkoff_and_kushner(a
     assert all(part in answer.text for part in citation.quote.split(" … "))
 
 
+def test_the_meetings_host_is_told_apart_from_the_envoys(answerer: Answerer) -> None:
+    answer = answerer.ask("Who hosts the Paris meeting?")
+    assert answer.short is not None and answer.short.original == "Эммануэль Макрон"
+    assert "Уиткофф" not in answer.text
+
+
 def test_russian_question_quotes_the_sentence_with_the_answer(answerer: Answerer) -> None:
     answer = answerer.ask("Когда планируют открыть станцию «Тульская»?")
-    assert answer.text.startswith("В архиве сказано: «")
+    assert answer.text.startswith("Ответ (дата): 2028 году [1]\n\nВ архиве сказано: «")
     assert "2028" in answer.text
     assert answer.citations[0].url == "https://example.org/news/kazan-metro-sukno"
 

@@ -124,6 +124,9 @@ def render_answer(answer: Answer) -> list[str]:
     """The answer body with its ``[n]`` markers, then one line per source, then the note if any."""
     words = labels(answer.question)
     blocks = [escape(answer.text)]
+    if answer.short is not None:  # the short answer line stands out above the quotes
+        short, _, quotes = answer.text.partition("\n\n")
+        blocks = [f"<b>{escape(short)}</b>", escape(quotes)]
     if answer.read_as:
         blocks.insert(0, f"<i>{words['read_as']}: {escape(answer.read_as)}</i>")
     if answer.citations:

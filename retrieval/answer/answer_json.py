@@ -46,6 +46,7 @@ def citation_json(c: Citation) -> dict[str, Any]:
         "url": c.url,
         "source": c.source,
         "quote": c.quote,
+        "origin": c.origin,
         "also_in": [copy_json(x) for x in c.copies],
         "also_in_more": c.more_copies,
     }

@@ -20,6 +20,7 @@ from retrieval.answer.coverage import mentions
 from retrieval.answer.short.asked import asked_kind
 from retrieval.answer.short.extract import Found, answer_span, question_words
 from retrieval.answer.short.line import confident, short_answer, short_line
+from retrieval.boilerplate import quotable_spans
 from retrieval.records import Answer, Citation, Passage, ShortAnswer
 from retrieval.search.searcher import question_language
 from retrieval.terms import tokenize
@@ -39,6 +40,7 @@ class Sentence:
 
 
 def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text``, line by line (an LLM's answer)."""
     out: list[str] = []
     for paragraph in text.split("\n"):
         out.extend(s.text.strip() for s in sentenize(paragraph) if s.text.strip())
@@ -59,7 +61,7 @@ def _candidates(passages: Sequence[Passage], max_passages: int) -> list[tuple[in
     for rank, p in enumerate(passages[:max_passages]):
         text = p.chunk.text
         lo, hi = p.focus or (0, len(text))
-        for s, e in _sentence_spans(text):
+        for s, e in _sentence_spans(text, p.chunk.title):
             inside = s < hi and e > lo
             if inside or rank == 0:
                 out.append((rank, p, text[s:e].strip(), inside))
@@ -149,14 +151,14 @@ def pick_quotes(
     return chosen
 
 
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
+def _sentence_spans(text: str, title: str = "") -> list[tuple[int, int]]:
+    """Where the sentences of ``text`` lie, never across a line and never in a headline, caption,
+    credit, byline, dateline or navigation line (:mod:`retrieval.boilerplate`)."""
     spans = []
-    start = 0
-    for paragraph in text.split("\n"):
-        for s in sentenize(paragraph):
+    for lo, hi in quotable_spans(text, title):
+        for s in sentenize(text[lo:hi]):
             if s.text.strip():
-                spans.append((start + s.start, start + s.stop))
-        start += len(paragraph) + 1
+                spans.append((lo + s.start, lo + s.stop))
     return spans
 
 
@@ -178,10 +180,10 @@ def pick_across_languages(
             return [ranked[0]]
     text = top.chunk.text
     lo, hi = top.focus or (0, len(text))
-    inside = [text[s:e].strip() for s, e in _sentence_spans(text) if s < hi and e > lo]
+    inside = [text[s:e].strip() for s, e in _sentence_spans(text, top.chunk.title) if s < hi and e > lo]
     out: list[Sentence] = []
     budget = MAX_QUOTES_CHARS
-    for sentence in inside or [text[lo:hi].strip()]:
+    for sentence in inside:
         if out and len(sentence) > budget:
             break
         out.append(Sentence(0, top, sentence, 1.0))

@@ -40,6 +40,25 @@ async def test_a_private_question_gets_an_answer_with_citations(
     assert (chat.id, "typing") in [(a.chat_id, a.action) for a in emu.chat_actions]
 
 
+async def test_an_english_question_gets_the_short_answer_in_english_above_the_russian_quote(
+    emu: BotApiEmulator, sample_data_dir: Path, e5: E5Embeddings
+) -> None:
+    bob = emu.user(104, "Bob", "bob")
+    chat = emu.private_chat(bob)
+    async with running_bot(bot_settings(emu, sample_data_dir), e5):
+        emu.send_text(chat, bob, "who represents the US in Paris?")
+        [answer] = await emu.wait_for_messages_async(chat, 1, timeout=30)
+    short, quotes, sources = answer.text.split("\n\n")[:3]
+    assert short == "Answer (person): Stiv Uitkoff and Dzhared Kushner (Стив Уиткофф и Джаред Кушнер) [1]"
+    assert {"type": "bold", "offset": 0, "length": len(short)} in [
+        {k: e[k] for k in ("type", "offset", "length")} for e in answer.entities
+    ]
+    assert quotes.startswith("The archive says: “Соединенные Штаты на переговорах представят")
+    assert "Макрон" not in answer.text  # the meeting's host does not answer who represents the US
+    assert sources.startswith("Sources:\n[1] " + PARIS_TITLE)
+    assert [b["text"] for b in answer.buttons] == ["📄 Quotes", "👍", "👎"]
+
+
 async def test_in_a_group_the_bot_stays_quiet_until_addressed(
     emu: BotApiEmulator, sample_data_dir: Path, e5: E5Embeddings
 ) -> None:

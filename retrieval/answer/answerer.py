@@ -154,14 +154,16 @@ class Answerer:
                 return replace(self.answer(rewritten, result), question=question, read_as=rewritten)
         read_as = thread.in_light_of(question, self.max_question_chars)
         result = self.search(read_as, self.k, filters, prior=thread.articles)
-        return replace(self.answer(read_as, result), question=question)
+        return replace(self.answer(read_as, result, asked=question), question=question)
 
     def shortened(self, text: str) -> str:
         """What to tell the asker when :meth:`bounded` cuts ``text`` (empty when it is kept whole)."""
         kept = self.bounded(text)
         return "" if kept == text else SHORTENED[question_language(kept)].format(n=len(kept))
 
-    def answer(self, question: str, result: SearchResult) -> Answer:
+    def answer(self, question: str, result: SearchResult, *, asked: str | None = None) -> Answer:
+        """The answer to ``question`` from ``result``; ``asked``: the question as the reader put it, when
+        ``question`` is a follow-up read in the light of its thread (what a short answer answers)."""
         if not result.passages or self.policy.should_abstain(result):
             since, until = self.searcher.stats().date_range
             return replace(abstain(question, result.language, since, until), passages=tuple(result.passages))
@@ -171,7 +173,10 @@ class Answerer:
             result.passages,
             result.language,
             cross_language=cross,
-            relatedness=functools.partial(self.relatedness, result.question_sparse),
+            relatedness=functools.partial(
+                self.relatedness, asked or question, None if asked else result.question_sparse
+            ),
+            asked=asked,
         )
         if self.llm is None:
             return offline
@@ -181,15 +186,16 @@ class Answerer:
             log.warning("LLM endpoint failed, answering offline: %s", exc)
             return replace(offline, note="the language model did not answer; this answer quotes the archive")
 
-    def relatedness(self, question: SparseVector | None, sentences: Sequence[str]) -> list[float]:
+    def relatedness(self, question: str, terms: SparseVector | None, sentences: Sequence[str]) -> list[float]:
         """The cosine of each sentence's sparse latent terms with the question's (which match across
-        languages); zeros without them."""
+        languages; ``terms``: the question's, when search made them already); zeros without them."""
         embeddings = self.searcher.embeddings
-        if question is None or not embeddings.sparse_dim or not sentences:
+        if not embeddings.sparse_dim or not sentences:
             return [0.0] * len(sentences)
+        question_terms = terms if terms is not None else embeddings.sparse_query(question)
         vectors = embeddings.sparse_passages(sentences)
-        dots = sparse_scores(question, vectors, embeddings.sparse_dim)
-        norms = sparse_norms(vectors) * float(np.linalg.norm(question.values))
+        dots = sparse_scores(question_terms, vectors, embeddings.sparse_dim)
+        norms = sparse_norms(vectors) * float(np.linalg.norm(question_terms.values))
         return [float(d / n) if n else 0.0 for d, n in zip(dots, norms, strict=True)]
 
     def outlets(self) -> tuple[str, ...]:

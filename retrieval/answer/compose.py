@@ -69,15 +69,22 @@ def _candidates(passages: Sequence[Passage], max_passages: int) -> list[tuple[in
 
 
 def score_sentences(
-    question: str, passages: Sequence[Passage], max_passages: int = 3, *, cross_language: bool = False
+    question: str,
+    passages: Sequence[Passage],
+    max_passages: int = 3,
+    *,
+    cross_language: bool = False,
+    asked: str | None = None,
 ) -> list[Sentence]:
     """Candidate sentences, best first: sharing the question's rare words and numbers (across languages:
-    its names and other words by transcription), holding the kind of answer it asks for, in a
+    its names and other words by transcription), holding the kind of answer it asks for (``asked``: the
+    question as the reader put it, when ``question`` is a follow-up read with its thread), in a
     well-ranked passage's matching part."""
     q_terms = set(tokenize(question))
     q_numbers = set(_NUMBER.findall(question))
-    kind = asked_kind(question)
-    asked = question_words(question)
+    factoid = asked or question
+    kind = asked_kind(factoid)
+    words = question_words(question)
     candidates = _candidates(passages, max_passages)
     # Terms rare among the candidates weigh more: they are what tells the right sentence apart.
     df: dict[str, int] = {}
@@ -89,9 +96,9 @@ def score_sentences(
     scored = []
     for rank, p, s, inside in candidates:
         prior = (1.0 if inside else 0.6) / (1.0 + rank)
-        overlap = _mentioned_share(asked, s) if cross_language else _overlap(q_terms, s, idf)
+        overlap = _mentioned_share(words, s) if cross_language else _overlap(q_terms, s, idf)
         numbers = len(q_numbers & set(_NUMBER.findall(s))) * 0.2
-        found = answer_span(question, s, kind) if kind else None
+        found = answer_span(factoid, s, kind) if kind else None
         typed = _ANSWER_BONUS if found is not None and not found.fallback else 0.0
         short = 0.3 if len(s) < 25 else 0.0
         scored.append(Sentence(rank, p, s, prior + 1.5 * overlap + numbers + typed - short, found))
@@ -122,6 +129,7 @@ def pick_quotes(
     cross_language: bool = False,
     max_quotes: int = 2,
     relatedness: Relatedness | None = None,
+    asked: str | None = None,
 ) -> list[Sentence]:
     """The best sentence, and a second one when it adds something close in score. When the best one
     holds the answer to a factoid question, it is quoted alone: other sentences would not help.
@@ -131,8 +139,8 @@ def pick_quotes(
     if not passages:
         return []
     if cross_language:
-        return pick_across_languages(question, passages, relatedness)
-    ranked = score_sentences(question, passages)
+        return pick_across_languages(question, passages, relatedness, asked)
+    ranked = score_sentences(question, passages, asked=asked)
     if not ranked:
         return []
     if ranked[0].found is not None:
@@ -163,15 +171,18 @@ def _sentence_spans(text: str, title: str = "") -> list[tuple[int, int]]:
 
 
 def pick_across_languages(
-    question: str, passages: Sequence[Passage], relatedness: Relatedness | None = None
+    question: str,
+    passages: Sequence[Passage],
+    relatedness: Relatedness | None = None,
+    asked: str | None = None,
 ) -> list[Sentence]:
     """The sentences of the top passage's matching part, in order; when the question asks for a fact and
     sentences of the top passage hold an answer of that kind, the one closest to the question alone
     (by ``relatedness`` when several do: "who represents the US" and "who hosts the meeting" ask of
     one passage, and only the model's terms tell its envoys from its host)."""
     top = passages[0]
-    if asked_kind(question) is not None:
-        ranked = score_sentences(question, passages, max_passages=1, cross_language=True)
+    if asked_kind(asked or question) is not None:
+        ranked = score_sentences(question, passages, max_passages=1, cross_language=True, asked=asked)
         holding = [s for s in ranked if s.found is not None and not s.found.fallback]
         if len(holding) > 1 and relatedness is not None:
             closeness = relatedness([s.text for s in holding])
@@ -211,8 +222,14 @@ def compose_offline(
     *,
     cross_language: bool = False,
     relatedness: Relatedness | None = None,
+    asked: str | None = None,
 ) -> Answer:
-    quotes = pick_quotes(question, passages, cross_language=cross_language, relatedness=relatedness)
+    """Quotes of ``passages`` that answer ``question``, and the short answer line when it asks for a fact
+    they hold (``asked``: the question as the reader put it, when ``question`` is a follow-up read with
+    its thread; ``relatedness``: see :data:`Relatedness`)."""
+    quotes = pick_quotes(
+        question, passages, cross_language=cross_language, relatedness=relatedness, asked=asked
+    )
     if not quotes:
         return abstain(question, language, None, None)
     numbers: dict[str, int] = {}
@@ -231,7 +248,7 @@ def compose_offline(
         parts.append(f"{open_q}{text}{close_q} [{numbers[aid]}]")
     citations = [citation_for(n, first[aid], " … ".join(quoted[aid])) for aid, n in numbers.items()]
     body = lead + " ".join(parts)
-    short = _short(question, quotes[0], numbers[quotes[0].passage.article_id], language, passages)
+    short = _short(asked or question, quotes[0], numbers[quotes[0].passage.article_id], language, passages)
     return Answer(
         question=question,
         text=f"{short_line(short, language)}\n\n{body}" if short else body,

@@ -251,12 +251,31 @@ def compose_offline(
     short = _short(asked or question, quotes[0], numbers[quotes[0].passage.article_id], language, passages)
     return Answer(
         question=question,
-        text=f"{short_line(short, language)}\n\n{body}" if short else body,
+        text=with_short_line(body, short, language),
         abstained=False,
         citations=tuple(citations),
         passages=tuple(passages),
         short=short,
     )
+
+
+def short_from_cited(
+    question: str, cited: Sequence[tuple[int, Passage]], language: str
+) -> ShortAnswer | None:
+    """The short answer of an answer written otherwise (an LLM's): the same extraction from the best
+    sentence of each cited passage in turn (``cited``: its ``[n]`` and passage), the first confident."""
+    passages = [p for _, p in cited]
+    for n, passage in cited:
+        across = question_language(passage.chunk.text) != language
+        quotes = pick_quotes(question, [passage], cross_language=across, max_quotes=1)
+        if quotes and (short := _short(question, quotes[0], n, language, passages)) is not None:
+            return short
+    return None
+
+
+def with_short_line(body: str, short: ShortAnswer | None, language: str) -> str:
+    """An answer's text: the short answer line, if any, above ``body``."""
+    return f"{short_line(short, language)}\n\n{body}" if short else body
 
 
 def _short(

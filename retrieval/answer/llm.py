@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from retrieval.answer.citations import citation_for, foreign_links, markers_in, renumber
-from retrieval.answer.compose import split_sentences
+from retrieval.answer.compose import short_from_cited, split_sentences, with_short_line
 from retrieval.answer.pertinence import pertinent
 from retrieval.answer.support import Support
 from retrieval.errors import AnswerError
@@ -162,9 +162,13 @@ class OpenAICompatibleComposer:
         if not checked.citations:
             return replace(fallback, note="the LLM's answer cited no supporting source; offline answer given")
         note = f"{checked.dropped} unsupported sentence(s) removed" if checked.dropped else None
+        by_id = {p.article_id: p for p in passages}
+        cited = [(c.n, by_id[c.article_id]) for c in checked.citations if c.article_id in by_id]
+        short = short_from_cited(question, cited, result.language)
         return Answer(
             question=question,
-            text=checked.text,
+            text=with_short_line(checked.text, short, result.language),
+            short=short,
             abstained=False,
             citations=checked.citations,
             passages=tuple(result.passages),

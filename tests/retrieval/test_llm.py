@@ -14,7 +14,7 @@ from retrieval.answer.llm import OpenAICompatibleComposer, build_messages, check
 from retrieval.answer.pertinence import pertinent
 from retrieval.answer.support import Support
 from retrieval.errors import AnswerError
-from retrieval.records import Chunk, Passage
+from retrieval.records import Answer, Chunk, Passage
 from retrieval.search.dates import DateIntent
 from retrieval.search.searcher import SearchResult
 from tests.emulators.openai_api import OpenAIEmulator
@@ -69,12 +69,21 @@ def offline(r: SearchResult, question: str = "Кто представит США
     return compose_offline(question, r.passages, r.language)
 
 
+def body(answer: Answer) -> str:
+    """The LLM's checked text, below the short answer line."""
+    return answer.text.partition("\n\n")[2] if answer.short else answer.text
+
+
 def test_cited_answer_is_kept_and_renumbered(emu: OpenAIEmulator) -> None:
     emu.reply_text("США представят Стив Уиткофф и Джаред Кушнер [2].")
     r = result(METRO, PARIS)
     answer = composer(emu).compose("Кто представит США?", r, offline(r))  # type: ignore[arg-type]
     assert answer.mode == "llm"
-    assert answer.text == "США представят Стив Уиткофф и Джаред Кушнер [1]."
+    # the LLM's text as it wrote it, under the same short answer line as offline, from the cited quote
+    assert answer.text == (
+        "Ответ (человек): Стив Уиткофф и Джаред Кушнер [1]\n\nСША представят Стив Уиткофф и Джаред Кушнер [1]."
+    )
+    assert answer.short is not None and answer.short.citation == 1
     assert [(c.n, c.article_id) for c in answer.citations] == [(1, "paris")]
     assert "Уиткофф" in answer.citations[0].quote
 
@@ -96,7 +105,7 @@ def test_citations_to_missing_sources_and_unsupported_sentences_are_removed(emu:
     )
     r = result(PARIS)
     answer = composer(emu).compose("Кто представит США?", r, offline(r))  # type: ignore[arg-type]
-    assert answer.text == "США представят Уиткофф и Кушнер [1]."
+    assert body(answer) == "США представят Уиткофф и Кушнер [1]."
     assert answer.note == "2 unsupported sentence(s) removed"
 
 
@@ -193,7 +202,7 @@ def test_an_obeyed_injection_is_removed_and_the_answer_kept(emu: OpenAIEmulator)
     r = result(PARIS, INJECTED)
     answer = composer(emu).compose(WHO, r, offline(r, WHO))  # type: ignore[arg-type]
     assert answer.mode == "llm"
-    assert answer.text == "США на переговорах представят Стив Уиткофф и Джаред Кушнер [1]."
+    assert body(answer) == "США на переговорах представят Стив Уиткофф и Джаред Кушнер [1]."
     assert [c.article_id for c in answer.citations] == ["paris"]
     assert answer.note == "2 unsupported sentence(s) removed"
 

@@ -81,7 +81,8 @@ def test_cited_answer_is_kept_and_renumbered(emu: OpenAIEmulator) -> None:
     assert answer.mode == "llm"
     # the LLM's text as it wrote it, under the same short answer line as offline, from the cited quote
     assert answer.text == (
-        "Ответ (человек): Стив Уиткофф и Джаред Кушнер [1]\n\nСША представят Стив Уиткофф и Джаред Кушнер [1]."
+        "Ответ (человек): Стив Уиткофф и Джаред Кушнер [1]\n\n"
+        "США представят Стив Уиткофф и Джаред Кушнер [1]."
     )
     assert answer.short is not None and answer.short.citation == 1
     assert [(c.n, c.article_id) for c in answer.citations] == [(1, "paris")]

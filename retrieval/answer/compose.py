@@ -10,22 +10,24 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from razdel import sentenize
 
 from retrieval.answer.citations import citation_for
-from retrieval.answer.coverage import mentions
+from retrieval.answer.clauses import answering_clause
 from retrieval.answer.short.asked import asked_kind
-from retrieval.answer.short.extract import Found, answer_span, question_words
-from retrieval.answer.short.line import confident, short_answer, short_line
+from retrieval.answer.short.extract import Found, answer_span, mentioned_share, question_words
+from retrieval.answer.short.line import confident, short_answer, short_line, worth_weighing
 from retrieval.boilerplate import quotable_spans
 from retrieval.records import Answer, Citation, Passage, ShortAnswer
 from retrieval.search.searcher import question_language
 from retrieval.terms import tokenize
 
 MAX_QUOTES_CHARS = 420
+MAX_QUOTES_ACROSS = 3
+"""Sentences of the top passage's matching part quoted for a question in another language."""
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -96,7 +98,7 @@ def score_sentences(
     scored = []
     for rank, p, s, inside in candidates:
         prior = (1.0 if inside else 0.6) / (1.0 + rank)
-        overlap = _mentioned_share(words, s) if cross_language else _overlap(q_terms, s, idf)
+        overlap = mentioned_share(words, s) if cross_language else _overlap(q_terms, s, idf)
         numbers = len(q_numbers & set(_NUMBER.findall(s))) * 0.2
         found = answer_span(factoid, s, kind) if kind else None
         typed = _ANSWER_BONUS if found is not None and not found.fallback else 0.0
@@ -108,13 +110,6 @@ def score_sentences(
 
 _ANSWER_BONUS = 0.5
 """What holding an answer of the asked kind adds to a sentence's score (a name for "who"…)."""
-
-
-def _mentioned_share(asked: Sequence[str], sentence: str) -> float:
-    """The share of the question's words that ``sentence`` mentions, across scripts."""
-    if not asked:
-        return 0.0
-    return sum(mentions([w], sentence) for w in asked) / len(asked)
 
 
 Relatedness = Callable[[Sequence[str]], Sequence[float]]
@@ -141,10 +136,10 @@ def pick_quotes(
     if cross_language:
         return pick_across_languages(question, passages, relatedness, asked)
     ranked = score_sentences(question, passages, asked=asked)
-    if not ranked:
-        return []
-    if ranked[0].found is not None:
-        return [ranked[0]]
+    if not ranked:  # nothing quotable around the matches (headlines, captions): as across languages
+        return pick_across_languages(question, passages, relatedness, asked)
+    if ranked[0].found is not None and confident(ranked[0].found, cross_language=False):
+        return [ranked[0]]  # the answer is shown: other sentences would not help
     chosen = [ranked[0]]
     budget = MAX_QUOTES_CHARS - len(ranked[0].text)
     for cand in ranked[1:]:
@@ -176,30 +171,70 @@ def pick_across_languages(
     relatedness: Relatedness | None = None,
     asked: str | None = None,
 ) -> list[Sentence]:
-    """The sentences of the top passage's matching part, in order; when the question asks for a fact and
-    sentences of the top passage hold an answer of that kind, the one closest to the question alone
+    """The sentences of the top passage's matching part, in order. When the question asks for a fact and
+    sentences of the top passage hold an answer of that kind, the one closest to the question leads
     (by ``relatedness`` when several do: "who represents the US" and "who hosts the meeting" ask of
-    one passage, and only the model's terms tell its envoys from its host)."""
+    one passage, and only the model's terms tell its envoys from its host), and sentences holding
+    other answers of that kind are left out; when its answer is shown, it is quoted alone."""
     top = passages[0]
-    if asked_kind(asked or question) is not None:
-        ranked = score_sentences(question, passages, max_passages=1, cross_language=True, asked=asked)
-        holding = [s for s in ranked if s.found is not None and not s.found.fallback]
-        if len(holding) > 1 and relatedness is not None:
-            closeness = relatedness([s.text for s in holding])
-            return [max(zip(holding, closeness, strict=True), key=lambda pair: pair[1])[0]]
-        if ranked and ranked[0].found is not None:
-            return [ranked[0]]
+    lead = _lead_across(question, passages, relatedness, asked)
+    if lead is not None and lead.found is not None and confident(lead.found, cross_language=True):
+        return [lead]  # the answer is shown: other sentences would not help
     text = top.chunk.text
     lo, hi = top.focus or (0, len(text))
-    inside = [text[s:e].strip() for s, e in _sentence_spans(text, top.chunk.title) if s < hi and e > lo]
-    out: list[Sentence] = []
-    budget = MAX_QUOTES_CHARS
+    quotable = _sentence_spans(text, top.chunk.title)
+    inside = [text[s:e].strip() for s, e in quotable if s < hi and e > lo]
+    if not inside:  # the match is a headline or a caption: the text that follows it
+        inside = [text[s:e].strip() for s, e in quotable if s >= lo] or [text[lo:hi].strip()]
+    competing = set() if lead is None else _competing(asked or question, lead, inside)
+    out: list[Sentence] = [lead] if lead is not None else []
+    budget = MAX_QUOTES_CHARS - sum(len(s.text) for s in out)
     for sentence in inside:
-        if out and len(sentence) > budget:
+        if out and (len(sentence) > budget or len(out) >= MAX_QUOTES_ACROSS):
             break
-        out.append(Sentence(0, top, sentence, 1.0))
-        budget -= len(sentence)
+        if sentence not in competing and (lead is None or sentence != lead.text):
+            out.append(Sentence(0, top, sentence, 1.0))
+            budget -= len(sentence)
     return out
+
+
+def _lead_across(
+    question: str, passages: Sequence[Passage], relatedness: Relatedness | None, asked: str | None
+) -> Sentence | None:
+    """The sentence of the top passage holding an answer of the asked kind that is closest to the
+    question, with its relatedness when it was weighed (see :func:`confident`)."""
+    if asked_kind(asked or question) is None:
+        return None
+    ranked = score_sentences(question, passages, max_passages=1, cross_language=True, asked=asked)
+    holding = [s for s in ranked if s.found is not None and not s.found.fallback][:MAX_WEIGHED]
+    if not holding:
+        return None
+    lead = holding[0]
+    weigh = len(holding) > 1 or (lead.found is not None and worth_weighing(lead.found))
+    if relatedness is None or not weigh:
+        return lead
+    closeness = relatedness([s.text for s in holding])
+    best = max(range(len(holding)), key=lambda i: closeness[i])
+    found = holding[best].found
+    assert found is not None
+    return replace(holding[best], found=replace(found, related=float(closeness[best])))
+
+
+MAX_WEIGHED = 3
+"""At most this many sentences are weighed by relatedness (a model pass each, ~30 ms on two cores)."""
+
+
+def _competing(question: str, lead: Sentence, sentences: Sequence[str]) -> set[str]:
+    """The sentences other than ``lead`` that hold another answer of the asked kind (the meeting's host,
+    for a question about who represents the US): they would not help answer."""
+    kind = asked_kind(question)
+    if kind is None or lead.found is None:
+        return set()
+    return {
+        s
+        for s in sentences
+        if s != lead.text and (f := answer_span(question, s, kind)) is not None and not f.fallback
+    }
 
 
 def _trim(text: str, limit: int) -> str:
@@ -235,16 +270,19 @@ def compose_offline(
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
     parts: list[str] = []
+    terms = set(tokenize(question))
     lead, open_q, close_q = FRAMES.get(language, FRAMES["en"])
     quoted: dict[str, list[str]] = {}
     first: dict[str, Passage] = {}
     for q in quotes:
         text = _trim(q.text, MAX_QUOTES_CHARS)
+        if q.found is not None and confident(q.found, cross_language=cross_language):  # the answer shown
+            text = answering_clause(q.text, terms, (q.found.span.start, q.found.span.end))
         aid = q.passage.article_id
         if aid not in numbers:
             numbers[aid] = len(numbers) + 1
             first[aid] = q.passage
-        quoted.setdefault(aid, []).append(text)
+        quoted.setdefault(aid, []).append(q.text)
         parts.append(f"{open_q}{text}{close_q} [{numbers[aid]}]")
     citations = [citation_for(n, first[aid], " … ".join(quoted[aid])) for aid, n in numbers.items()]
     body = lead + " ".join(parts)
@@ -278,11 +316,16 @@ def with_short_line(body: str, short: ShortAnswer | None, language: str) -> str:
     return f"{short_line(short, language)}\n\n{body}" if short else body
 
 
+def quote_across(quote: Sentence, language: str) -> bool:
+    """Whether ``quote`` is in another language than the question (``language``)."""
+    return question_language(quote.text) != language
+
+
 def _short(
     question: str, quote: Sentence, n: int, language: str, passages: Sequence[Passage]
 ) -> ShortAnswer | None:
     """The short answer the lead quote gives, when it gives one confidently."""
-    if quote.found is None or not confident(quote.found):
+    if quote.found is None or not confident(quote.found, cross_language=quote_across(quote, language)):
         return None
     english = [p.chunk.text for p in passages if question_language(p.chunk.text) == "en"]
     return short_answer(question, quote.found, n, language, english)

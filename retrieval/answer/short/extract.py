@@ -12,6 +12,7 @@ several answers of the kind and nothing in it points to one, there is no span.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -30,7 +31,7 @@ _STOP_WORDS = (
     "это этот эта эти того для при над под или его она они him"
 )
 _STOP = frozenset(_STOP_WORDS.split())
-FALLBACK = {"person": ("organization",), "other": ("person", "organization", "place")}
+FALLBACK = {"person": ("organization",)}
 """Kinds that answer when the asked kind is absent: "кого победил…" is often a team."""
 
 
@@ -45,6 +46,11 @@ class Found:
     """Whether the sentence shares words with the question (the span was chosen by nearness to them)."""
     fallback: bool = False
     """Whether the span is of a kind that answers only when the asked one is absent (:data:`FALLBACK`)."""
+    shared: float = 0.0
+    """The share of the question's words the sentence mentions (:func:`mentioned_share`)."""
+    related: float = 0.0
+    """How close the sentence is to the question in the model's sparse latent terms, when weighed
+    (across languages, where few words can be matched)."""
 
 
 def question_words(question: str) -> list[str]:
@@ -66,16 +72,45 @@ def answer_span(question: str, sentence: str, kind: str | None = None) -> Found 
         if wanted == "number":
             named = values(question)
             fresh = [s for s in fresh if not (values(s.text) & named)]
+            if not _PERCENT.search(question):
+                fresh = [s for s in fresh if not _PERCENT.search(s.text)] or fresh
+        if wanted in ("number", "date"):
+            fresh = _distinct_values(fresh)
         if wanted == "number" and (counted := _counted(question)):
             fresh = [s for s in fresh if _counts(sentence, s, counted)] or fresh
         if fresh:
-            return replace(_nearest(_joined(fresh, sentence), sentence, asked), fallback=wanted != kind)
+            found = _nearest(_joined(fresh, sentence), sentence, asked)
+            return replace(found, fallback=wanted != kind, shared=mentioned_share(asked, sentence))
     return None
+
+
+def mentioned_share(words: Sequence[str], sentence: str) -> float:
+    """The share of ``words`` (a question's, :func:`question_words`) that ``sentence`` mentions, inflected
+    or across scripts (:func:`retrieval.answer.coverage.mentions`)."""
+    if not words:
+        return 0.0
+    return sum(mentions([w], sentence) for w in words) / len(words)
 
 
 _SUBJECT = re.compile(r"^\s*who\b(?! (?:did|does|do)\b)|\bкто\b", re.IGNORECASE)
 """Questions that ask for the doer: "президента Дональда Трампа" (a possessor) does not answer them."""
 _COUNTED = re.compile(r"\bсколько\s+(?:\w+\s+)?(\w{3,})|\bhow many\s+(?:\w+\s+)?(\w{3,})", re.IGNORECASE)
+
+
+_PERCENT = re.compile(r"%|процент|percent", re.IGNORECASE)
+
+
+def _distinct_values(found: Sequence[Span]) -> list[Span]:
+    """Numbers or dates that say the same ("2005 года" and "(2005)") as one: the first, the longer if
+    they start alike."""
+    out: list[Span] = []
+    for span in found:
+        same = next((i for i, kept in enumerate(out) if values(kept.text) == values(span.text)), None)
+        if same is None:
+            out.append(span)
+        elif len(span.text) > len(out[same].text) and not values(span.text) - values(out[same].text):
+            continue
+    return out
 
 
 def _counted(question: str) -> str | None:
@@ -108,12 +143,29 @@ def _joined(found: Sequence[Span], sentence: str) -> list[Span]:
 
 
 def _nearest(found: Sequence[Span], sentence: str, asked: list[str]) -> Found:
-    anchors = [m.start() for m in _WORD.finditer(sentence) if asked and mentions(asked, m.group(0))]
-    if not anchors:
+    """The span closest to the question's words in the sentence: each word the sentence shares with the
+    question counts by how near its nearest mention stands (within a few words it counts fully, a
+    clause away little)."""
+    mentioned: dict[str, list[int]] = {}
+    for m in _WORD.finditer(sentence):
+        for word in asked:
+            if mentions([word], m.group(0)):
+                mentioned.setdefault(word.lower(), []).append(m.start())
+    if not mentioned:
         return Found(found[0], len(found), anchored=False)
 
-    def distance(span: Span) -> int:
-        return min(abs(a - span.start) if a < span.start else abs(a - span.end) for a in anchors)
+    def nearness(span: Span) -> float:
+        total = 0.0
+        for places in mentioned.values():
+            outside = [a for a in places if not span.start <= a < span.end]
+            if outside:
+                gap = min(span.start - a if a < span.start else a - span.end for a in outside)
+                total += math.exp(-max(gap, 0) / NEAR_CHARS)
+        return total
 
-    best = min(found, key=distance)
+    best = max(found, key=nearness)
     return Found(best, len(found), anchored=True)
+
+
+NEAR_CHARS = 40
+"""How far (in characters) a shared word's pull on a span falls to about a third."""

@@ -63,14 +63,26 @@ _NUMERALS = {
 @functools.lru_cache(maxsize=4096)
 def spans(sentence: str) -> tuple[Span, ...]:
     """Every typed span of ``sentence``, in order of their start."""
-    found = [Span(e.kind, e.text, e.start, e.end) for e in recognise(sentence)]
-    found.extend(_dates(sentence))
+    found = [_with_preposition(sentence, Span(e.kind, e.text, e.start, e.end)) for e in recognise(sentence)]
+    found.extend(_with_preposition(sentence, span) for span in _dates(sentence))
     found.extend(_numbers(sentence, found))
     found.extend(_quoted(sentence))
     return tuple(sorted(found, key=lambda s: (s.start, -s.end)))
 
 
 _PREPOSITION = re.compile(r"(?:в|во|к|с|со|до|по|от|на|за|in|on|by|since|from|at|of)\s+", re.IGNORECASE)
+_IN = re.compile(r"(?<!\w)(?:в|во|на)\s+$", re.IGNORECASE)
+
+
+def _with_preposition(sentence: str, span: Span) -> Span:
+    """A place or date with the "в" / "на" before it ("в Эдинбурге", "в марте"): the words a reader
+    would quote."""
+    if span.kind not in ("place", "date"):
+        return span
+    lead = _IN.search(sentence, max(0, span.start - 4), span.start)
+    if lead is None:
+        return span
+    return Span(span.kind, sentence[lead.start() : span.end], lead.start(), span.end)
 
 
 def _dates(sentence: str) -> list[Span]:
@@ -92,10 +104,18 @@ def _numbers(sentence: str, taken: list[Span]) -> list[Span]:
         if any(s.kind == "date" and s.start <= m.start() < s.end for s in taken) and not _has_unit(text):
             continue
         out.append(Span("number", text, m.start(), m.start() + len(text)))
-    for m in _WORD.finditer(sentence):
-        if is_numeral(m.group(0).lower()):
+    for m in _NUMERAL_WORDS.finditer(sentence):
+        if is_numeral(m.group(1).lower()) and m.group(1).lower() not in _INDEFINITE:
             out.append(Span("number", m.group(0), m.start(), m.end()))
     return out
+
+
+_NUMERAL_WORDS = re.compile(rf"([А-Яа-яЁё]+)(?:\s+(?:{_SCALE}))?(?!\w)", re.IGNORECASE)
+_INDEFINITE_WORDS = (
+    "несколько нескольких нескольким несколькими сколько скольких столько стольких много многих многим "
+    "мало немало немного многие"
+)
+_INDEFINITE = frozenset(_INDEFINITE_WORDS.split())
 
 
 def _has_unit(text: str) -> bool:

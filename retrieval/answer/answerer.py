@@ -26,7 +26,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from retrieval.answer.compose import abstain, compose_offline
-from retrieval.answer.relevance import AbstainPolicy, match_strength
+from retrieval.answer.relevance import AbstainPolicy, search_strengths
 from retrieval.answer.thread import Thread
 from retrieval.errors import AnswerError
 from retrieval.records import Answer, SearchFilters, SparseVector, StoreStats
@@ -97,12 +97,13 @@ class Answerer:
         *,
         all_copies: bool = False,
     ) -> SearchResult:
-        """Passages for ``query`` (:meth:`bounded`), best first, each with its :func:`match_strength`
+        """Passages for ``query`` (:meth:`bounded`), best first, each with its :func:`search_strengths`
         (``prior``, ``all_copies``: see :meth:`Searcher.search`)."""
         query = self.bounded(query)
         result = self.searcher.search(query, k or self.k, filters, prior, all_copies=all_copies)
         floor = self.policy.dense_floor(result.language)
-        marked = [replace(p, strength=match_strength(query, p, floor)) for p in result.passages]
+        labels = search_strengths(result, floor, self.policy.should_abstain(result))
+        marked = [replace(p, strength=label) for p, label in zip(result.passages, labels, strict=True)]
         return replace(result, passages=marked)
 
     def ask(

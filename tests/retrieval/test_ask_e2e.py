@@ -24,10 +24,10 @@ from tests.support.hashing import HashingEmbeddings
 def test_english_question_cites_the_russian_article_naming_witkoff_and_kushner(answerer: Answerer) -> None:
     answer = answerer.ask("who represents the US in Paris?")
     assert not answer.abstained
-    short, _, quotes = answer.text.partition("\n\n")
-    # the envoys, in Latin letters beside the Russian words, not the meeting's host
-    assert short == "Answer (person): Stiv Uitkoff and Dzhared Kushner (Стив Уиткофф и Джаред Кушнер) [1]"
-    assert quotes.startswith("The archive says: “Соединенные Штаты")  # English frame, Russian quote
+    # the envoys lead, not the meeting's host; no short answer line: across languages a sentence that
+    # shares no word with the question is too weak evidence to name the answer on its own
+    assert answer.short is None
+    assert answer.text.startswith("The archive says: “Соединенные Штаты на переговорах представят")
     assert "Макрон" not in answer.text
     assert answer.text.endswith("[1]")
     [citation] = answer.citations
@@ -39,13 +39,13 @@ def test_english_question_cites_the_russian_article_naming_witkoff_and_kushner(a
 
 def test_the_meetings_host_is_told_apart_from_the_envoys(answerer: Answerer) -> None:
     answer = answerer.ask("Who hosts the Paris meeting?")
-    assert answer.short is not None and answer.short.original == "Эммануэль Макрон"
+    assert answer.text.startswith("The archive says: “Встречу принимает президент Франции Эммануэль Макрон.”")
     assert "Уиткофф" not in answer.text
 
 
 def test_russian_question_quotes_the_sentence_with_the_answer(answerer: Answerer) -> None:
     answer = answerer.ask("Когда планируют открыть станцию «Тульская»?")
-    assert answer.text.startswith("Ответ (дата): 2028 году [1]\n\nВ архиве сказано: «")
+    assert answer.text.startswith("Ответ (дата): в 2028 году [1]\n\nВ архиве сказано: «")
     assert "2028" in answer.text
     assert answer.citations[0].url == "https://example.org/news/kazan-metro-sukno"
 

@@ -45,8 +45,8 @@ ARTICLES = [
         "date": "2027-01-15",
         "source": "Вести Примера",
         "url": "https://example.org/bridge",
-        "text": "Строители завершают укладку асфальта на новом мосту через Волгу. "
-        "Движение по мосту откроют 20 марта 2027 года. "
+        "text": "Строители завершают укладку асфальта на новом мосту. "
+        "Движение по мосту через Волгу откроют 20 марта 2027 года. "
         "Мост соединит два района города.",
     },
     {
@@ -76,8 +76,7 @@ def answerer(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Iter
     ("question", "kind", "original", "shown"),
     [
         ("Кто назначен директором музея?", "person", "Анна Петрова", "Ответ (человек): Анна Петрова [1]"),
-        ("Где пройдёт фестиваль уличного театра?", "place", "Казани", "Ответ (место): Казани [1]"),
-        ("Когда откроют движение по мосту через Волгу?", "date", "20 марта 2027 года", None),
+        ("Когда откроют движение по мосту?", "date", "20 марта 2027 года", None),
         ("Сколько стоит ремонт школы номер пять?", "number", "8,1 млн рублей", None),
         (
             "Who was appointed director of the museum?",
@@ -85,8 +84,7 @@ def answerer(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Iter
             "Анна Петрова",
             "Answer (person): Anna Petrova (Анна Петрова) [1]",
         ),
-        ("Where will the street theatre festival take place?", "place", "Казани", "Kazan (Казани)"),
-        ("When will the bridge over the Volga open?", "date", "20 марта 2027 года", "20 March 2027"),
+        ("When will the Volga bridge open?", "date", "20 марта 2027 года", "20 March 2027"),
         ("How much will the repair of school five cost?", "number", "8,1 млн рублей", "8.1 million roubles"),
     ],
 )
@@ -102,6 +100,17 @@ def test_a_factoid_question_opens_with_the_typed_words_that_answer_it(
     assert original in quotes  # the quote that holds the answer leads, and shows the words
     assert quotes.startswith(("В архиве сказано: «", "The archive says: “"))
     assert answer.citations[0].quote.find(original) >= 0
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Где пройдёт фестиваль уличного театра?", "Where will the street theatre festival take place?"],
+)
+def test_a_place_is_quoted_but_not_shown_as_a_short_answer(answerer: Answerer, question: str) -> None:
+    """Places are right too rarely to show (precision first): the quote that names it answers."""
+    answer = answerer.ask(question)
+    assert answer.short is None
+    assert "в Казани" in answer.text.split("[1]")[0]
 
 
 def test_the_quote_holding_the_answer_leads_and_others_are_left_out(answerer: Answerer) -> None:

@@ -27,6 +27,7 @@ _WORD = re.compile(r"[A-Za-zА-Яа-яЁё]{3,}|\d+")
 _STOP_WORDS = (
     "the and was were what which who whom whose when where how did does have has had for with from that "
     "this into about there their they them its his her are is been being than then also many much "
+    "will would could should shall may might must can not "
     "кто что где когда какой какая какие каком какого как почему сколько чей чья был была было были "
     "это этот эта эти того для при над под или его она они him"
 )

@@ -1,6 +1,6 @@
 """Calibrate abstention for the configured embedding model on a questions file.
 
-    NEWSBOT_DATA_DIR=... python bench/calibrate.py ../shared/eval/dev/questions.jsonl [--ru 0.025 --en 0.04]
+    NEWSBOT_DATA_DIR=... python bench/calibrate.py ../shared/eval/dev/questions.jsonl [--ru 0.02 --en 0.04]
 
 Searches every question against the ingested archive, fits the logistic relevance model per question
 language (answerable questions against off-archive ones) and prints the ``CALIBRATED`` entry to paste into
@@ -33,7 +33,7 @@ def main() -> None:
     )
     parser.add_argument("questions", type=Path)
     parser.add_argument(
-        "--ru", type=float, default=0.025, help="share of answerable Russian questions refused"
+        "--ru", type=float, default=0.02, help="share of answerable Russian questions refused"
     )
     parser.add_argument(
         "--en", type=float, default=0.04, help="share of answerable English questions refused"

@@ -154,6 +154,12 @@ def pick_quotes(
     return chosen
 
 
+def sentences_of(passage: Passage, most: int = 30) -> list[str]:
+    """The quotable sentences of a passage, at most ``most`` of them."""
+    text = passage.chunk.text
+    return [text[s:e].strip() for s, e in _sentence_spans(text, passage.chunk.title)[:most]]
+
+
 def _sentence_spans(text: str, title: str = "") -> list[tuple[int, int]]:
     """Where the sentences of ``text`` lie, never across a line and never in a headline, caption,
     credit, byline, dateline or navigation line (:mod:`retrieval.boilerplate`)."""

@@ -33,11 +33,13 @@ from retrieval.records import Answer, SearchFilters, SparseVector, StoreStats
 from retrieval.search.scoring import sparse_norms, sparse_scores
 from retrieval.search.searcher import Searcher, SearchResult, question_language
 from retrieval.store.chunks import ChunkStore
-from retrieval.terms import query_key_groups
+from retrieval.terms import KEY_PREFIX, name_keys, query_key_groups
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500
+ENGLISH_MENTIONS = 50
+"""Chunks read from the name index for the English spelling of a short answer's names."""
 SHORTENED = {
     "ru": "вопрос сокращён до первых {n} символов",
     "en": "the question was shortened to its first {n} characters",
@@ -178,6 +180,7 @@ class Answerer:
                 self.relatedness, asked or question, None if asked else result.question_sparse
             ),
             asked=asked,
+            spellings=self.english_mentions,
         )
         if self.llm is None:
             return offline
@@ -198,6 +201,15 @@ class Answerer:
         dots = sparse_scores(question_terms, vectors, embeddings.sparse_dim)
         norms = sparse_norms(vectors) * float(np.linalg.norm(question_terms.values))
         return [float(d / n) if n else 0.0 for d, n in zip(dots, norms, strict=True)]
+
+    def english_mentions(self, text: str) -> list[str]:
+        """The archive's English passages that mention names of ``text`` by the same consonant keys
+        ("Witkoff" for "Уиткофф"), from the name index: two reads, for a short answer's spelling."""
+        keys = [k for k in name_keys(text) if k.startswith(KEY_PREFIX)]
+        if not keys:
+            return []
+        found = self.store.chunks(list(self.store.keyed(keys, ENGLISH_MENTIONS))[:ENGLISH_MENTIONS])
+        return [c.chunk.text for c in found.values() if question_language(c.chunk.text) == "en"]
 
     def outlets(self) -> tuple[str, ...]:
         """The outlets the archive holds, as of the latest ingestion (what source filters match)."""

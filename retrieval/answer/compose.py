@@ -264,10 +264,11 @@ def compose_offline(
     cross_language: bool = False,
     relatedness: Relatedness | None = None,
     asked: str | None = None,
+    spellings: Spellings | None = None,
 ) -> Answer:
     """Quotes of ``passages`` that answer ``question``, and the short answer line when it asks for a fact
     they hold (``asked``: the question as the reader put it, when ``question`` is a follow-up read with
-    its thread; ``relatedness``: see :data:`Relatedness`)."""
+    its thread; ``relatedness``: see :data:`Relatedness`; ``spellings``: see :data:`Spellings`)."""
     quotes = pick_quotes(
         question, passages, cross_language=cross_language, relatedness=relatedness, asked=asked
     )
@@ -292,7 +293,8 @@ def compose_offline(
         parts.append(f"{open_q}{text}{close_q} [{numbers[aid]}]")
     citations = [citation_for(n, first[aid], " … ".join(quoted[aid])) for aid, n in numbers.items()]
     body = lead + " ".join(parts)
-    short = _short(asked or question, quotes[0], numbers[quotes[0].passage.article_id], language, passages)
+    n = numbers[quotes[0].passage.article_id]
+    short = _short(asked or question, quotes[0], n, language, passages, spellings)
     return Answer(
         question=question,
         text=with_short_line(body, short, language),
@@ -328,13 +330,27 @@ def quote_across(quote: Sentence, language: str) -> bool:
 
 
 def _short(
-    question: str, quote: Sentence, n: int, language: str, passages: Sequence[Passage]
+    question: str,
+    quote: Sentence,
+    n: int,
+    language: str,
+    passages: Sequence[Passage],
+    spellings: Spellings | None = None,
 ) -> ShortAnswer | None:
-    """The short answer the lead quote gives, when it gives one confidently."""
+    """The short answer the lead quote gives, when it gives one confidently; for an English reader its
+    names spelled as English passages among the results, or elsewhere in the archive, spell them."""
     if quote.found is None or not confident(quote.found, cross_language=quote_across(quote, language)):
         return None
     english = [p.chunk.text for p in passages if question_language(p.chunk.text) == "en"]
+    if language == "en" and spellings is not None and quote.found.span.kind in NAMED_KINDS:
+        english.extend(spellings(quote.found.span.text))
     return short_answer(question, quote.found, n, language, english)
+
+
+NAMED_KINDS = frozenset({"person", "organization", "place"})
+Spellings = Callable[[str], Sequence[str]]
+"""English texts of the archive that mention the names of a Russian text (the same consonant keys:
+:meth:`retrieval.answer.answerer.Answerer.english_mentions`)."""
 
 
 def abstain(question: str, language: str, since: date | None, until: date | None) -> Answer:

@@ -31,6 +31,22 @@ ARTICLES = [
         "Прежний директор Олег Смирнов ушёл на пенсию после двадцати лет работы.",
     },
     {
+        "id": "workshop",
+        "title": "У реставрационной мастерской новый руководитель",
+        "date": "2027-02-10",
+        "source": "Вести Примера",
+        "url": "https://example.org/workshop",
+        "text": "Мастерскую в Ярославле возглавил британский реставратор Стивен Смит.",
+    },
+    {
+        "id": "lecture",
+        "title": "A lecture on icon restoration",
+        "date": "2026-11-20",
+        "source": "Example Wire",
+        "url": "https://example.org/en/lecture",
+        "text": "The British restorer Steven Smith gave a public lecture on icon restoration in Boston.",
+    },
+    {
         "id": "festival",
         "title": "Фестиваль уличного театра сменил город",
         "date": "2027-03-10",
@@ -111,6 +127,13 @@ def test_a_place_is_quoted_but_not_shown_as_a_short_answer(answerer: Answerer, q
     answer = answerer.ask(question)
     assert answer.short is None
     assert "в Казани" in answer.text.split("[1]")[0]
+
+
+def test_an_english_reader_gets_a_name_as_the_archives_english_articles_spell_it(answerer: Answerer) -> None:
+    answer = answerer.ask("Who heads the Yaroslavl workshop?")
+    assert answer.short is not None, answer.text
+    assert answer.short.text == "Steven Smith (Стивен Смит)"  # not the transliteration "Stiven Smit"
+    assert answer.citations[0].article_id == "workshop"
 
 
 def test_the_quote_holding_the_answer_leads_and_others_are_left_out(answerer: Answerer) -> None:

@@ -77,7 +77,8 @@ def body(answer: Answer) -> str:
 def test_cited_answer_is_kept_and_renumbered(emu: OpenAIEmulator) -> None:
     emu.reply_text("США представят Стив Уиткофф и Джаред Кушнер [2].")
     r = result(METRO, PARIS)
-    answer = composer(emu).compose("Кто представит США?", r, offline(r))  # type: ignore[arg-type]
+    asked = "Кто представит Соединенные Штаты на переговорах?"
+    answer = composer(emu).compose(asked, r, offline(r, asked))  # type: ignore[arg-type]
     assert answer.mode == "llm"
     # the LLM's text as it wrote it, under the same short answer line as offline, from the cited quote
     assert answer.text == (

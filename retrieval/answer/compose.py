@@ -1,8 +1,12 @@
 """The offline answer: no LLM, verbatim quotes with ``[n]`` markers, or an honest "not in the archive".
 
 From the best retrieved passages it picks the sentence(s) that answer the question: those sharing the
-question's rare words (stemmed, Russian and English), numbers and names, with the retrieval rank as prior.
-It quotes one to three sentences verbatim; the frame around the quotes is in the question's language.
+question's rare words (stemmed, Russian and English), numbers and names, holding an answer of the kind
+it asks for (:mod:`retrieval.answer.short`), with the retrieval rank as prior; headlines, captions and
+the like are never quoted (:mod:`retrieval.boilerplate`). It quotes one to three sentences verbatim,
+the one holding the answer first; the frame around the quotes is in the question's language. When the
+lead quote answers a factoid question confidently, the answer opens with the short answer line and the
+quote stands alone, cut to its answering clauses when long (:mod:`retrieval.answer.clauses`).
 """
 
 from __future__ import annotations

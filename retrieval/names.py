@@ -9,6 +9,7 @@ English question finds a Russian article's names by an equality lookup.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _DIGRAPHS = (
@@ -41,6 +42,7 @@ _VOWELS = frozenset("аеёиоуыэюяьъй")
 _CYRILLIC = re.compile(r"[а-яё]")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def transcribe(word: str) -> str:
     """A Cyrillic transcription of an English word, good enough for loose matching."""
     w = word.lower()
@@ -73,6 +75,7 @@ def consonant_key(word: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def sounds_alike(transcribed: str, word: str) -> bool:
     """Loose equality of a transcription and a Russian word form: most letter pairs of the first six
     letters shared, or the same consonants in the same order (and both starting with a vowel or not)."""

@@ -104,9 +104,10 @@ class Answerer:
         query = self.bounded(query)
         result = self.searcher.search(query, k or self.k, filters, prior, all_copies=all_copies)
         floor = self.policy.dense_floor(result.language)
-        labels = search_strengths(result, floor, self.policy.should_abstain(result))
+        refused = self.policy.should_abstain(result)
+        labels = search_strengths(result, floor, refused)
         marked = [replace(p, strength=label) for p, label in zip(result.passages, labels, strict=True)]
-        return replace(result, passages=marked)
+        return replace(result, passages=marked, refused=refused)
 
     def ask(
         self,
@@ -143,7 +144,7 @@ class Answerer:
             own is not None
             and own.strength == "strong"
             and query_key_groups(question)
-            and not self.policy.should_abstain(alone)
+            and not self.refuses(alone)
         ):
             return self.answer(question, alone)
         if self.rewriter is not None:
@@ -167,7 +168,7 @@ class Answerer:
     def answer(self, question: str, result: SearchResult, *, asked: str | None = None) -> Answer:
         """The answer to ``question`` from ``result``; ``asked``: the question as the reader put it, when
         ``question`` is a follow-up read in the light of its thread (what a short answer answers)."""
-        if not result.passages or self.policy.should_abstain(result):
+        if not result.passages or self.refuses(result):
             since, until = self.searcher.stats().date_range
             return replace(abstain(question, result.language, since, until), passages=tuple(result.passages))
         cross = result.language != self.searcher.config.archive_language
@@ -189,6 +190,10 @@ class Answerer:
         except AnswerError as exc:
             log.warning("LLM endpoint failed, answering offline: %s", exc)
             return replace(offline, note="the language model did not answer; this answer quotes the archive")
+
+    def refuses(self, result: SearchResult) -> bool:
+        """Whether to say the archive does not cover ``result``'s question (as :meth:`search` judged)."""
+        return result.refused if result.refused is not None else self.policy.should_abstain(result)
 
     def relatedness(self, question: str, terms: SparseVector | None, sentences: Sequence[str]) -> list[float]:
         """The cosine of each sentence's sparse latent terms with the question's (which match across

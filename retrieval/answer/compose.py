@@ -230,8 +230,8 @@ def _lead_across(
     return replace(holding[best], found=replace(found, related=float(closeness[best])))
 
 
-MAX_WEIGHED = 3
-"""At most this many sentences are weighed by relatedness (a model pass each, ~30 ms on two cores)."""
+MAX_WEIGHED = 2
+"""At most this many sentences are weighed by relatedness (a model pass each, 30-60 ms on two cores)."""
 
 
 def _competing(question: str, lead: Sentence, sentences: Sequence[str]) -> set[str]:

@@ -112,6 +112,9 @@ class SearchResult:
     archive_chunks: int = 0
     question_sparse: SparseVector | None = None
     """The question's sparse latent terms (to weigh sentences across languages when composing)."""
+    refused: bool | None = None
+    """Whether the answer would say the archive does not cover the question (the answerer's judgement,
+    made once per search: see :meth:`retrieval.answer.answerer.Answerer.search`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@
 Every question is searched as ``newsbot search`` would (k passages, each labelled strong / related /
 weak). For each label it prints how many passages got it, its precision (the share that come from the
 question's gold article; off-archive questions have none, so all their passages count as wrong), and
-the share of the passages that are not from the gold article marked strong, or strong or related: what a
-journalist would be misled by. Per question group, and overall.
+the share of the gold article's passages marked strong, and the share of the passages that are not from
+the gold article marked strong, or strong or related: what a journalist would be misled by. Per question
+group, and overall.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def tally(questions: list[Question], labelled: list[list[tuple[str, str]]]) -> d
                 out[group][label] += 1
                 out[group][f"gold {label}"] += int(gold)
                 out[group]["other"] += int(not gold)
+                out[group]["gold"] += int(gold)
                 out[group][f"other {label}"] += int(not gold)
     return out
 
@@ -59,14 +61,14 @@ def main() -> None:
     ]
     print(
         f"{'group':<20} {'passages':>8} {'strong':>7} {'P(strong)':>9} {'related':>7} {'P(related)':>10}"
-        f" {'other→strong':>12} {'other→strong|related':>20}"
+        f" {'gold→strong':>11} {'other→strong':>12} {'other→strong|related':>20}"
     )
     for group, c in sorted(tally(questions, labelled).items()):
         total = sum(c[label] for label in LABELS)
         print(
             f"{group:<20} {total:>8} {c['strong']:>7} {share(c['gold strong'], c['strong']):>9}"
             f" {c['related']:>7} {share(c['gold related'], c['related']):>10}"
-            f" {share(c['other strong'], c['other']):>12}"
+            f" {share(c['gold strong'], c['gold']):>11} {share(c['other strong'], c['other']):>12}"
             f" {share(c['other strong'] + c['other related'], c['other']):>20}"
         )
 

@@ -26,17 +26,23 @@ examples:
   newsbot search "переговоры в Париже" --json
   newsbot search "Уиткофф" --all              also the weak matches and every copy of a story
 
-Each passage says how well it matches: strong (it mentions every name, number or keyword asked for,
-or is very close in meaning), related, or weak (weak ones are left out unless --all). A story told by
+Each passage says how well it matches: strong (every word of a keyword query, or among the closest
+in meaning with every name and number asked for; never when the archive seems not to cover the
+question), related, or weak (weak ones are left out unless --all). A story told by
 several articles (reprints, syndicated copies) is shown once, with "also in" and the other copies'
 outlets and links; --all shows every copy."""
 
 ASK_EPILOG = """\
 examples:
   newsbot ask "who represents the US in Paris?"
+  newsbot ask "When will the Tulskaya station open?"   opens with "Answer (date): in 2028 (в 2028 году) [1]"
   newsbot ask "Что писали о морозах в январе 2026?"
   newsbot ask "какая ставка ЦБ?" --until 2025-12-31 --json
-  newsbot ask "что решили в Париже?" --all     drawing on every copy of a story"""
+  newsbot ask "что решили в Париже?" --all     drawing on every copy of a story
+
+A question asking for a fact (who, which organisation, when, how much / how many) opens with a short
+answer line when the quoted sentence clearly holds it: its words, typed, for an English question in
+Latin letters beside the Russian original; --json gives it as short_answer."""
 
 EVAL_EPILOG = """\
 examples:

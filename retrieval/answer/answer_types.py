@@ -1,22 +1,12 @@
-"""What kind of answer a question wants, and how much of it a sentence holds (Russian and English).
-
-"who" wants names, "when" dates and years, "how many" numbers, "where" place names. The counts are crude
-on purpose: they only break ties between sentences retrieval already found relevant.
+"""How many answers of the kind a question asks for (:func:`retrieval.answer.short.asked.asked_kind`) a
+sentence holds, in any language (an LLM's sentences are in the reader's): names for a person or an
+organisation, dates and years for a date, numbers for a number, capitalised words for a place. The
+counts are crude on purpose: they only tell whether an LLM's sentence speaks to the question at all.
 """
 
 from __future__ import annotations
 
 import re
-
-_WHO = re.compile(r"^\s*(who|whom|whose)\b|\b(кто|кого|кому|кем|чей|чья|чьё|чьи)\b", re.IGNORECASE)
-_WHEN = re.compile(
-    r"^\s*when\b|\bwhat (year|date|day|month)\b|\bкогда\b|\bв каком году\b|\bкакого числа\b", re.IGNORECASE
-)
-_COUNT = re.compile(r"\bhow (many|much)\b|\bсколько\b", re.IGNORECASE)
-_WHERE = re.compile(
-    r"^\s*where\b|\bin what (city|country|place)\b|\b(где|куда|откуда)\b|\bв каком (городе|стране)\b",
-    re.IGNORECASE,
-)
 
 _NAME_PAIR = re.compile(r"\b[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?\s+[A-ZА-ЯЁ][a-zа-яё]{2,}")
 _CAPITAL = re.compile(r"(?<=[\s«\"(])[A-ZА-ЯЁ][a-zа-яё]{2,}")
@@ -29,21 +19,14 @@ _MONTH = re.compile(
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
-def answer_type(question: str) -> str | None:
-    for name, pattern in (("count", _COUNT), ("when", _WHEN), ("who", _WHO), ("where", _WHERE)):
-        if pattern.search(question):
-            return name
-    return None
-
-
 def type_matches(kind: str | None, sentence: str) -> int:
-    """How many answers of ``kind`` the sentence holds (0 when ``kind`` is None)."""
-    if kind == "who":
+    """How many answers of ``kind`` the sentence holds (0 when ``kind`` is None or ``other``)."""
+    if kind in ("person", "organization"):
         return len(_NAME_PAIR.findall(sentence))
-    if kind == "when":
+    if kind == "date":
         return len(_YEAR.findall(sentence)) + len(_MONTH.findall(sentence))
-    if kind == "count":
+    if kind == "number":
         return len(_NUMBER.findall(sentence))
-    if kind == "where":
+    if kind == "place":
         return len(_CAPITAL.findall(sentence))
     return 0

@@ -17,8 +17,9 @@ A question without a content word or a name ("what's up?") ties nothing down: ev
 
 from __future__ import annotations
 
-from retrieval.answer.answer_types import answer_type, type_matches
+from retrieval.answer.answer_types import type_matches
 from retrieval.answer.coverage import key_terms, mentions
+from retrieval.answer.short.asked import asked_kind
 from retrieval.terms import name_keys, query_keys, tokenize
 
 
@@ -32,6 +33,6 @@ def pertinent(question: str, sentence: str) -> bool:
     names = key_terms(question)
     if names and mentions(names, sentence):
         return True
-    if type_matches(answer_type(question), sentence):
+    if type_matches(asked_kind(question), sentence):
         return True
     return not asked and not names

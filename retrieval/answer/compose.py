@@ -23,7 +23,7 @@ from retrieval.answer.citations import citation_for
 from retrieval.answer.clauses import answering_clause
 from retrieval.answer.short.asked import asked_kind
 from retrieval.answer.short.extract import Found, answer_span, mentioned_share, question_words
-from retrieval.answer.short.line import confident, short_answer, short_line, worth_weighing
+from retrieval.answer.short.line import confident, short_answer, short_line
 from retrieval.boilerplate import quotable_spans
 from retrieval.records import Answer, Citation, Passage, ShortAnswer
 from retrieval.search.searcher import question_language
@@ -219,10 +219,8 @@ def _lead_across(
     holding = [s for s in ranked if s.found is not None and not s.found.fallback][:MAX_WEIGHED]
     if not holding:
         return None
-    lead = holding[0]
-    weigh = len(holding) > 1 or (lead.found is not None and worth_weighing(lead.found))
-    if relatedness is None or not weigh:
-        return lead
+    if relatedness is None or len(holding) < 2:
+        return holding[0]
     closeness = relatedness([s.text for s in holding])
     best = max(range(len(holding)), key=lambda i: closeness[i])
     found = holding[best].found

@@ -12,6 +12,7 @@ several answers of the kind and nothing in it points to one, there is no span.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -67,7 +68,7 @@ def answer_span(question: str, sentence: str, kind: str | None = None) -> Found 
     asked = question_words(question)
     typed = spans(sentence)
     for wanted in (kind, *FALLBACK.get(kind, ())):
-        fresh = [s for s in typed if s.kind == wanted and not (asked and mentions(asked, s.text))]
+        fresh = [s for s in typed if s.kind == wanted and not any(mentioned(w, s.text) for w in asked)]
         if wanted == "person" and _SUBJECT.search(question):
             fresh = [s for s in fresh if not never_nominative(s.text)] or fresh
         if wanted == "number":
@@ -90,7 +91,14 @@ def mentioned_share(words: Sequence[str], sentence: str) -> float:
     or across scripts (:func:`retrieval.answer.coverage.mentions`)."""
     if not words:
         return 0.0
-    return sum(mentions([w], sentence) for w in words) / len(words)
+    return sum(mentioned(w, sentence) for w in words) / len(words)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def mentioned(word: str, text: str) -> bool:
+    """Whether ``text`` mentions ``word`` (remembered: the same sentences are weighed against the same
+    question several times while it is answered)."""
+    return mentions([word], text)
 
 
 _SUBJECT = re.compile(r"^\s*who\b(?! (?:did|does|do)\b)|\bкто\b", re.IGNORECASE)
@@ -147,17 +155,17 @@ def _nearest(found: Sequence[Span], sentence: str, asked: list[str]) -> Found:
     """The span closest to the question's words in the sentence: each word the sentence shares with the
     question counts by how near its nearest mention stands (within a few words it counts fully, a
     clause away little)."""
-    mentioned: dict[str, list[int]] = {}
+    where: dict[str, list[int]] = {}  # each shared word: where the sentence mentions it
     for m in _WORD.finditer(sentence):
         for word in asked:
-            if mentions([word], m.group(0)):
-                mentioned.setdefault(word.lower(), []).append(m.start())
-    if not mentioned:
+            if mentioned(word, m.group(0)):
+                where.setdefault(word.lower(), []).append(m.start())
+    if not where:
         return Found(found[0], len(found), anchored=False)
 
     def nearness(span: Span) -> float:
         total = 0.0
-        for places in mentioned.values():
+        for places in where.values():
             outside = [a for a in places if not span.start <= a < span.end]
             if outside:
                 gap = min(span.start - a if a < span.start else a - span.end for a in outside)

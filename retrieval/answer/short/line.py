@@ -50,12 +50,6 @@ RELATED_MIN_ACROSS = 0.275
 """...or this closeness in the model's sparse latent terms (a sentence's cosine with the question)."""
 
 
-def worth_weighing(found: Found) -> bool:
-    """Whether an answer across languages could be shown if its sentence were close enough to the
-    question: the sentence is then weighed by relatedness (a model pass)."""
-    return _showable(found) and found.shared < SHARED_MIN_ACROSS
-
-
 def confident(found: Found, *, cross_language: bool) -> bool:
     """Whether the evidence says ``found`` is the answer: a span of a kind that is mostly right, the one
     such span the sentence holds beside what the question names, in a sentence that mentions most of

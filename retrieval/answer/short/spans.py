@@ -110,7 +110,12 @@ def _numbers(sentence: str, taken: list[Span]) -> list[Span]:
     return out
 
 
-_NUMERAL_WORDS = re.compile(rf"([А-Яа-яЁё]+)(?:\s+(?:{_SCALE}))?(?!\w)", re.IGNORECASE)
+_NUMERAL_WORDS = re.compile(
+    r"(?<![А-Яа-яЁё])((?:одн|дв|тр|четыр|пят|шест|сем|восем|девят|десят|сорок|девяност|сто|двест|трист"
+    rf"|полтор|об[аеои]|тысяч|миллион|миллиард)[а-яё]*)(?:\s+(?:{_SCALE}))?(?!\w)",
+    re.IGNORECASE,
+)
+"""Words that may be numerals (their first letters), checked by pymorphy3 (a parse each)."""
 _INDEFINITE_WORDS = (
     "несколько нескольких нескольким несколькими сколько скольких столько стольких много многих многим "
     "мало немало немного многие"

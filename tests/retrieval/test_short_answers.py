@@ -67,11 +67,11 @@ ARTICLES = [
     },
     {
         "id": "school",
-        "title": "Ремонт школы номер пять",
+        "title": "Ремонт школы имени Волкова",
         "date": "2027-01-20",
         "source": "Экономика Примера",
         "url": "https://example.org/school",
-        "text": "Капитальный ремонт школы номер пять обойдётся городу в 8,1 млн рублей. "
+        "text": "Капитальный ремонт школы имени Волкова обойдётся городу в 8,1 млн рублей. "
         "Ремонт спортивного зала начнётся после окончания учебного года, потому что зал нужен ученикам.",
     },
 ]
@@ -93,7 +93,7 @@ def answerer(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Iter
     [
         ("Кто назначен директором музея?", "person", "Анна Петрова", "Ответ (человек): Анна Петрова [1]"),
         ("Когда откроют движение по мосту?", "date", "20 марта 2027 года", None),
-        ("Сколько стоит ремонт школы номер пять?", "number", "8,1 млн рублей", None),
+        ("Сколько стоит ремонт школы имени Волкова?", "number", "8,1 млн рублей", None),
         (
             "Who was appointed director of the museum?",
             "person",
@@ -101,7 +101,7 @@ def answerer(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Iter
             "Answer (person): Anna Petrova (Анна Петрова) [1]",
         ),
         ("When will the Volga bridge open?", "date", "20 марта 2027 года", "20 March 2027"),
-        ("How much will the repair of school five cost?", "number", "8,1 млн рублей", "8.1 million roubles"),
+        ("How much will Volkov school cost?", "number", "8,1 млн рублей", "8.1 million roubles"),
     ],
 )
 def test_a_factoid_question_opens_with_the_typed_words_that_answer_it(

@@ -23,14 +23,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol, runtime_checkable
 
-import numpy as np
-
 from retrieval.answer.compose import abstain, compose_offline
 from retrieval.answer.relevance import AbstainPolicy, search_strengths
 from retrieval.answer.thread import Thread
 from retrieval.errors import AnswerError
 from retrieval.records import Answer, SearchFilters, SparseVector, StoreStats
-from retrieval.search.scoring import sparse_norms, sparse_scores
+from retrieval.search.scoring import sparse_cosines, sparse_scores
 from retrieval.search.searcher import Searcher, SearchResult, question_language
 from retrieval.store.chunks import ChunkStore
 from retrieval.terms import KEY_PREFIX, name_keys, query_key_groups
@@ -204,8 +202,7 @@ class Answerer:
         question_terms = terms if terms is not None else embeddings.sparse_query(question)
         vectors = embeddings.sparse_passages(sentences)
         dots = sparse_scores(question_terms, vectors, embeddings.sparse_dim)
-        norms = sparse_norms(vectors) * float(np.linalg.norm(question_terms.values))
-        return [float(d / n) if n else 0.0 for d, n in zip(dots, norms, strict=True)]
+        return [float(c) for c in sparse_cosines(dots, vectors, question_terms)]
 
     def english_mentions(self, text: str) -> list[str]:
         """The archive's English passages that mention names of ``text`` by the same consonant keys

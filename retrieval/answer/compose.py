@@ -187,7 +187,7 @@ def pick_across_languages(
     one passage, and only the model's terms tell its envoys from its host), and sentences holding
     other answers of that kind are left out; when its answer is shown, it is quoted alone."""
     top = passages[0]
-    lead = _lead_across(question, passages, relatedness, asked)
+    lead, holding = _lead_across(question, passages, relatedness, asked)
     if lead is not None and lead.found is not None and confident(lead.found, cross_language=True):
         return [lead]  # the answer is shown: other sentences would not help
     text = top.chunk.text
@@ -196,7 +196,9 @@ def pick_across_languages(
     inside = [text[s:e].strip() for s, e in quotable if s < hi and e > lo]
     if not inside:  # the match is a headline or a caption: the text that follows it
         inside = [text[s:e].strip() for s, e in quotable if s >= lo] or [text[lo:hi].strip()]
-    competing = set() if lead is None else _competing(asked or question, lead, inside)
+    # sentences holding another answer of the asked kind (the meeting's host, for a question about who
+    # represents the US) would not help answer
+    competing = {h.text for h in holding if lead is not None and h.text != lead.text}
     out: list[Sentence] = [lead] if lead is not None else []
     budget = MAX_QUOTES_CHARS - sum(len(s.text) for s in out)
     for sentence in inside:
@@ -210,39 +212,28 @@ def pick_across_languages(
 
 def _lead_across(
     question: str, passages: Sequence[Passage], relatedness: Relatedness | None, asked: str | None
-) -> Sentence | None:
+) -> tuple[Sentence | None, list[Sentence]]:
     """The sentence of the top passage holding an answer of the asked kind that is closest to the
-    question, with its relatedness when it was weighed (see :func:`confident`)."""
+    question, with its relatedness when it was weighed (see :func:`confident`); and every sentence of
+    the top passage that holds one."""
     if asked_kind(asked or question) is None:
-        return None
+        return None, []
     ranked = score_sentences(question, passages, max_passages=1, cross_language=True, asked=asked)
-    holding = [s for s in ranked if s.found is not None and not s.found.fallback][:MAX_WEIGHED]
-    if not holding:
-        return None
-    if relatedness is None or len(holding) < 2:
-        return holding[0]
-    closeness = relatedness([s.text for s in holding])
-    best = max(range(len(holding)), key=lambda i: closeness[i])
-    found = holding[best].found
+    holding = [s for s in ranked if s.found is not None and not s.found.fallback]
+    weighed = holding[:MAX_WEIGHED]
+    if not weighed:
+        return None, holding
+    if relatedness is None or len(weighed) < 2:
+        return weighed[0], holding
+    closeness = relatedness([s.text for s in weighed])
+    best = max(range(len(weighed)), key=lambda i: closeness[i])
+    found = weighed[best].found
     assert found is not None
-    return replace(holding[best], found=replace(found, related=float(closeness[best])))
+    return replace(weighed[best], found=replace(found, related=float(closeness[best]))), holding
 
 
 MAX_WEIGHED = 2
 """At most this many sentences are weighed by relatedness (a model pass each, 30-60 ms on two cores)."""
-
-
-def _competing(question: str, lead: Sentence, sentences: Sequence[str]) -> set[str]:
-    """The sentences other than ``lead`` that hold another answer of the asked kind (the meeting's host,
-    for a question about who represents the US): they would not help answer."""
-    kind = asked_kind(question)
-    if kind is None or lead.found is None:
-        return set()
-    return {
-        s
-        for s in sentences
-        if s != lead.text and (f := answer_span(question, s, kind)) is not None and not f.fallback
-    }
 
 
 def _trim(text: str, limit: int) -> str:

@@ -60,5 +60,15 @@ def sparse_scores(query: SparseVector | None, vectors: Sequence[SparseVector | N
     return scores
 
 
+def sparse_cosines(
+    scores: np.ndarray, vectors: Sequence[SparseVector | None], query: SparseVector | None
+) -> np.ndarray:
+    """The :func:`sparse_scores` of ``vectors`` as cosines (zeros without a query)."""
+    norm = float(np.linalg.norm(query.values)) if query is not None else 0.0
+    if not norm:
+        return np.zeros(len(vectors), dtype=np.float32)
+    return scores / (sparse_norms(vectors) * norm + 1e-9)
+
+
 def sparse_norms(vectors: Sequence[SparseVector | None]) -> np.ndarray:
     return np.array([float(np.linalg.norm(v.values)) if v is not None else 0.0 for v in vectors], np.float32)

@@ -37,7 +37,7 @@ from retrieval.embeddings import NewsEmbeddings
 from retrieval.records import ArticleInfo, Chunk, Passage, SearchFilters, SparseVector, Story
 from retrieval.search.dates import DateIntent, DateRange, parse_question_dates
 from retrieval.search.passages import outside, paragraph, passage
-from retrieval.search.scoring import bm25, sparse_norms, sparse_scores, standardise
+from retrieval.search.scoring import bm25, sparse_cosines, sparse_scores, standardise
 from retrieval.search.stories import group_by_story
 from retrieval.store.chunks import ChunkStore, StoredChunk
 from retrieval.store.shapes import article_of, chunk_id
@@ -584,12 +584,7 @@ def names_mentioned(groups: Sequence[Sequence[str]], chunks: Sequence[Chunk]) ->
 def _best_cosine(
     scores: np.ndarray, vectors: Sequence[SparseVector | None], query: SparseVector | None
 ) -> float:
-    if query is None or not len(scores):
-        return 0.0
-    norm = float(np.linalg.norm(query.values))
-    if not norm:
-        return 0.0
-    return float((scores / (sparse_norms(vectors) * norm + 1e-9)).max())
+    return float(sparse_cosines(scores, vectors, query).max()) if len(scores) else 0.0
 
 
 def _filters_by(named: DateRange, filters: SearchFilters, stats: ArchiveStats) -> bool:

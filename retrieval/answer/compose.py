@@ -274,9 +274,11 @@ def compose_offline(
     lead, open_q, close_q = FRAMES.get(language, FRAMES["en"])
     quoted: dict[str, list[str]] = {}
     first: dict[str, Passage] = {}
+    # the lead quote's article is source [1] (sources are numbered in order of first use)
+    short = _short(asked or question, quotes[0], 1, language, passages, spellings)
     for q in quotes:
         text = _trim(q.text, MAX_QUOTES_CHARS)
-        if q.found is not None and confident(q.found, cross_language=cross_language):  # the answer shown
+        if short is not None and q is quotes[0] and q.found is not None:  # cut to the answer shown
             text = answering_clause(q.text, terms, (q.found.span.start, q.found.span.end))
         aid = q.passage.article_id
         if aid not in numbers:
@@ -286,8 +288,6 @@ def compose_offline(
         parts.append(f"{open_q}{text}{close_q} [{numbers[aid]}]")
     citations = [citation_for(n, first[aid], " … ".join(quoted[aid])) for aid, n in numbers.items()]
     body = lead + " ".join(parts)
-    n = numbers[quotes[0].passage.article_id]
-    short = _short(asked or question, quotes[0], n, language, passages, spellings)
     return Answer(
         question=question,
         text=with_short_line(body, short, language),

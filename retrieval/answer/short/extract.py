@@ -110,15 +110,11 @@ _PERCENT = re.compile(r"%|процент|percent", re.IGNORECASE)
 
 
 def _distinct_values(found: Sequence[Span]) -> list[Span]:
-    """Numbers or dates that say the same ("2005 года" and "(2005)") as one: the first, the longer if
-    they start alike."""
+    """Numbers or dates that say the same ("2005 года" and "(2005)") as one: the first of them."""
     out: list[Span] = []
     for span in found:
-        same = next((i for i, kept in enumerate(out) if values(kept.text) == values(span.text)), None)
-        if same is None:
+        if all(values(kept.text) != values(span.text) for kept in out):
             out.append(span)
-        elif len(span.text) > len(out[same].text) and not values(span.text) - values(out[same].text):
-            continue
     return out
 
 

@@ -35,7 +35,7 @@ _WORDS = {
     "процент": "percent", "километр": "kilometres", "км": "km", "квадратный": "square", "метр": "metres",
     "тонна": "tonnes", "гектар": "hectares", "человек": "people", "около": "about", "более": "more than",
     "менее": "less than", "свыше": "over", "почти": "almost", "примерно": "about", "век": "century",
-    "лет": "years", "год_": "years", "сша": "US", "в": "in", "до": "to", "от": "from",
+    "лет": "years", "сша": "US", "в": "in", "до": "to", "от": "from",
 }  # fmt: skip
 
 

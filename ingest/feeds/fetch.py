@@ -1,10 +1,13 @@
 """The polite HTTP client the poller fetches feeds and pages with (httpx underneath).
 
-Every request: only http(s) and (unless allowed) public addresses, each redirect hop checked the same
-way and at most ``max_redirects`` of them; at most ``timeout`` seconds from the first byte sent to the
-last received; at most ``max_bytes`` read (a larger ``Content-Length`` is refused before reading);
+Every request: its URL in one spelling, only http(s), its host resolved once and (unless allowed) every
+address public, and the connection made to those checked addresses only (:mod:`.guard`,
+:mod:`.transport`); each redirect hop checked the same way and at most ``max_redirects`` of them; at most
+``timeout`` seconds for each response, from the connection to the last byte of the body, however slowly
+the bytes come; at most ``max_bytes`` read (a larger ``Content-Length`` is refused before reading);
 ``host_delay`` seconds since the last request to the same host; conditional headers (``If-None-Match``,
-``If-Modified-Since``) when the caller has an ETag or a Last-Modified date.
+``If-Modified-Since``) when the caller has an ETag or a Last-Modified date. ``cancel`` (the poll's stop
+request) ends a request or a host delay within a fraction of a second (:class:`.errors.FetchCancelled`).
 """
 
 from __future__ import annotations
@@ -14,14 +17,15 @@ import time
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from retrieval.settings import Settings
 
-from .errors import FetchError
-from .guard import check_url
+from .errors import FetchCancelled, FetchError
+from .guard import Target, check_url
+from .transport import PinnedNetwork, PinnedTransport
 
 USER_AGENT = "newsbot/0.1 (RSS and Atom reader)"
 FEED_ACCEPT = (
@@ -67,22 +71,18 @@ class Fetched:
 
 
 class Fetcher:
-    """Fetches one URL at a time under a :class:`FetchPolicy`; ``cancel`` cuts a host delay short."""
+    """Fetches one URL at a time under a :class:`FetchPolicy`; ``cancel`` ends a request or a host delay."""
 
-    def __init__(
-        self,
-        policy: FetchPolicy,
-        *,
-        cancel: threading.Event | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
+    def __init__(self, policy: FetchPolicy, *, cancel: threading.Event | None = None) -> None:
         self.policy = policy
         self.cancel = cancel or threading.Event()
+        self._network = PinnedNetwork(self.cancel)
         self._client = httpx.Client(
             timeout=httpx.Timeout(policy.timeout),
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT},
-            transport=transport,
+            transport=PinnedTransport(self._network),
+            trust_env=False,
         )
         self._last: dict[str, float] = {}
 
@@ -113,39 +113,43 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        request = self._client.build_request("GET", url, headers=headers)
+        current = url
         for _hop in range(self.policy.max_redirects + 1):
-            current = str(request.url)
-            check_url(current, allow_private=self.policy.allow_private)
-            self._wait_for_host(current)
-            fetched, next_request = self._send(request)
-            if next_request is None:
+            target = check_url(current, allow_private=self.policy.allow_private)
+            self._wait_for_host(target.url)
+            fetched, location = self._send(target, headers)
+            if location is None:
                 if fetched.status >= 400:
-                    raise FetchError(f"{current}: HTTP {fetched.status} {_reason(fetched.status)}")
+                    raise FetchError(f"{target.url}: HTTP {fetched.status} {_reason(fetched.status)}")
                 return fetched
-            request = next_request
+            current = urljoin(target.url, location)
         raise FetchError(
             f"{url}: more than {self.policy.max_redirects} redirects (NEWSBOT_FEED_MAX_REDIRECTS)"
         )
 
-    def _send(self, request: httpx.Request) -> tuple[Fetched, httpx.Request | None]:
-        url = str(request.url)
-        deadline = time.monotonic() + self.policy.timeout
+    def _send(self, target: Target, headers: dict[str, str]) -> tuple[Fetched, str | None]:
+        """The response (read whole unless a redirect or an error), and where it redirects to."""
+        url = target.url
+        self._network.start(target, self.policy.timeout)
         try:
+            request = self._client.build_request("GET", url, headers=headers)
             response = self._client.send(request, stream=True)
             try:
-                if response.is_redirect and response.next_request is not None:
-                    return _fetched(url, response, b""), response.next_request
-                body = self._read(url, response, deadline) if response.status_code < 300 else b""
+                location = response.headers.get("Location") if response.is_redirect else None
+                if location is not None:
+                    return _fetched(url, response, b""), location
+                body = self._read(url, response) if response.status_code < 300 else b""
                 return _fetched(url, response, body), None
             finally:
                 response.close()
+        except FetchCancelled:
+            raise FetchCancelled(f"{url}: stopped before the answer was read") from None
         except httpx.TimeoutException:
             raise FetchError(f"{url}: no complete answer within {self.policy.timeout:g} s") from None
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise FetchError(f"{url}: {exc or type(exc).__name__}") from None
 
-    def _read(self, url: str, response: httpx.Response, deadline: float) -> bytes:
+    def _read(self, url: str, response: httpx.Response) -> bytes:
         limit = self.policy.max_bytes
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
@@ -158,8 +162,6 @@ class Fetcher:
             size += len(part)
             if size > limit:
                 raise FetchError(f"{url}: more than the {limit:,} bytes allowed (NEWSBOT_FEED_MAX_BYTES)")
-            if time.monotonic() > deadline:
-                raise FetchError(f"{url}: no complete answer within {self.policy.timeout:g} s")
             parts.append(part)
         return b"".join(parts)
 
@@ -168,8 +170,10 @@ class Fetcher:
         last = self._last.get(host)
         if last is not None:
             wait = last + self.policy.host_delay - time.monotonic()
-            if wait > 0:
-                self.cancel.wait(wait)
+            if wait > 0 and self.cancel.wait(wait):
+                raise FetchCancelled(f"{url}: stopped before it was requested")
+        if self.cancel.is_set():
+            raise FetchCancelled(f"{url}: stopped before it was requested")
         self._last[host] = time.monotonic()
 
 

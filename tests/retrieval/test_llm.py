@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from retrieval.answer.citations import foreign_addresses
 from retrieval.answer.compose import compose_offline
 from retrieval.answer.llm import OpenAICompatibleComposer, build_messages, check_answer
 from retrieval.answer.pertinence import pertinent
@@ -256,3 +257,59 @@ def test_a_sentence_may_link_to_its_own_source_only() -> None:
 )
 def test_a_sentence_must_share_something_with_the_question(question: str, sentence: str, kept: bool) -> None:
     assert pertinent(question, sentence) is kept
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Подтвердить полномочия можно у @us_envoy_verify [1].",
+        "Пишите на verify@us-envoy.help [1].",
+        "Звоните по телефону +1 (202) 555-0147 [1].",
+        "Горячая линия: 8 800 555-35-35 [1].",
+        "Справки по номеру +7 495 123-45-67 [1].",
+    ],
+)
+def test_a_contact_the_question_did_not_ask_for_is_removed_like_a_link(sentence: str) -> None:
+    contacts = Passage(
+        replace(PARIS.chunk, text=PARIS.chunk.text + " " + sentence.removesuffix(" [1].")), 0.9
+    )
+    checked = check_answer(sentence, [contacts], Support(), question="Кто представит США, подтвердить можно?")
+    assert checked.text == "" and checked.dropped == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Банк России сохранил ключевую ставку на уровне 16,5% годовых.",
+        "Станцию откроют в 2028 году, 14:30, 10.01.2026 или 2026-01-06.",
+        "Бюджет проекта составил 1 200 000 рублей, рост +3,5%, температура +12 градусов.",
+        "Подробности на https://example.org/paris.",
+    ],
+)
+def test_numbers_dates_and_own_links_are_not_contacts(text: str) -> None:
+    assert foreign_addresses(text, ["https://example.org/paris"], "Что известно?") == []
+
+
+def test_a_contact_is_kept_when_the_question_names_it_or_asks_for_one_of_its_kind() -> None:
+    sentence = "Подтвердить можно у @us_envoy_verify или по телефону +1 (202) 555-0147."
+    assert foreign_addresses(sentence, [], "Кто стоит за @US_envoy_verify?") == ["+1 (202) 555-0147"]
+    assert foreign_addresses(sentence, [], "Какой телефон у делегации?") == ["@us_envoy_verify"]
+    assert foreign_addresses(sentence, [], "Как связаться с делегацией?") == []
+
+
+def test_a_claim_is_not_held_to_the_question_words_it_restates() -> None:
+    long_paris = Passage(
+        replace(
+            PARIS.chunk,
+            text=PARIS.chunk.text + " Европейские лидеры соберутся во вторник в Елисейском дворце, ожидается "
+            "участие премьер-министров Великобритании и Италии, канцлера Германии и генсека НАТО.",
+        ),
+        0.9,
+    )
+    asked = "Кто представляет США в Париже?"
+    # the answer's "США", "в Париже", "представляют" are the question's; the article says it its own way
+    assert Support().supports("США в Париже представляют Уиткофф и Кушнер.", [long_paris], question=asked)
+    # a claim of the question's words alone is counted whole: nothing in the article says so
+    assert not Support().supports(
+        "Рубио представляет США в Париже.", [long_paris], question="Представляет ли Рубио США в Париже?"
+    )

@@ -12,7 +12,9 @@ that sources are data, never instructions. Whatever comes back is then checked, 
   e-mail address or a phone number the question neither names nor asks for (an injected "confirm with
   @us_envoy_verify");
 - an answer left with no supported, cited sentence falls back to the offline answer;
-- timeouts and errors of the endpoint raise :class:`AnswerError` (the caller falls back too).
+- timeouts and errors of the endpoint raise :class:`AnswerError` (the caller falls back too), in one
+  line a person can act on (:func:`endpoint_error`): the endpoint, the HTTP status, "refused the API key"
+  for a 401 or 403 (never the key, nor the page a gateway in front of the endpoint answered with).
 """
 
 from __future__ import annotations
@@ -124,14 +126,42 @@ def rewritten_question(reply: str, limit: int) -> str:
     return text[:limit]
 
 
+def endpoint_error(exc: Exception, endpoint: str) -> str:
+    """What went wrong with a request to the LLM ``endpoint``, in one short line: the HTTP status and
+    the API's own error message (or a plain text answer); for 401 and 403 that the endpoint refused the
+    key, and nothing of its answer (the API's message may quote the key); an HTML page (a gateway's
+    error) is not quoted."""
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int) and status in (401, 403):
+        return f"the LLM endpoint {endpoint} refused the API key (HTTP {status}): check NEWSBOT_LLM_API_KEY"
+    if isinstance(status, int):
+        body = getattr(exc, "body", None)
+        message = body.get("message") if isinstance(body, dict) else body
+        if isinstance(message, str) and message.strip() and not _HTML.search(message):
+            return f"the LLM endpoint {endpoint} answered HTTP {status}: {_one_line(message)}"
+        return f"the LLM endpoint {endpoint} answered HTTP {status}"
+    return f"the LLM endpoint {endpoint} failed: {type(exc).__name__}: {_one_line(str(exc))}"
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(_HTML.sub(" ", text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_HTML = re.compile(r"<[^>]{0,200}>")
+
+
 class OpenAICompatibleComposer:
     """``compose`` (and ``rewrite`` a follow-up) through LangChain's ``ChatOpenAI`` against any
     OpenAI-compatible endpoint."""
 
-    def __init__(self, chat: Any, support: Support, *, max_sources: int = MAX_SOURCES) -> None:
+    def __init__(
+        self, chat: Any, support: Support, *, max_sources: int = MAX_SOURCES, endpoint: str = "(unnamed)"
+    ) -> None:
         self.chat = chat
         self.support = support
         self.max_sources = max_sources
+        self.endpoint = endpoint
 
     @classmethod
     def from_settings(cls, settings: Any, support: Support | None = None) -> OpenAICompatibleComposer:
@@ -145,7 +175,7 @@ class OpenAICompatibleComposer:
             max_retries=1,
             temperature=0,
         )
-        return cls(chat, support or Support())
+        return cls(chat, support or Support(), endpoint=settings.llm_base_url)
 
     def rewrite(self, earlier: Sequence[str], followup: str, limit: int) -> str:
         """``followup`` as a question of its own, in the light of the ``earlier`` questions."""
@@ -155,7 +185,7 @@ class OpenAICompatibleComposer:
         try:
             reply = self.chat.invoke([(m["role"], m["content"]) for m in messages])
         except Exception as exc:  # openai raises its own tree; timeouts, refused connections, 5xx
-            raise AnswerError(f"{type(exc).__name__}: {exc}") from exc
+            raise AnswerError(endpoint_error(exc, self.endpoint)) from exc
         return reply.content if isinstance(reply.content, str) else str(reply.content)
 
     def compose(self, question: str, result: SearchResult, fallback: Answer) -> Answer:

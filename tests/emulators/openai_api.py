@@ -78,17 +78,34 @@ _BAD_JSON = (
 
 
 class _ApiError(Exception):
-    """An answer the service gives instead of a completion: an HTTP status and an OpenAI error body."""
+    """An answer the service gives instead of a completion: an HTTP status and an OpenAI error body (or,
+    from a gateway in front of the service, ``html``: a web page)."""
 
     def __init__(
-        self, status: int, message: str, *, param: str | None = None, code: str | None = None
+        self,
+        status: int,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        html: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.body = {"error": {"message": message, "type": _error_type(status), "param": param, "code": code}}
+        self.html = html
 
     def response(self) -> web.Response:
+        if self.html is not None:
+            return web.Response(text=self.html, status=self.status, content_type="text/html")
         return web.json_response(self.body, status=self.status)
+
+
+def _gateway_page(status: int, reason: str) -> str:
+    """The page nginx serves for an error of its own, CRLF line ends and all."""
+    title = f"{status} {reason}"
+    lines = ["<html>", f"<head><title>{title}</title></head>", "<body>", f"<center><h1>{title}</h1></center>"]
+    return "\r\n".join([*lines, "<hr><center>nginx/1.24.0</center>", "</body>", "</html>", ""])
 
 
 def _error_type(status: int) -> str:
@@ -423,6 +440,12 @@ class OpenAIEmulator(BackgroundServer):
             raise ValueError(f"fail_next needs an error status (400-599), got {status}")
         text = message or _DEFAULT_ERROR_MESSAGES.get(status, f"Emulated error {status}.")
         self._script(*[_Fault("error", _ApiError(status, text, code=code)) for _ in range(times)])
+
+    def gateway_error_next(self, status: int = 401, reason: str = "Authorization Required") -> None:
+        """Answer the next completion request as a gateway in front of the service does (nginx, an API
+        gateway checking its own keys): `status` with an HTML page, not an OpenAI error body."""
+        page = _gateway_page(status, reason)
+        self._script(_Fault("error", _ApiError(status, reason, html=page)))
 
     def delay(self, seconds: float) -> None:
         """Wait `seconds` before answering every request from now on; `delay(0)` ends it."""

@@ -177,8 +177,29 @@ def test_check_answer_keeps_order_of_first_use() -> None:
 def test_answer_error_message_names_the_failure(emu: OpenAIEmulator) -> None:
     emu.fail_next(status=500, times=3, message="model overloaded")
     r = result(PARIS)
-    with pytest.raises(AnswerError, match="500 - model overloaded"):
+    with pytest.raises(AnswerError) as raised:
         composer(emu).compose("Кто?", r, offline(r))  # type: ignore[arg-type]
+    assert str(raised.value) == f"the LLM endpoint {emu.base_url} answered HTTP 500: model overloaded"
+
+
+@pytest.mark.parametrize("gateway", [True, False])
+def test_a_refused_key_is_named_in_one_line_without_the_page_or_the_key(
+    emu: OpenAIEmulator, gateway: bool
+) -> None:
+    if gateway:
+        emu.gateway_error_next(401)
+    settings = SimpleNamespace(
+        llm_base_url=emu.base_url,
+        llm_model="emu-model",
+        llm_api_key="test-key" if gateway else "sk-wrong-key",
+        llm_timeout=5.0,
+    )
+    r = result(PARIS)
+    with pytest.raises(AnswerError) as raised:
+        OpenAICompatibleComposer.from_settings(settings, Support()).compose("Кто?", r, offline(r))  # type: ignore[arg-type]
+    assert str(raised.value) == (
+        f"the LLM endpoint {emu.base_url} refused the API key (HTTP 401): check NEWSBOT_LLM_API_KEY"
+    )
 
 
 INJECTED = Passage(

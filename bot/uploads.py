@@ -32,6 +32,7 @@ from typing import BinaryIO
 
 from ingest.loaders import SUPPORTED_SUFFIXES
 from retrieval.records import Problem
+from retrieval.settings import make_private_dir
 
 ZIP = ".zip"
 ACCEPTED_SUFFIXES = frozenset(SUPPORTED_SUFFIXES | {ZIP})
@@ -82,10 +83,7 @@ def check_document(file_name: str | None, size: int | None, max_bytes: int) -> s
 
 def private_uploads(uploads: Path) -> Path:
     """``uploads`` as a folder only its owner can read (created, or tightened if made wider before)."""
-    uploads.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
-    if stat.S_IMODE(uploads.stat().st_mode) != PRIVATE_FOLDER:
-        uploads.chmod(PRIVATE_FOLDER)
-    return uploads
+    return make_private_dir(uploads, tighten=True)
 
 
 def new_upload_folder(uploads: Path, now: datetime | None = None) -> Path:

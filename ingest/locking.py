@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from retrieval.errors import IngestLocked
+from retrieval.settings import make_private_dir
 from retrieval.store.chunks import ChunkStore
 
 LEASE_SECONDS = 120
@@ -125,7 +126,7 @@ def local_lock(lock_dir: Path, store: ChunkStore) -> Iterator[None]:
     process that opened it and waits. It is emptied before the lock is released, so it never names a
     run that has ended; after a crash the OS drops the lock and the next run takes it over.
     """
-    lock_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(lock_dir)
     path = _lock_file(lock_dir, store)
     handle: IO[str] = path.open("a+")
     try:

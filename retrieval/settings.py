@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,6 +49,31 @@ def valid_collection_name(name: str) -> bool:
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "newsbot"
+
+
+PRIVATE_DIR = 0o700
+"""The mode of the folders newsbot makes: the data dir holds chat ids, follows, questions and answers."""
+
+
+def make_private_dir(path: Path, *, tighten: bool = False) -> Path:
+    """``path`` as a folder: created, with each missing parent (the data dir among them), for its owner
+    only (0700, where the usual umask would give 0755).
+
+    A folder that exists keeps its mode: a data dir someone chose (``/srv/newsbot``, a shared volume)
+    is theirs to set. With ``tighten``, one found open to others is narrowed to 0700: for the folders
+    that are newsbot's alone inside the data dir (``chroma``, ``uploads``), made wider by an earlier
+    version.
+    """
+    missing = []
+    here = path
+    while not here.exists() and here.parent != here:
+        missing.append(here)
+        here = here.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+    if tighten and not missing and stat.S_IMODE(path.stat().st_mode) & ~PRIVATE_DIR:
+        path.chmod(PRIVATE_DIR)
+    return path
 
 
 def _split_ids(value: Any) -> Any:

@@ -25,7 +25,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import AuthorizationError, ChromaAuthError, ChromaError, NotFoundError
 
 from retrieval.errors import ConfigError, StoreError, StoreFull, StoreUnavailable
-from retrieval.settings import COLLECTION_NAME_RULE, valid_collection_name
+from retrieval.settings import COLLECTION_NAME_RULE, make_private_dir, valid_collection_name
 from retrieval.store.shapes import placeholders
 
 P = ParamSpec("P")
@@ -208,7 +208,7 @@ def _redact(message: str, token: str | None) -> str:
 def _embedded(data_dir: os.PathLike[str] | str, settings: ChromaSettings) -> ClientAPI:
     path = os.fspath(data_dir)
     try:
-        Path(path).mkdir(parents=True, exist_ok=True)
+        make_private_dir(Path(path), tighten=True)  # Chroma's files hold the follows: chat ids, words
         return chromadb.PersistentClient(path=path, settings=settings)
     except Exception as exc:
         if disk_full(exc):

@@ -2,8 +2,9 @@
 
 Errors of the archive (Chroma down, the model, an LLM endpoint) are expected to pass: the user is told
 to try again, the log gets one line, and the bot answers as soon as the part is back. A full disk does not
-pass by itself: ``NEWSBOT_ADMIN_CHAT_ID`` gets the line that says where. Anything else is a bug: the log
-gets the traceback, and so does the admin chat if set (the token redacted).
+pass by itself: ``NEWSBOT_ADMIN_CHAT_ID`` gets the line that says where, once per ``DISK_FULL_QUIET``
+(the log has each). Anything else is a bug: the log gets the traceback, and so does the admin chat if set
+(the token redacted).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from retrieval.errors import NewsbotError, StoreFull, StoreUnavailable
 
 log = logging.getLogger("newsbot.bot")
 ADMIN_REPORT_CHARS = 3500
+DISK_FULL_QUIET = 3600.0
+"""Seconds after telling the admin chat of a full disk during which it is not told again."""
 
 
 def describe(update: object) -> str:
@@ -51,7 +54,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update):
         await _apologise(update, store_down=isinstance(error, StoreUnavailable))
     if isinstance(error, StoreFull):
-        await _send_to_admins(context, f"⚠️ <b>{html.escape(where)}</b>\n{html.escape(redact(str(error)))}")
+        if services_of(context.bot_data).told.due("disk full", DISK_FULL_QUIET):
+            await _send_to_admins(
+                context, f"⚠️ <b>{html.escape(where)}</b>\n{html.escape(redact(str(error)))}"
+            )
     elif not isinstance(error, NewsbotError):
         await _report_to_admins(context, where, error)
 

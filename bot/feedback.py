@@ -5,11 +5,18 @@ answer later: the question, the answer text and the ids of the articles it cited
 
 Those are private (user ids, what they asked): the database is created readable by its owner only (0600),
 and a database made wider before is tightened when opened; SQLite gives its ``-journal``, ``-wal`` and
-``-shm`` files the database's permissions, and any found wider are tightened too.
+``-shm`` files the database's permissions, and any found wider are tightened too. None of them is
+opened through a symbolic link (one in their place is refused: it would make the bot write, or
+tighten, whatever it points to).
+
+On a full disk a vote cannot be recorded: :class:`StoreFull` says where (the bot's error handler tells
+the user and the admin chat), the votes recorded before stay as they were (each write is one SQLite
+transaction), and votes are recorded again once there is space.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -20,6 +27,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from retrieval.errors import StoreError, StoreFull
+from retrieval.settings import make_private_dir
+from retrieval.store.client import disk_full
 
 FILE_NAME = "feedback.sqlite3"
 PRIVATE = 0o600
@@ -74,26 +85,45 @@ class FeedbackStore:
 
     def _make_private(self) -> None:
         """Create the database file 0600 before SQLite does (it would use the umask, 0644), and tighten
-        it and its side files if an earlier version left them wider."""
-        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE))
+        it and its side files if an earlier version left them wider: each opened without following a
+        link and changed through that descriptor."""
         for path in (self.path, *(self.path.with_name(self.path.name + s) for s in SIDE_FILES)):
+            create = os.O_CREAT if path == self.path else 0
             try:
-                if stat.S_IMODE(path.stat().st_mode) & ~PRIVATE:
-                    path.chmod(PRIVATE)
+                fd = os.open(
+                    path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | create, PRIVATE
+                )
             except FileNotFoundError:
                 continue
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise StoreError(f"{path} is a symbolic link: refused, votes are not recorded") from None
+                raise
+            try:
+                if stat.S_IMODE(os.fstat(fd).st_mode) & ~PRIVATE:
+                    os.fchmod(fd, PRIVATE)
+            finally:
+                os.close(fd)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._make_private()
-        conn = sqlite3.connect(self.path, timeout=10)
         try:
-            with conn:
-                conn.execute(_SCHEMA)
-                yield conn
-        finally:
-            conn.close()
+            make_private_dir(self.path.parent)
+            self._make_private()
+            conn = sqlite3.connect(self.path, timeout=10)
+            try:
+                with conn:
+                    conn.execute(_SCHEMA)
+                    yield conn
+            finally:
+                conn.close()
+        except (sqlite3.Error, OSError) as exc:
+            if disk_full(exc):
+                raise StoreFull(
+                    f"the disk holding the feedback database {self.path} is full: votes are not recorded "
+                    f"until there is space; free some there ({exc})"
+                ) from exc
+            raise
 
     def record(
         self,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.access import Access, OneAtATime, RateLimiter
+from bot.access import Access, Notices, OneAtATime, RateLimiter
 from bot.archive import Archive
 from bot.feedback import FeedbackStore
 from bot.ingest_job import IngestJobs
@@ -31,6 +31,8 @@ class Services:
     jobs: IngestJobs
     turns: OneAtATime = field(default_factory=OneAtATime)
     """Each user's questions one after another, so nobody holds more than one of ``answering``'s slots."""
+    told: Notices = field(default_factory=Notices)
+    """What the admin chat was told lately (a full disk: once an hour, not once per failed write)."""
 
     @classmethod
     def build(cls, settings: Settings, archive: Archive | None = None) -> Services:

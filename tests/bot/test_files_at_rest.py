@@ -18,6 +18,7 @@ from bot.cli import main
 from bot.feedback import FeedbackStore
 from bot.uploads import download_path, new_upload_folder, prune_uploads, unpack
 from retrieval.embeddings import E5Embeddings
+from retrieval.errors import StoreError
 from tests.bot.conftest import ADMIN_ID, bot_settings, running_bot
 from tests.bot.test_uploads import TRAM, make_zip
 from tests.emulators.bot_api import BotApiEmulator, SentMessage
@@ -79,6 +80,20 @@ def test_the_feedback_database_and_its_journals_are_private(tmp_path: Path, open
     (older / "feedback.sqlite3").chmod(0o644)
     record_vote(FeedbackStore.under(older))
     assert mode(older / "feedback.sqlite3") == 0o600
+
+
+def test_a_link_in_place_of_the_feedback_database_is_refused_and_what_it_points_to_left_alone(
+    tmp_path: Path, open_umask: None
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    victim.chmod(0o644)
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "feedback.sqlite3").symlink_to(victim)
+    with pytest.raises(StoreError, match=r"feedback.sqlite3 is a symbolic link: refused"):
+        record_vote(FeedbackStore.under(data_dir))
+    assert victim.read_text() == "precious" and mode(victim) == 0o644
 
 
 def test_uploads_are_private(tmp_path: Path, open_umask: None) -> None:

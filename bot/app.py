@@ -42,7 +42,7 @@ from bot.keyboards import AllCopies, Page, ShowQuotes, Unfollow, Vote
 from bot.logsafe import redact_in_logs
 from bot.phrases import ADMIN_ONLY_COMMANDS, MENU, MENU_LANGUAGE_CODES, language
 from bot.services import KEY, Services, services_of
-from bot.state import BUTTONS_KEPT, bot_persistence
+from bot.state import BUTTONS_KEPT, BotState, bot_persistence
 from retrieval.errors import ConfigError, NewsbotError
 from retrieval.settings import Settings
 
@@ -172,6 +172,8 @@ async def finish(app: NewsbotApp) -> None:
     await services_of(app.bot_data).jobs.shutdown()
     await stop_feed_polling(app)
     await report_unsaved_posts(app)
+    if isinstance(app.persistence, BotState):
+        app.persistence.stopping()  # its last saves follow, after Telegram is closed
 
 
 def webhook_secret(token: str) -> str:

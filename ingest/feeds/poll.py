@@ -5,6 +5,12 @@ One process polls at a time (:func:`poll_lease`: another bot replica or ``newsbo
 its round and says who holds it). A broken feed (an HTTP error, a timeout, a page too large, something
 that is not a feed) is reported in its :class:`FeedOutcome` and the round goes on; a broken page makes
 its entry fall back to the entry's own content or summary.
+
+A feed's entries are written as they are read, ``FEED_BATCH`` at a time: a feed of thousands of entries
+has its first articles searchable after the first batch, not after the last page. A stop request
+(``cancel``: Ctrl-C, the bot stopping) ends the request in flight within a fraction of a second
+(:mod:`.transport`) and the round with it; the batches written stay (and their entries are not fetched
+again), the batch being read is read again next round, and so is the feed (its validators are not kept).
 """
 
 from __future__ import annotations
@@ -29,13 +35,16 @@ from retrieval.store.chunks import ChunkStore
 from retrieval.store.client import CollectionMetadata
 
 from .entries import FeedEntry, entry_article, parse_feed
-from .errors import FetchError
+from .errors import FetchCancelled, FetchError
 from .fetch import PAGE_ACCEPT, Fetched, Fetcher, FetchPolicy
 from .registry import Feed, FeedRegistry, KnownEntry
 
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_BATCH = 16
+"""Entries of one feed read (their pages fetched) and then ingested together: what a stop may have to
+read again."""
 DUE_SHARE = 0.9
 """With ``only_due``, a feed is polled once this share of the interval has passed since its last poll."""
 
@@ -51,6 +60,8 @@ class FeedOutcome:
     """Problems that did not stop the feed: a page that fell back to the summary, a malformed feed."""
     not_modified: bool = False
     """The server answered 304: nothing was read."""
+    cancelled: bool = False
+    """A stop request cut this feed's poll short (``error`` says so)."""
 
 
 @dataclass
@@ -81,6 +92,7 @@ class FeedPoller:
         self.policy = FetchPolicy.from_settings(settings)
         self.limits = ArticleLimits.from_settings(settings)
         self.lease = poll_lease(store)
+        self.batch_size = FEED_BATCH
 
     def poll(self, cancel: threading.Event | None = None, *, only_due: bool = False) -> PollReport:
         """One round over the listed feeds (with ``only_due``: those not polled in the last interval,
@@ -95,10 +107,10 @@ class FeedPoller:
             with Fetcher(self.policy, cancel=cancel) as fetcher:
                 for feed in feeds:
                     if cancel.is_set():
-                        report.cancelled = True
                         break
                     report.outcomes.append(self._poll_feed(feed, fetcher, cancel))
                     self.lease.beat()
+            report.cancelled = len(report.outcomes) < len(feeds) or any(o.cancelled for o in report.outcomes)
         finally:
             self.lease.release()
         return report
@@ -119,6 +131,11 @@ class FeedPoller:
             else:
                 outcome.not_modified = True
                 fetched = _keep_validators(fetched, feed)
+        except FetchCancelled:  # not a success: the validators are not kept, the next round reads it all
+            outcome.cancelled = True
+            outcome.error = (
+                f"{feed.url}: cancelled before all its entries were ingested; polled again next time"
+            )
         except StoreError as exc:
             if not isinstance(exc, IngestLocked):
                 raise
@@ -130,7 +147,7 @@ class FeedPoller:
             outcome.error = f"{feed.url}: unexpected error: {exc!r}"
         if outcome.error is not None:
             log.warning("feed poll: %s", outcome.error)
-            self.registry.record_poll(feed.url, started, error=outcome.error)
+            self.registry.record_poll(feed.url, started, error=outcome.error, added=outcome.added)
         else:
             self.registry.record_poll(
                 feed.url,
@@ -145,26 +162,26 @@ class FeedPoller:
     def _ingest_feed(
         self, feed: Feed, fetched: Fetched, fetcher: Fetcher, outcome: FeedOutcome, cancel: threading.Event
     ) -> None:
+        """Read the feed's new and edited entries and ingest them a batch at a time (``FetchCancelled``
+        once ``cancel`` is set: the batches written stay)."""
         parsed = parse_feed(fetched.content, feed.url, fetched.content_type, fetched.charset)
         outcome.warnings += parsed.warnings
         entries = self._changed(feed, _unique(parsed.entries))
         outcome.unchanged = len(parsed.entries) - len(entries)
         source = feed.source or parsed.title
-        articles: list[Article] = []
-        made: dict[str, KnownEntry] = {}
-        for entry in entries:
-            if cancel.is_set():
-                break
-            article = self._article(entry, source, fetcher, outcome)
-            if article is not None:
-                articles.append(article)
-                made[entry.id] = KnownEntry(entry.fingerprint, article.id)
-        if articles:
-            self._ingest(feed, articles, made, outcome, cancel)
-        if cancel.is_set():  # not a success: the validators are not kept, the next round reads it all
-            outcome.error = (
-                f"{feed.url}: cancelled before all its entries were ingested; polled again next time"
-            )
+        for start in range(0, len(entries), self.batch_size):
+            articles: list[Article] = []
+            made: dict[str, KnownEntry] = {}
+            for entry in entries[start : start + self.batch_size]:
+                if cancel.is_set():
+                    raise FetchCancelled(feed.url)
+                article = self._article(entry, source, fetcher, outcome)
+                if article is not None:
+                    articles.append(article)
+                    made[entry.id] = KnownEntry(entry.fingerprint, article.id)
+            if articles:
+                self._ingest(feed, articles, made, outcome, cancel)
+            self.lease.beat()
 
     def _ingest(
         self,
@@ -185,8 +202,9 @@ class FeedPoller:
         outcome.added += result.added
         outcome.updated += result.updated
         outcome.unchanged += result.unchanged
-        if not result.cancelled:
-            self.registry.remember_entries(feed.url, made)
+        if result.cancelled:
+            raise FetchCancelled(feed.url)
+        self.registry.remember_entries(feed.url, made)
 
     def _changed(self, feed: Feed, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
         """The entries not ingested before with the same fingerprint (or whose article is gone since:
@@ -222,6 +240,8 @@ class FeedPoller:
             if fetched.content_type and fetched.content_type not in HTML_TYPES:
                 raise FetchError(f"{fetched.url}: {fetched.content_type}, not an HTML page")
             page = read_html_article(_decode(fetched))
+        except FetchCancelled:
+            raise
         except FetchError as exc:
             outcome.warnings.append(f"{exc}; the entry's summary is used instead")
             return None

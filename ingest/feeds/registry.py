@@ -159,14 +159,15 @@ class FeedRegistry:
         etag: str | None = None,
         last_modified: str | None = None,
     ) -> None:
-        """Note one poll of a listed feed (one that was removed meanwhile stays removed)."""
+        """Note one poll of a listed feed (one that was removed meanwhile stays removed): ``added`` counts
+        even when it failed (a stopped poll keeps the batches it wrote); the validators only when not."""
         feed = self.get(url)
         if feed is None:
             return
         meta: dict[str, Any] = {"last_poll": _stamp(when), "last_error": error or ""}
+        meta["articles_added"] = feed.articles_added + added  # a stopped poll keeps what it wrote
         if error is None:
-            meta |= {"last_success": _stamp(when), "articles_added": feed.articles_added + added}
-            meta |= {"etag": etag or "", "last_modified": last_modified or ""}
+            meta |= {"last_success": _stamp(when), "etag": etag or "", "last_modified": last_modified or ""}
         update_metadata(self._collection(), [_FEED + _key(feed.url)], [meta], _BATCH)
 
     @translate_errors

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
 from retrieval.embeddings import E5Embeddings
-from tests.emulators.feed_server import FeedItem, FeedServer, article_html, rss_feed
+from tests.emulators.feed_server import FeedItem, FeedServer, Route, article_html, rss_feed
 from tests.support.cli import one_line, run
 
 RATE = (
@@ -125,3 +129,29 @@ def test_watch_refuses_a_negative_interval(capsys: pytest.CaptureFixture[str]) -
     code, out, err = run(["watch", "--interval", "-1"], capsys)
     assert (code, out) == (2, "")
     assert one_line(err) == "newsbot: error: --interval -1: give minutes, 0 or more"
+
+
+def test_ctrl_c_stops_a_poll_stuck_on_a_feed_that_trickles_its_answer(
+    web: FeedServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBOT_FEED_TIMEOUT", "600")  # only Ctrl-C can end it in time
+    web.route("/slow.xml", Route(trickle=0.5))
+    slow = web.url("/slow.xml")
+    run(["feeds", "add", slow], capsys)
+    run(["feeds", "add", web.url("/rss.xml")], capsys)
+
+    def press_ctrl_c() -> None:  # as a person at the terminal, once the poll is stuck on /slow.xml
+        deadline = time.monotonic() + 60
+        while not web.requests_to("/slow.xml") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=press_ctrl_c, daemon=True).start()
+    code, out, _ = run(["feeds", "poll"], capsys)  # the server gives up after 2 min: no hang, a failure
+
+    assert code == 1
+    assert out.splitlines() == [
+        f"{slow}: failed: {slow}: cancelled before all its entries were ingested; polled again next time",
+        "cancelled: the remaining feeds are polled next time",
+    ]
+    assert web.requests_to("/rss.xml") == []  # the next feed waits for the next round

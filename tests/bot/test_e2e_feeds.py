@@ -16,7 +16,7 @@ from ingest.feeds.registry import Feed
 from retrieval.embeddings import E5Embeddings
 from tests.bot.conftest import ADMIN_ID, bot_settings, running_bot
 from tests.emulators.bot_api import BotApiEmulator
-from tests.emulators.feed_server import FeedItem, FeedServer, article_html, rss_feed
+from tests.emulators.feed_server import FeedItem, FeedServer, Route, article_html, rss_feed
 
 T = TypeVar("T")
 BEAVERS = (
@@ -145,3 +145,30 @@ async def test_poll_now_remove_and_refusals(
         f"{url} is not in the feed list (see /feeds).",
         "No feeds yet. Add one: /addfeed URL [source]",
     ]
+
+
+async def test_stopping_the_bot_ends_a_poll_stuck_on_a_feed_that_trickles_its_answer(
+    emu: BotApiEmulator,
+    tmp_path: Path,
+    e5: E5Embeddings,
+    web: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("bot.feeds.FIRST_POLL", 3600.0)  # only /pollfeeds polls in this test
+    admin = emu.user(ADMIN_ID, "Ada", "ada")
+    chat = emu.private_chat(admin)
+    web.route("/slow.xml", Route(trickle=0.5))
+    slow, beavers = web.url("/slow.xml"), serve_beavers(web)
+    settings = settings_for(emu, tmp_path, feed_timeout=600)  # only the stop can end it in time
+    async with running_bot(settings, e5) as app:
+        for n, command in enumerate((f"/addfeed {slow}", f"/addfeed {beavers}", "/pollfeeds"), 1):
+            emu.send_text(chat, admin, command)
+            await emu.wait_for_messages_async(chat, n, timeout=30)
+        await emu.wait_for_async(lambda: web.requests_to("/slow.xml"), 60)
+        task = polling_of(app.bot_data).task
+    # leaving the block stopped the bot (post_stop): the round ended with it, its thread too
+    assert task is not None and task.done() and not task.cancelled()  # not left behind after STOP_WAIT
+    report = task.result()
+    assert report is not None and report.cancelled
+    assert [(o.url, o.cancelled) for o in report.outcomes] == [(slow, True)]
+    assert web.requests_to("/rss.xml") == []

@@ -10,8 +10,10 @@ The test says what each path serves, and may change it between polls (an edited 
 
 A feed is served with an ``ETag`` (a digest of its body) and a ``Last-Modified`` date, and answers a
 matching ``If-None-Match`` / ``If-Modified-Since`` with 304, as web servers do. A route may also be a
-status (404), a redirect, slow (``delay`` seconds before the answer), or streamed in chunks without a
-``Content-Length`` (so only a streaming size cap stops it). Every request is recorded with its headers.
+status (404), a redirect, slow (``delay`` seconds before the answer), streamed in chunks without a
+``Content-Length`` (so only a streaming size cap stops it), or a trickle (``trickle``: the head sent one
+byte at a time, every so many seconds, and never finished: only a deadline for the whole answer stops
+it). Every request is recorded with its headers.
 Feeds are built with :func:`rss_feed` (RSS 2.0), :func:`rdf_feed` (RSS 1.0) and :func:`atom_feed`.
 """
 
@@ -45,6 +47,8 @@ class Route:
     chunked: bool = False
     on_request: Callable[[], object] | None = None
     """Called (in the server's thread) when the route is requested, before it answers."""
+    trickle: float = 0.0
+    """Seconds between two bytes of an answer that sends its head a byte at a time and never ends."""
 
     @property
     def etag(self) -> str:
@@ -132,6 +136,8 @@ class FeedServer(BackgroundServer):
             route.on_request()
         if route.delay:
             await asyncio.sleep(route.delay)
+        if route.trickle:
+            return await self._trickle(request, route.trickle)
         headers = {"Content-Type": route.content_type}
         if route.conditional:
             headers |= {
@@ -152,6 +158,20 @@ class FeedServer(BackgroundServer):
             await response.write(route.body[i : i + 64 * 1024])
         await response.write_eof()
         return response
+
+    @staticmethod
+    async def _trickle(request: web.Request, every: float) -> web.StreamResponse:
+        """A status line and headers, one byte every ``every`` seconds (240 of them: two minutes at half a
+        second, so that a client without a deadline fails a test instead of hanging it), never finished."""
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nX-Padding: "
+        for byte in head + b"." * (240 - len(head)):
+            if request.transport is None or request.transport.is_closing():
+                break
+            request.transport.write(bytes([byte]))
+            await asyncio.sleep(every)
+        if request.transport is not None:
+            request.transport.close()
+        raise asyncio.CancelledError  # the connection is closed: no answer to write
 
     @staticmethod
     def _status(route: Route, request: web.Request) -> int:

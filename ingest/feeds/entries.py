@@ -4,13 +4,26 @@ that sees feedparser's shapes.
 An entry's id is its ``guid``/``id``, else its link; its text is the linked page's as trafilatura
 extracts it (:func:`ingest.loaders.html.read_html_article`, as for ``.html`` files), else the entry's own
 content or summary (:func:`entry_article`).
+
+An entry's date is its ``published`` date, else its ``updated`` one, as feedparser reads it, in UTC. A
+date that cannot be right is reported (a warning of the feed's outcome: the entry, the date as written and
+why) and the entry kept undated (its linked page's date, if the page has one, is used instead):
+
+- a year before ``EARLIEST_YEAR`` (1800), as written: ``01 Jan 0001`` is year 1, not 2001;
+- more than ``FUTURE_SLACK`` (a day) after the poll;
+- a numeric zone no place has (``+9999``, ``-1500``, ``+0075``: beyond ±14:00, or minutes past 59);
+- a date feedparser cannot read at all.
+
+A named zone feedparser does not know (``MSK``) is read as UTC, as feedparser does: at most hours off.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import feedparser
@@ -19,6 +32,11 @@ from ingest.loaders.article import ArticleLimits, RawArticle, add_article
 from retrieval.records import LoadResult
 
 from .errors import FetchError
+
+EARLIEST_YEAR = 1800
+FUTURE_SLACK = timedelta(days=1)
+MAX_ZONE_MINUTES = 14 * 60
+_NUMERIC_ZONE = re.compile(r"([+-])(\d{2}):?(\d{2})\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +70,14 @@ def parse_feed(content: bytes, url: str, content_type: str = "", charset: str | 
     problem = parsed.get("bozo_exception")
     warnings: list[str] = []
     entries: list[FeedEntry] = []
+    now = datetime.now(UTC)
     for n, raw in enumerate(parsed.entries, 1):
-        entry = _entry(raw)
+        entry, date_problem = _entry(raw, now)
         if entry is None:
             warnings.append(f"{url}: entry {n} has no id, link, title or text; skipped")
             continue
+        if date_problem is not None:
+            warnings.append(f"{url}: entry {n} ({entry.id}): {date_problem}; kept undated")
         entries.append(entry)
     if not entries and (not parsed.version or problem is not None):
         why = f": {problem}" if problem is not None else ""
@@ -69,22 +90,48 @@ def parse_feed(content: bytes, url: str, content_type: str = "", charset: str | 
     )
 
 
-def _entry(raw: Any) -> FeedEntry | None:
+def _entry(raw: Any, now: datetime) -> tuple[FeedEntry | None, str | None]:
+    """The entry (None when it has nothing to go by), and what is wrong with its date, if anything."""
     link = raw.get("link") or None
     title = raw.get("title") or None
     summary = _entry_text(raw)
     entry_id = raw.get("id") or link
     if not entry_id:
         if not (title or summary):
-            return None
+            return None, None
         entry_id = "sha1:" + hashlib.sha1(f"{title}\0{summary}".encode()).hexdigest()
-    stamp = raw.get("published_parsed") or raw.get("updated_parsed")
-    published = time.strftime("%Y-%m-%d", stamp) if stamp else None
+    key = "published" if raw.get("published") else "updated"
+    published, problem = entry_date(raw.get(key), raw.get(f"{key}_parsed"), now)
     edited = raw.get("updated") or ""
     fingerprint = hashlib.sha256(
         "\x1f".join([entry_id, link or "", title or "", published or "", edited, summary]).encode()
     ).hexdigest()[:16]
-    return FeedEntry(str(entry_id), link, title, published, summary, fingerprint)
+    return FeedEntry(str(entry_id), link, title, published, summary, fingerprint), problem
+
+
+def entry_date(
+    written: str | None, parsed: time.struct_time | None, now: datetime
+) -> tuple[str | None, str | None]:
+    """The date (``YYYY-MM-DD``, UTC) of a date ``written`` in a feed as feedparser ``parsed`` it, or None
+    and why it is not taken (None, None when there is no date). The rules are the module's."""
+    if not written:
+        return None, None
+    zone = _NUMERIC_ZONE.search(written)
+    if zone is not None:
+        hours, minutes = int(zone[2]), int(zone[3])
+        if minutes > 59 or hours * 60 + minutes > MAX_ZONE_MINUTES:
+            return None, f"date {written!r} has a time zone no place has ({zone[0].strip()})"
+    if parsed is None:
+        return None, f"date {written!r} cannot be read"
+    try:
+        moment = datetime(*parsed[:5], min(parsed[5], 59), tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None, f"date {written!r} cannot be read"
+    if moment.year < EARLIEST_YEAR:
+        return None, f"date {written!r} is before {EARLIEST_YEAR}"
+    if moment > now + FUTURE_SLACK:
+        return None, f"date {written!r} is in the future"
+    return moment.strftime("%Y-%m-%d"), None
 
 
 def _entry_text(raw: Any) -> str:

@@ -25,7 +25,8 @@ examples:
 
 An article counts when it mentions every word: any form of it ("Уиткоффа", "Уиткоффом"), not a word
 that only contains it; an English name also in Cyrillic letters. Counted exactly over the archive.
-Weeks (from Monday) up to half a year of dates, months beyond; undated articles are counted apart."""
+Weeks (from Monday) up to half a year of dates, months up to fifty years, years beyond;
+undated articles are counted apart. Dates: from 1800-01-01 to 2999-12-31."""
 
 BAR = 40
 """Characters of the longest bar in the text chart."""

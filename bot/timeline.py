@@ -43,6 +43,7 @@ _SAID: dict[str, dict[str, str]] = {
         "them": "them all",
         "week": "by week",
         "month": "by month",
+        "year": "by year",
         "week_of": "week of {day}",
         "busiest": "Busiest: {period} ({n})",
         "undated": "Undated: {n} of them, not on the chart",
@@ -50,10 +51,12 @@ _SAID: dict[str, dict[str, str]] = {
         "other": "other",
         "axis_week": "week",
         "axis_month": "month",
+        "axis_year": "year",
         "axis_count": "articles",
         "title": "“{words}”: articles {per}",
         "per_week": "per week",
         "per_month": "per month",
+        "per_year": "per year",
     },
     "ru": {
         "all": "упоминают все эти слова",
@@ -62,6 +65,7 @@ _SAID: dict[str, dict[str, str]] = {
         "them": "их все",
         "week": "по неделям",
         "month": "по месяцам",
+        "year": "по годам",
         "week_of": "неделя с {day}",
         "busiest": "Больше всего: {period} ({n})",
         "undated": "Без даты: {n} из них, на графике их нет",
@@ -69,10 +73,12 @@ _SAID: dict[str, dict[str, str]] = {
         "other": "другие",
         "axis_week": "неделя",
         "axis_month": "месяц",
+        "axis_year": "год",
         "axis_count": "статей",
         "title": "«{words}»: статьи {per}",
         "per_week": "по неделям",
         "per_month": "по месяцам",
+        "per_year": "по годам",
     },
 }
 
@@ -88,10 +94,10 @@ def articles(n: int, lang: str) -> str:
 
 
 def period_label(period: Period, granularity: str, lang: str) -> str:
-    """``week of 2026-01-05`` or ``2026-01``."""
+    """``week of 2026-01-05``, ``2026-01`` or ``2026``."""
     if granularity == "week":
         return _SAID[lang]["week_of"].format(day=period.start.isoformat())
-    return period.start.strftime("%Y-%m")
+    return period.start.isoformat()[: 4 if granularity == "year" else 7]
 
 
 def outlet_label(outlet: str, lang: str) -> str:
@@ -138,7 +144,7 @@ def render_chart(timeline: Timeline, lang: str) -> bytes:
     fig = Figure(figsize=SIZE, dpi=100, layout="constrained")
     ax = fig.subplots()
     starts = [p.start for p in timeline.periods]
-    width = 5.5 if timeline.granularity == "week" else 25.0
+    width = {"week": 5.5, "month": 25.0}.get(timeline.granularity, 330.0)
     bottom = [0] * len(starts)
     for outlet in timeline.outlets:
         heights = [p.by_outlet.get(outlet, 0) for p in timeline.periods]
@@ -153,9 +159,9 @@ def render_chart(timeline: Timeline, lang: str) -> bytes:
             color=colour,
         )
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-    per = said["per_week"] if timeline.granularity == "week" else said["per_month"]
+    per = said[f"per_{timeline.granularity}"]
     ax.set_title(said["title"].format(words=shown_words(timeline), per=per))
-    ax.set_xlabel(said["axis_week"] if timeline.granularity == "week" else said["axis_month"])
+    ax.set_xlabel(said[f"axis_{timeline.granularity}"])
     ax.set_ylabel(said["axis_count"])
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)  # beside

@@ -10,7 +10,9 @@ Every loader ends here, so ids, titles, dates and text normalisation follow one 
   :attr:`ArticleLimits.title_chars` is cut at a word boundary;
 - url: a url longer than :data:`URL_CHARS` (2,048) is dropped (the article is kept without a url);
 - source: an outlet's name longer than :data:`SOURCE_CHARS` (200) is cut at a word boundary;
-- date: parsed; a date that is not understood becomes a warning and the article is kept without it;
+- date: parsed; a date that is not understood, or not plausible (before 1800, or later than a day
+  after the day of ingestion: :mod:`ingest.loaders.dates`), becomes a warning and the article is kept
+  without it;
 - text: newlines normalised to ``\\n``, trailing spaces cut from each line, the whole stripped.
   Nothing else changes, so later code can quote it by character offsets, except that text beyond
   :attr:`ArticleLimits.text_chars` is dropped.
@@ -34,7 +36,7 @@ from retrieval.boilerplate import prose_start
 from retrieval.records import Article, LoadResult, Problem
 from retrieval.settings import Settings
 
-from .dates import parse_article_date
+from .dates import ImplausibleDate, parse_article_date
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -107,6 +109,9 @@ def add_article(
         text = _cut(text, limits.text_chars)
     try:
         day = parse_article_date(raw.date or "")
+    except ImplausibleDate as exc:
+        result.warnings.append(Problem(origin, f"date {raw.date!r} {exc}; ingested without a date"))
+        day = None
     except ValueError:
         result.warnings.append(Problem(origin, f"date {raw.date!r} not understood; ingested without a date"))
         day = None

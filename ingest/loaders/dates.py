@@ -3,12 +3,19 @@
 The common numeric shapes are parsed directly; only the rest goes to ``dateparser`` (Russian and
 English, day before month, absolute dates only: "yesterday" means nothing in an archive). A date with a
 time zone keeps the calendar day as written, the day the outlet printed.
+
+A date is kept only when it is plausible for a news article: from :data:`EARLIEST` (1800-01-01) to
+:data:`FUTURE_DAYS` (one) day after the day of ingestion (an outlet's time zone may be a day ahead).
+Any other date (9999-12-31, 0001-01-01, a year typed 2206 for 2026) is a mistake of the file, not a
+date to sort, filter or chart by: :func:`parse_article_date` raises :class:`ImplausibleDate` for it,
+and the article is ingested without a date, with a warning in the ingestion report naming the file,
+the line and the date (:func:`ingest.loaders.article.add_article`).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -16,7 +23,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
 
-__all__ = ["DAY_MONTH_YEAR", "parse_article_date"]
+__all__ = ["DAY_MONTH_YEAR", "EARLIEST", "FUTURE_DAYS", "ImplausibleDate", "parse_article_date"]
+
+EARLIEST = date(1800, 1, 1)
+"""The earliest date an article may carry."""
+FUTURE_DAYS = 1
+"""How many days after the day of ingestion an article may be dated."""
+
+
+class ImplausibleDate(ValueError):
+    """A calendar date no news article carries; the message says why (``is before 1800-01-01``)."""
+
 
 # DD/MM/YYYY or DD.MM.YYYY, with an optional time: the shape of NEREL date lines.
 DAY_MONTH_YEAR = re.compile(
@@ -24,10 +41,12 @@ DAY_MONTH_YEAR = re.compile(
 )
 
 
-def parse_article_date(value: str) -> date | None:
+def parse_article_date(value: str, *, today: date | None = None) -> date | None:
     """The calendar date in ``value``; ``None`` for a blank value.
 
-    Raises :class:`ValueError` naming the value when it is not blank and not a date.
+    Raises :class:`ValueError` naming the value when it is not blank and not a date, and
+    :class:`ImplausibleDate` when it is a date outside the plausible range (``today``: the day of
+    ingestion, by default the local date).
     """
     text = value.strip()
     if not text:
@@ -35,6 +54,11 @@ def parse_article_date(value: str) -> date | None:
     parsed = _parse_numeric(text) or _parse_rfc2822(text) or _parse_words(text)
     if parsed is None:
         raise ValueError(f"date {value!r} not understood")
+    latest = (today or date.today()) + timedelta(days=FUTURE_DAYS)
+    if parsed < EARLIEST:
+        raise ImplausibleDate(f"is before {EARLIEST.isoformat()}")
+    if parsed > latest:
+        raise ImplausibleDate(f"is later than {latest.isoformat()}, a day after the day of ingestion")
     return parsed
 
 

@@ -13,6 +13,13 @@ dateparser reads it at the granularity the grammar expects; relative periods are
 
 A day without a year is the most recent such day not after ``today``; a month without a year likewise.
 Several expressions in one question give the smallest range covering them all.
+
+The archive's calendar is :data:`CALENDAR`, 1800-01-01 to 2999-12-31: no article is dated before 1800
+(ingestion keeps such a date out, :mod:`ingest.loaders.dates`), and a question's grammar reads years of
+four digits from 1000 to 2999. :func:`parse_date_arg` refuses a typed date outside it with
+:class:`DateOutOfRange` (a clear message, never an overflow further on), and a timeline places no
+article outside it (:mod:`retrieval.search.timeline`). A question's dates need no check: every one its
+grammar reads lies within Python's calendar, and so does its arithmetic.
 """
 
 from __future__ import annotations
@@ -45,6 +52,21 @@ class DateIntent:
     range: DateRange | None
     prefer_recent: bool
     matched: str | None  # the question's text that produced ``range``
+
+
+CALENDAR = DateRange(date(1800, 1, 1), date(2999, 12, 31))
+"""The dates :func:`parse_date_arg` accepts (a filter, a command-line option) and a timeline places."""
+
+
+class DateOutOfRange(ValueError):
+    """A date a person typed lies outside :data:`CALENDAR`; the message says so, for the user."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+        super().__init__(f"{day.isoformat()} {OUT_OF_RANGE}")
+
+
+OUT_OF_RANGE = f"is out of range ({CALENDAR.since} to {CALENDAR.until})"
 
 
 # --- the grammar -------------------------------------------------------------------------------------
@@ -526,7 +548,16 @@ def parse_date_arg(value: str, *, today: date, end: bool = False) -> date:
 
     Accepts "2026-01-06", "06.01.2026", "6 января 2026", "January 2026", "2026", "yesterday", "вчера",
     "last week". A month, a year or a week stands for its first day, or its last day when ``end``.
+    Raises :class:`ValueError` for anything else, :class:`DateOutOfRange` for a date outside
+    :data:`CALENDAR`.
     """
+    day = _date_arg(value, today=today, end=end)
+    if day not in CALENDAR:
+        raise DateOutOfRange(day)
+    return day
+
+
+def _date_arg(value: str, *, today: date, end: bool) -> date:
     cleaned = value.strip().strip(".,;!?").strip()
     if not cleaned:
         raise ValueError(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from retrieval.records import SearchFilters
-from retrieval.search.dates import parse_date_arg
+from retrieval.search.dates import OUT_OF_RANGE, DateOutOfRange, parse_date_arg
 
 
 class FilterError(ValueError):
@@ -26,9 +26,11 @@ def build_filters(
     today: date,
     labels: tuple[str, str] = ("since:", "until:"),
 ) -> SearchFilters:
-    """Dates parsed (a month or a week covers all its days), outlets matched against ``known_sources``."""
-    first = _day(since, today, end=False) if since else None
-    last = _day(until, today, end=True) if until else None
+    """Dates parsed (a month or a week covers all its days; a date outside
+    :data:`~retrieval.search.dates.CALENDAR`, or ``since`` after ``until``, is a FilterError), outlets
+    matched against ``known_sources``."""
+    first = _day(since, today, end=False, label=labels[0]) if since else None
+    last = _day(until, today, end=True, label=labels[1]) if until else None
     if first and last and first > last:
         raise FilterError(f"{labels[0]}{first.isoformat()} is after {labels[1]}{last.isoformat()}")
     resolved = resolve_sources(sources, known_sources) if sources else ()
@@ -50,8 +52,12 @@ def resolve_sources(names: Sequence[str], known: Sequence[str]) -> tuple[str, ..
     return tuple(dict.fromkeys(resolved))
 
 
-def _day(value: str, today: date, *, end: bool) -> date:
+def _day(value: str, today: date, *, end: bool, label: str) -> date:
     try:
         return parse_date_arg(value, today=today, end=end)
+    except DateOutOfRange as exc:
+        typed, read = value.strip(), exc.day.isoformat()
+        shown = typed if typed == read else f"{typed} ({read})"
+        raise FilterError(f"{label}{shown} {OUT_OF_RANGE}") from exc
     except ValueError as exc:
         raise FilterError(f"«{value}» is not a date I understand: {exc}") from exc

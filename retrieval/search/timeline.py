@@ -9,10 +9,13 @@ the store (:meth:`ChunkStore.matching`) and checked with
 mentions every word (in any of its chunks). Only per-article facts are kept, never the chunks.
 
 Periods follow the span of the dates shown (the filter's, where it sets them, else the first and last
-mention): weeks (starting on Monday) up to :data:`WEEKS_UP_TO` days, months beyond. Every period between
-the first and the last is listed, empty ones too. Each period's articles are split by outlet: the
-:data:`TOP_OUTLETS` outlets with the most articles, then :data:`OTHER` (the rest, and articles without
-one). Undated articles are counted apart (``undated``); a date filter leaves them out.
+mention): weeks (starting on Monday) up to :data:`WEEKS_UP_TO` days, months up to :data:`MONTHS_UP_TO`
+days, years beyond (so that no span, up to the whole calendar, makes more than some hundreds of bars).
+Every period between the first and the last is listed, empty ones too. Each period's articles are split
+by outlet: the :data:`TOP_OUTLETS` outlets with the most articles, then :data:`OTHER` (the rest, and
+articles without one). Undated articles are counted apart (``undated``; a date filter leaves them out),
+and so are those dated outside the archive's calendar (:data:`retrieval.search.dates.CALENDAR`:
+9999-12-31, 0001-01-01, which a store ingested before article dates were checked may hold).
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from retrieval.records import Chunk, SearchFilters
+from retrieval.search.dates import CALENDAR
 from retrieval.search.mentions import Term, candidate_pattern, mention_terms, text_mentions
 from retrieval.store.chunks import ChunkStore
 
 WEEKS_UP_TO = 183
-"""The longest span (in days) counted by week; a longer one is counted by month."""
+"""The longest span (in days) counted by week; a longer one is counted by month..."""
+MONTHS_UP_TO = 50 * 365
+"""...up to fifty years (600 months); a longer one by year."""
 TOP_OUTLETS = 5
 OTHER = ""
 """The outlet label of the articles outside the top outlets (and of those without an outlet)."""
@@ -61,7 +67,7 @@ class Timeline:
     words: tuple[str, ...]
     """The words looked for, as typed (one per distinct stem); an article mentions all of them."""
     granularity: str
-    """``week`` or ``month`` (``""`` when no dated article mentions them)."""
+    """``week``, ``month`` or ``year`` (``""`` when no dated article mentions them)."""
     periods: tuple[Period, ...]
     outlets: tuple[str, ...]
     """The outlet labels in stacking order: the top outlets by articles, then :data:`OTHER` if any."""
@@ -114,14 +120,15 @@ def build_timeline(
     terms: list[Term], mentions: list[Mention], filters: SearchFilters | None = None
 ) -> Timeline:
     """The counts of ``mentions`` per period and outlet (pure)."""
-    dated = sorted((m for m in mentions if m.date is not None), key=_by_date)
+    dated = sorted((m for m in mentions if m.date is not None and m.date in CALENDAR), key=_by_date)
     words = tuple(t.word for t in terms)
     undated = len(mentions) - len(dated)
     if not dated:
         return Timeline(words, "", (), (), len(mentions), undated, (), filters)
     first = (filters.since if filters else None) or _date(dated[0])
     last = (filters.until if filters else None) or _date(dated[-1])
-    granularity = "week" if (last - first).days <= WEEKS_UP_TO else "month"
+    span = (last - first).days
+    granularity = "week" if span <= WEEKS_UP_TO else "month" if span <= MONTHS_UP_TO else "year"
     counts = Counter(m.source for m in dated if m.source)
     top = [s for s, _ in sorted(counts.items(), key=lambda sn: (-sn[1], sn[0]))[:TOP_OUTLETS]]
     counts_by_period: dict[date, Counter[str]] = {
@@ -146,20 +153,29 @@ def _date(m: Mention) -> date:
 
 
 def period_start(day: date, granularity: str) -> date:
-    """The first day of the week (Monday) or month that holds ``day``."""
+    """The first day of the week (Monday), month or year that holds ``day``."""
     if granularity == "week":
         return day - timedelta(days=day.weekday())
+    if granularity == "year":
+        return day.replace(month=1, day=1)
     return day.replace(day=1)
 
 
 def period_starts(first: date, last: date, granularity: str) -> list[date]:
-    """The first days of every period from the one holding ``first`` to the one holding ``last``."""
+    """The first days of every period from the one holding ``first`` to the one holding ``last`` (the
+    calendar's last period, that of 9999-12-31, ends the list instead of overflowing past it)."""
     starts = []
-    start = period_start(first, granularity)
-    while start <= last:
+    start: date | None = period_start(first, granularity)
+    while start is not None and start <= last:
         starts.append(start)
-        if granularity == "week":
-            start += timedelta(days=7)
-        else:
-            start = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        start = _next_period(start, granularity)
     return starts
+
+
+def _next_period(start: date, granularity: str) -> date | None:
+    """The first day of the period after the one that starts on ``start``; None past the calendar's last."""
+    if granularity == "week":
+        return start + timedelta(days=7) if start <= date.max - timedelta(days=7) else None
+    if granularity == "month" and start.month < 12:
+        return start.replace(month=start.month + 1)
+    return start.replace(year=start.year + 1, month=1) if start.year < date.max.year else None

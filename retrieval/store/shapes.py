@@ -6,6 +6,7 @@ Pure functions; nothing here talks to Chroma.
 from __future__ import annotations
 
 import base64
+import calendar
 import zlib
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
@@ -177,28 +178,35 @@ def where(filters: SearchFilters | None, first: date | None = None, last: date |
 
 
 def _date_clause(since: date, until: date) -> dict[str, Any]:
+    """Whole years, whole months, then single days from ``since`` to ``until`` (any days of the
+    calendar: the last, 9999-12-31, ends the walk instead of overflowing past it)."""
     years: list[int] = []
     months: list[int] = []
     days: list[int] = []
-    d = since
-    while d <= until:
+    d: date | None = since
+    while d is not None and d <= until:
         year_end = date(d.year, 12, 31)
         if d == date(d.year, 1, 1) and year_end <= until:
             years.append(d.year)
-            d = year_end + timedelta(days=1)
+            d = _day_after(year_end)
             continue
-        month_end = (date(d.year + d.month // 12, d.month % 12 + 1, 1)) - timedelta(days=1)
+        month_end = date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
         if d.day == 1 and month_end <= until:
             months.append(d.year * 100 + d.month)
-            d = month_end + timedelta(days=1)
+            d = _day_after(month_end)
             continue
         days.append(day_number(d))
-        d += timedelta(days=1)
+        d = _day_after(d)
     parts: list[dict[str, Any]] = []
     for key, values in (("year", years), ("month", months), ("day", days)):
         if values:
             parts.append({key: {"$in": values}} if len(values) > 1 else {key: values[0]})
     return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+def _day_after(day: date) -> date | None:
+    """The next day; None after the calendar's last."""
+    return None if day == date.max else day + timedelta(days=1)
 
 
 def placeholders(ids: Sequence[str]) -> np.ndarray:

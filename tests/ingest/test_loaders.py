@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file, load_paths, parse_article_date
+from ingest.loaders.dates import ImplausibleDate
 from retrieval.records import Article, LoadResult, Problem
 from tests.conftest import SAMPLE
 from tests.support.generate import Archive
@@ -594,3 +595,20 @@ def test_parse_article_date_understands_common_shapes(value: str, expected: date
 def test_parse_article_date_refuses_what_is_not_a_calendar_date(value: str) -> None:
     with pytest.raises(ValueError, match="not understood"):
         parse_article_date(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("9999-12-31", "is later than 2026-01-07, a day after the day of ingestion"),
+        ("2026-01-08", "is later than 2026-01-07, a day after the day of ingestion"),
+        ("01.01.0001", "is before 1800-01-01"),
+        ("31.12.1799", "is before 1800-01-01"),
+    ],
+)
+def test_parse_article_date_refuses_a_date_no_article_carries(value: str, reason: str) -> None:
+    with pytest.raises(ImplausibleDate) as refused:
+        parse_article_date(value, today=date(2026, 1, 6))
+    assert str(refused.value) == reason
+    assert parse_article_date("2026-01-07", today=date(2026, 1, 6)) == date(2026, 1, 7)  # a zone ahead
+    assert parse_article_date("1800-01-01", today=date(2026, 1, 6)) == date(1800, 1, 1)

@@ -19,8 +19,9 @@ import pytest
 from ingest.pipeline import Ingestion
 from retrieval.records import SearchFilters
 from retrieval.search.mentions import NoWords, mention_terms, text_mentions
-from retrieval.search.timeline import OTHER, count_timeline
+from retrieval.search.timeline import OTHER, Mention, build_timeline, count_timeline, period_starts
 from retrieval.store.chunks import ChunkStore
+from retrieval.store.shapes import where
 from tests.support.generate import article_text
 from tests.support.hashing import HashingEmbeddings
 
@@ -169,3 +170,23 @@ def test_words_and_their_forms() -> None:
     assert rate.name_key == ""  # two consonants: never matched across scripts
     with pytest.raises(NoWords):
         mention_terms("и в на the of")
+
+
+def test_periods_reach_the_calendars_last_day_and_long_spans_go_by_year() -> None:
+    assert period_starts(date(9999, 12, 20), date.max, "week") == [date(9999, 12, 20), date(9999, 12, 27)]
+    assert period_starts(date(9999, 11, 5), date.max, "month") == [date(9999, 11, 1), date(9999, 12, 1)]
+    assert period_starts(date(9998, 6, 1), date.max, "year") == [date(9998, 1, 1), date(9999, 1, 1)]
+    terms = mention_terms("Уиткофф")
+    edges = [Mention(str(d), "", d, None, None) for d in (date.min, date(2026, 1, 6), date.max)]
+    timeline = build_timeline(terms, edges)
+    assert (timeline.total, timeline.undated, timeline.granularity) == (3, 2, "week")  # the edges: no date
+    whole = build_timeline(terms, edges, SearchFilters(since=date(1800, 1, 1), until=date(2999, 12, 31)))
+    assert whole.granularity == "year" and len(whole.periods) == 1200
+
+
+def test_a_store_filter_reaches_the_calendars_last_day() -> None:
+    assert where(SearchFilters(since=date(9999, 12, 1)), date(2026, 1, 1), date.max) == {"month": 999912}
+    assert where(SearchFilters(since=date(9998, 1, 1)), None, date.max) == {"year": {"$in": [9998, 9999]}}
+    assert where(SearchFilters(since=date(9999, 12, 30)), None, date.max) == {
+        "day": {"$in": [99991230, 99991231]}
+    }

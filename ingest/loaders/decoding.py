@@ -3,7 +3,11 @@
 Encodings are detected, not assumed. In order:
 
 1. a byte-order mark (UTF-8, UTF-16 or UTF-32) decides outright;
-2. NUL bytes without a BOM mean a binary file;
+2. NUL bytes without a BOM mean a binary file, unless they are strays in text: at most one in
+   ``_NUL_SPACING`` bytes (and one at least), and what is left once they are dropped reads cleanly,
+   as strict UTF-8 or as a reading the detector is sure of (steps 3 and 5, never a mere guess). A
+   Russian article with a NUL pasted into it is read, the NULs dropped; an executable, an image or an
+   archive, with NULs in every header and table, or compressed bytes that read as nothing, is not;
 3. strict UTF-8, which almost every file passes, so detection costs nothing for them;
 4. nearly UTF-8: text that is UTF-8 but for a few bytes (a stray Windows-1252 quote, a character cut in
    half) is read as UTF-8 with U+FFFD in their place, when its valid multi-byte characters outnumber
@@ -16,9 +20,9 @@ Encodings are detected, not assumed. In order:
    Russian prose (:func:`_prose_score`), Windows-1251 winning ties; with no Russian reading in
    sight, the guess stands.
 
-Bytes replaced in a Unicode reading (cases 1 and 4) are reported by :attr:`Decoded.warning`, with the
-byte offset of the first; a file in which more than ``_MAX_DAMAGE`` of the bytes are invalid in the
-encoding its BOM names is binary.
+Bytes replaced in a Unicode reading (cases 1 and 4) and NUL bytes dropped (case 2) are reported by
+:attr:`Decoded.warning`, with the byte offset of the first; a file in which more than ``_MAX_DAMAGE`` of
+the bytes are invalid in the encoding its BOM names is binary.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ _MARK = "\udcff"
 _MARKING = "newsbot.mark-invalid"
 _UTF8_MAJORITY = 3  # nearly UTF-8: at least this many valid non-ASCII characters per invalid byte
 _MAX_DAMAGE = 0.25  # with a BOM: more than this share of invalid bytes means a binary file
+_NUL_SPACING = 100  # without a BOM: more than one NUL byte in this many means a binary file
 
 # Code pages tried for Russian text besides the detector's guess; on a tie the first wins.
 _CYRILLIC = ("cp1251", "koi8_r", "cp866")
@@ -70,10 +75,16 @@ class Decoded:
     encoding: str
     replaced: int = 0
     first_invalid: int = 0
+    dropped_nuls: int = 0
+    """NUL bytes left out of the text (strays in it), the first at byte offset ``first_nul``."""
+    first_nul: int = 0
 
     @property
     def warning(self) -> str | None:
-        """What to tell the user about the replaced bytes, if any (the caller names the file)."""
+        """What to tell the user about the replaced or dropped bytes, if any (the caller names the file)."""
+        if self.dropped_nuls:
+            count = "1 NUL byte" if self.dropped_nuls == 1 else f"{self.dropped_nuls} NUL bytes"
+            return f"{count} dropped from the text, the first at byte offset {self.first_nul}"
         if not self.replaced:
             return None
         name = _UNICODE_NAMES.get(self.encoding, self.encoding)
@@ -90,11 +101,25 @@ def decode_bytes(data: bytes) -> Decoded:
                 raise NotText("binary file")
             return decoded
     if b"\x00" in data:
-        raise NotText("binary file")
+        return _without_stray_nuls(data)
     decoded, valid_non_ascii = _read_unicode(data, "utf-8", 0)
     if decoded.replaced * _UTF8_MAJORITY <= valid_non_ascii:
         return decoded
     return _decode_guessed(data)
+
+
+def _without_stray_nuls(data: bytes) -> Decoded:
+    """Text with a few NUL bytes strayed into it, read without them; NotText for anything else."""
+    nuls = data.count(0)
+    if nuls > max(1, len(data) // _NUL_SPACING):
+        raise NotText("binary file")
+    rest = data.replace(b"\x00", b"")
+    try:
+        text, encoding = rest.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        read = _decode_guessed(rest, sure=True)
+        text, encoding = read.text, read.encoding
+    return Decoded(text, encoding, dropped_nuls=nuls, first_nul=data.index(0))
 
 
 def _mark_invalid(exc: UnicodeError) -> tuple[str, int]:
@@ -122,7 +147,9 @@ def _read_unicode(data: bytes, encoding: str, start: int) -> tuple[Decoded, int]
     return decoded, valid_non_ascii
 
 
-def _decode_guessed(data: bytes) -> Decoded:
+def _decode_guessed(data: bytes, *, sure: bool = False) -> Decoded:
+    """The detector's reading of ``data`` (see the module's step 5); with ``sure``, only one it is sure
+    of or a reading as Russian prose, never its mere guess."""
     best = charset_normalizer.from_bytes(data).best()
     if best is not None and best.coherence >= _CONFIDENT:
         return Decoded(str(best), best.encoding)
@@ -133,7 +160,7 @@ def _decode_guessed(data: bytes) -> Decoded:
     if russian:
         _, text, name = max(russian, key=lambda reading: reading[0])  # the first of equals wins
         return Decoded(text, name)
-    if not guess:
+    if not guess or sure:
         raise NotText("binary file")
     return Decoded(*guess[0])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,29 @@ def test_a_binary_file_is_still_binary(tmp_path: Path) -> None:
 
     assert result.articles == []
     assert result.skipped == [Problem("bom-noise.txt", "binary file"), Problem("noise.txt", "binary file")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1251"])
+def test_a_russian_article_with_a_stray_nul_is_read_without_it(tmp_path: Path, encoding: str) -> None:
+    data = PRYANIK.encode(encoding)
+    offset = data.index("официально".encode(encoding))
+    (tmp_path / "pryanik.txt").write_bytes(data[:offset] + b"\x00" + data[offset:])
+
+    result = load_paths([tmp_path])
+
+    article = one_article(result)
+    assert article.title + "\n\n" + article.text + "\n" == PRYANIK
+    assert result.warnings == [
+        Problem("pryanik.txt", f"1 NUL byte dropped from the text, the first at byte offset {offset}")
+    ]
+
+
+def test_binaries_with_nul_bytes_are_still_binary(tmp_path: Path) -> None:
+    (tmp_path / "packed.txt").write_bytes(gzip.compress(PRYANIK.encode("utf-8") * 200, mtime=0))
+    (tmp_path / "utf16.txt").write_bytes(PRYANIK.encode("utf-16-le"))  # no BOM: a NUL in every other byte
+    (tmp_path / "table.txt").write_bytes(b"\x00\x00\x00\x01\x00\x00\x00\x02" * 64 + PRYANIK.encode("utf-8"))
+
+    result = load_paths([tmp_path])
+
+    assert result.articles == []
+    assert result.skipped == [Problem(n, "binary file") for n in ("packed.txt", "table.txt", "utf16.txt")]

@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from retrieval.search.dates import DateRange, parse_date_arg, parse_question_dates
+from retrieval.search.dates import (
+    CALENDAR,
+    DateOutOfRange,
+    DateRange,
+    date_spans,
+    parse_date_arg,
+    parse_question_dates,
+)
 
 TODAY = date(2026, 1, 10)  # a Saturday: this week is 5..11 January, last week 29 December..4 January
 D = date
@@ -181,3 +190,75 @@ def test_parse_date_arg(value: str, end: bool, expected: date) -> None:
 def test_parse_date_arg_rejects_with_a_clear_message(value: str) -> None:
     with pytest.raises(ValueError, match=r"YYYY-MM-DD"):
         parse_date_arg(value, today=TODAY)
+
+
+# -- properties: whatever a person types ------------------------------------------------------------
+
+_MONTH_WORDS = ["января", "январе", "мая", "марта", "декабрь", "January", "may", "March", "Dec", "сент."]
+_WORDS = ["в", "с", "по", "до", "после", "since", "until", "between", "and", "года", "году", "г.", "гг.",
+          "-х", "s", "last", "past", "за последние", "назад", "ago", "дня", "недели", "лет", "years",
+          "вчера", "today", "this week", "на прошлой неделе", "сейчас", "–", "-", ".", ",", "?"]  # fmt: skip
+
+
+_FORMS = ["%Y-%m-%d", "%d.%m.%Y", "%d %B %Y", "%B %Y", "%b %d, %Y", "%Y"]
+"""How a day of the whole calendar (0001-01-01 to 9999-12-31) is written."""
+
+
+def _number() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.integers(0, 10**12).map(str), st.integers(0, 9999).map(lambda n: f"{n:04d}"), st.just("0")
+    )
+
+
+def _calendar_text() -> st.SearchStrategy[str]:
+    """Text made of the pieces dates are written with: numbers of any size, month names, prepositions,
+    ISO and dotted shapes with any fields, and anything else."""
+    iso = st.builds(lambda y, m, d: f"{y}-{m}-{d}", _number(), _number(), _number())
+    dotted = st.builds(lambda d, m, y: f"{d}.{m}.{y}", _number(), _number(), _number())
+    written = _written_date()
+    piece = st.one_of(
+        _number(),
+        iso,
+        dotted,
+        written,
+        st.sampled_from(_MONTH_WORDS),
+        st.sampled_from(_WORDS),
+        st.text(max_size=8),
+    )
+    return st.lists(piece, max_size=12).map(" ".join)
+
+
+def _written_date() -> st.SearchStrategy[str]:
+    return st.builds(lambda day, form: day.strftime(form), st.dates(), st.sampled_from(_FORMS))
+
+
+_TODAY = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+
+
+@given(question=st.one_of(_calendar_text(), st.text(max_size=80)), today=_TODAY)
+@settings(max_examples=300, deadline=None)
+def test_any_question_gives_a_date_intent_within_the_calendar(question: str, today: date) -> None:
+    intent = parse_question_dates(question, today=today)
+    if intent.range is not None:
+        since, until = intent.range.since, intent.range.until
+        assert since is not None or until is not None
+        assert since is None or until is None or since <= until
+        assert intent.matched
+    for start, end in date_spans(question, today=today):
+        assert 0 <= start < end <= len(question)
+
+
+@given(
+    value=st.one_of(_calendar_text(), _written_date(), st.text(max_size=40)), today=_TODAY, end=st.booleans()
+)
+@settings(max_examples=300, deadline=None)
+def test_any_typed_date_is_a_day_of_the_calendar_or_a_clear_error(value: str, today: date, end: bool) -> None:
+    try:
+        day = parse_date_arg(value, today=today, end=end)
+    except DateOutOfRange as exc:
+        assert str(exc).endswith(" is out of range (1800-01-01 to 2999-12-31)")
+        return
+    except ValueError as exc:
+        assert "date" in str(exc) and "\n" not in str(exc)
+        return
+    assert day in CALENDAR

@@ -86,10 +86,28 @@ def translate_error(exc: Exception, location: str | None = None) -> StoreError |
         return StoreError(f"the vector store refused newsbot ({exc}): check NEWSBOT_CHROMA_TOKEN")
     if isinstance(exc, ChromaError):
         return StoreError(f"the vector store refused the request: {exc}")
+    if (status := http_status(exc)) is not None:  # an answer that is not Chroma's: a gateway's page
+        if status in (401, 403):
+            return StoreError(f"the vector store refused newsbot (HTTP {status}): check NEWSBOT_CHROMA_TOKEN")
+        return StoreUnavailable(f"the Chroma server answered HTTP {status}")
     if type(exc).__module__.startswith(("httpx", "httpcore")):
         return StoreUnavailable(f"the Chroma server cannot be reached: {exc}")
     if "Could not connect" in str(exc):
         return StoreUnavailable(str(exc))
+    return None
+
+
+def http_status(exc: BaseException) -> int | None:
+    """The HTTP status of an error answer behind ``exc`` that Chroma's client could not read as its own
+    (it raises the body's text, an HTML page from a gateway say, and leaves the status in the chain)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        status = getattr(getattr(current, "response", None), "status_code", None)
+        if isinstance(status, int) and status >= 400:
+            return status
+        current = current.__cause__ or current.__context__
     return None
 
 
@@ -185,17 +203,35 @@ def make_client(
             tenant=tenant or DEFAULT_TENANT,
             database=database or DEFAULT_DATABASE,
         )
-    except (ChromaAuthError, AuthorizationError) as exc:
-        hint = "check NEWSBOT_CHROMA_TOKEN" if token else "it requires a token: set NEWSBOT_CHROMA_TOKEN"
-        raise ConfigError(_redact(f"{where} refused newsbot ({exc}); {hint}", token)) from None
-    except NotFoundError as exc:
-        raise ConfigError(_redact(f"{where}: {exc} (check {_TENANCY})", token)) from None
-    except ValueError as exc:
-        if "Could not connect to a Chroma server" in str(exc):
-            raise StoreUnavailable(f"{where} cannot be reached: {exc}") from None
-        raise ConfigError(_redact(f"{where}: {exc} (check {_TENANCY})", token)) from None
     except Exception as exc:
-        raise StoreUnavailable(_redact(f"{where} cannot be reached: {exc}", token)) from None
+        raise _redacted(_connect_error(exc, where, token), token) from None
+
+
+def _connect_error(exc: Exception, where: str, token: str | None) -> ConfigError | StoreUnavailable:
+    """What connecting to the server at ``where`` failed with, for a person: wrong credentials, a
+    tenant or database that is not there, a server that cannot be reached, or an answer that is no
+    Chroma server's (a gateway's page: its status, never the page)."""
+    hint = "check NEWSBOT_CHROMA_TOKEN" if token else "it requires a token: set NEWSBOT_CHROMA_TOKEN"
+    if isinstance(exc, ChromaAuthError | AuthorizationError):
+        return ConfigError(f"{where} refused newsbot ({exc}); {hint}")
+    if isinstance(exc, NotFoundError):
+        return ConfigError(f"{where}: {exc} (check {_TENANCY})")
+    status = None if isinstance(exc, ChromaError) else http_status(exc)
+    if status in (401, 403):
+        return ConfigError(f"{where} refused newsbot (HTTP {status}); {hint}")
+    if status is not None and status >= 500:
+        return StoreUnavailable(f"{where} answered HTTP {status}")
+    if status is not None:
+        return ConfigError(
+            f"{where} answered HTTP {status}, not as a Chroma server does: check NEWSBOT_CHROMA_URL"
+        )
+    if isinstance(exc, ValueError) and "Could not connect to a Chroma server" not in str(exc):
+        return ConfigError(f"{where}: {exc} (check {_TENANCY})")
+    return StoreUnavailable(f"{where} cannot be reached: {exc}")
+
+
+def _redacted(error: StoreError | ConfigError, token: str | None) -> StoreError | ConfigError:
+    return type(error)(_redact(str(error), token))
 
 
 _TENANCY = "NEWSBOT_CHROMA_TENANT and NEWSBOT_CHROMA_DATABASE"

@@ -66,19 +66,28 @@ class ChromaServer:
         self.proc = None
 
 
+NGINX_401 = (
+    "<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body>\r\n"
+    "<center><h1>401 Authorization Required</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+
+
 class TokenGate:
     """A loopback gateway in front of a Chroma server that lets through only requests with the token.
 
     ``chroma run`` (chromadb 1.x, the Rust server) authenticates nobody, so this stands where a hosted or
     distributed Chroma checks the token: a request carrying it (``X-Chroma-Token: <token>`` or
     ``Authorization: Bearer <token>``) is forwarded to the real server and its answer returned; any other
-    gets what Chroma's token authentication answers, ``403 {"error": "AuthError", "message": "Forbidden"}``.
+    gets what Chroma's token authentication answers, ``403 {"error": "AuthError", "message": "Forbidden"}``,
+    or with ``html`` what a web gateway (nginx) answers itself: ``401`` and its HTML page.
     Every request's method, path and headers are kept in :attr:`requests`.
     """
 
-    def __init__(self, upstream: str, token: str) -> None:
+    def __init__(self, upstream: str, token: str, *, html: bool = False) -> None:
         self.upstream = urllib.parse.urlparse(upstream)
         self.token = token
+        self.html = html
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -101,6 +110,8 @@ class TokenGate:
                 body = self.rfile.read(int(headers.get("content-length") or 0))
                 if gate.authorized(headers):
                     status, content_type, answer = gate._forward(self.command, self.path, headers, body)
+                elif gate.html:
+                    status, content_type, answer = 401, "text/html", NGINX_401.encode()
                 else:
                     status, content_type = 403, "application/json"
                     answer = json.dumps({"error": "AuthError", "message": "Forbidden"}).encode()

@@ -12,7 +12,6 @@ the spans shown with theirs; and the same by how many of the question's words th
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -50,9 +49,7 @@ def main() -> None:
         if answerer.policy.should_abstain(result) or kind == "-":
             continue
         across = result.language != archive
-        # what ask weighs sentences by across languages
-        related = functools.partial(answerer.relatedness, q.question, result.question_sparse)
-        quotes = pick_quotes(q.question, result.passages, cross_language=across, relatedness=related)
+        quotes = pick_quotes(q.question, result.passages, cross_language=across)
         found = quotes[0].found if quotes else None
         if found is None:
             continue

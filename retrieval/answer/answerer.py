@@ -15,7 +15,6 @@ and the answer's note says so.
 
 from __future__ import annotations
 
-import functools
 import logging
 import textwrap
 from collections.abc import Sequence
@@ -27,8 +26,7 @@ from retrieval.answer.compose import abstain, compose_offline
 from retrieval.answer.relevance import AbstainPolicy, search_strengths
 from retrieval.answer.thread import Thread
 from retrieval.errors import AnswerError
-from retrieval.records import Answer, SearchFilters, SparseVector, StoreStats
-from retrieval.search.scoring import sparse_cosines, sparse_scores
+from retrieval.records import Answer, SearchFilters, StoreStats
 from retrieval.search.searcher import Searcher, SearchResult, question_language
 from retrieval.store.chunks import ChunkStore
 from retrieval.terms import KEY_PREFIX, name_keys, query_key_groups
@@ -175,9 +173,6 @@ class Answerer:
             result.passages,
             result.language,
             cross_language=cross,
-            relatedness=functools.partial(
-                self.relatedness, asked or question, None if asked else result.question_sparse
-            ),
             asked=asked,
             spellings=self.english_mentions,
         )
@@ -192,17 +187,6 @@ class Answerer:
     def refuses(self, result: SearchResult) -> bool:
         """Whether to say the archive does not cover ``result``'s question (as :meth:`search` judged)."""
         return result.refused if result.refused is not None else self.policy.should_abstain(result)
-
-    def relatedness(self, question: str, terms: SparseVector | None, sentences: Sequence[str]) -> list[float]:
-        """The cosine of each sentence's sparse latent terms with the question's (which match across
-        languages; ``terms``: the question's, when search made them already); zeros without them."""
-        embeddings = self.searcher.embeddings
-        if not embeddings.sparse_dim or not sentences:
-            return [0.0] * len(sentences)
-        question_terms = terms if terms is not None else embeddings.sparse_query(question)
-        vectors = embeddings.sparse_passages(sentences)
-        dots = sparse_scores(question_terms, vectors, embeddings.sparse_dim)
-        return [float(c) for c in sparse_cosines(dots, vectors, question_terms)]
 
     def english_mentions(self, text: str) -> list[str]:
         """The archive's English passages that mention names of ``text`` by the same consonant keys

@@ -110,8 +110,6 @@ class SearchResult:
     """The best sparse match as a cosine (the raw dot product grows with the length of the texts)."""
     query: str = ""
     archive_chunks: int = 0
-    question_sparse: SparseVector | None = None
-    """The question's sparse latent terms (to weigh sentences across languages when composing)."""
     refused: bool | None = None
     """Whether the answer would say the archive does not cover the question (the answerer's judgement,
     made once per search: see :meth:`retrieval.answer.answerer.Answerer.search`)."""
@@ -307,7 +305,6 @@ class Searcher:
             sparse_cosine=_best_cosine(sparse, [c.sparse for c in pool], qs),
             query=query,
             archive_chunks=stats.chunks,
-            question_sparse=qs,
         )
 
     def _signals(self, pool: Sequence[StoredChunk], q: _Question) -> _Signals:

@@ -18,13 +18,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from retrieval.answer.coverage import mentions
+from retrieval.answer.coverage import mentions, mentions_all
 from retrieval.answer.short.asked import asked_kind
 from retrieval.answer.short.spans import Span, spans, values
 from retrieval.entities.morphology import never_nominative
+from retrieval.entities.places import russian_names
 
 _JOIN = re.compile(r"\s*(?:,|и|and|or|или|&|,\s*и|,\s*and)\s*", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-zА-Яа-яЁё]{3,}|\d+")
+_WORD = re.compile(r"[A-Za-zА-Яа-яЁё]{3,}|\d+|\b[A-Z]{2}\b")
 _STOP_WORDS = (
     "the and was were what which who whom whose when where how did does have has had for with from that "
     "this into about there their they them its his her are is been being than then also many much "
@@ -50,14 +51,18 @@ class Found:
     """Whether the span is of a kind that answers only when the asked one is absent (:data:`FALLBACK`)."""
     shared: float = 0.0
     """The share of the question's words the sentence mentions (:func:`mentioned_share`)."""
-    related: float = 0.0
-    """How close the sentence is to the question in the model's sparse latent terms, when weighed
-    (across languages, where few words can be matched)."""
+    contested: bool = False
+    """Whether another sentence of the passage holds an answer of the kind and mentions as much of the
+    question (across languages, where few words can be matched): nothing says which one answers."""
 
 
 def question_words(question: str) -> list[str]:
-    """The question's content words, as :func:`retrieval.answer.coverage.mentions` matches them."""
-    return [w for w in _WORD.findall(question) if w.lower() not in _STOP]
+    """The question's content words, as :func:`mentioned` matches them (abbreviated places too: "US")."""
+    return [
+        w
+        for w in _WORD.findall(question)
+        if ((w.isdigit() or len(w) > 2) and w.lower() not in _STOP) or russian_names(w)
+    ]
 
 
 def answer_span(question: str, sentence: str, kind: str | None = None) -> Found | None:
@@ -97,8 +102,9 @@ def mentioned_share(words: Sequence[str], sentence: str) -> float:
 @functools.lru_cache(maxsize=1 << 16)
 def mentioned(word: str, text: str) -> bool:
     """Whether ``text`` mentions ``word`` (remembered: the same sentences are weighed against the same
-    question several times while it is answered)."""
-    return mentions([word], text)
+    question several times while it is answered); an English country or city name also by its Russian
+    names ("Paris": "в Париже")."""
+    return mentions([word], text) or any(mentions_all(name.split(), text) for name in russian_names(word))
 
 
 _SUBJECT = re.compile(r"^\s*who\b(?! (?:did|does|do)\b)|\bкто\b", re.IGNORECASE)

@@ -45,21 +45,20 @@ SHOWN_KINDS = frozenset({"person", "organization", "date", "number"})
 SHARED_MIN = 0.65
 """The share of the question's words the sentence must mention for its span to be shown..."""
 SHARED_MIN_ACROSS = 0.3
-"""...across languages, where only names, numbers and loanwords can be matched, this share..."""
-RELATED_MIN_ACROSS = 0.275
-"""...or this closeness in the model's sparse latent terms (a sentence's cosine with the question)."""
+"""...across languages, where only names, numbers, loanwords and places can be matched, this share, and
+no other sentence of the passage holding an answer of the kind that mentions as much."""
 
 
 def confident(found: Found, *, cross_language: bool) -> bool:
     """Whether the evidence says ``found`` is the answer: a span of a kind that is mostly right, the one
     such span the sentence holds beside what the question names, in a sentence that mentions most of
-    the question's words (across languages: a few, or is close to it in the model's terms). On the dev
-    set's questions (``bench/short_answers.py``) these were right 85% of the time; a wrong short answer
-    is worse than none."""
+    the question's words (across languages: a few, and more than any other sentence holding an answer).
+    On the dev set's questions (``bench/short_answers.py``) these were right 85% of the time; a wrong
+    short answer is worse than none."""
     if not _showable(found):
         return False
     if cross_language:
-        return found.shared >= SHARED_MIN_ACROSS or found.related >= RELATED_MIN_ACROSS
+        return found.shared >= SHARED_MIN_ACROSS and not found.contested
     return found.shared >= SHARED_MIN
 
 

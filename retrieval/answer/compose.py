@@ -19,7 +19,7 @@ from datetime import date
 
 from razdel import sentenize
 
-from retrieval.answer.citations import citation_for
+from retrieval.answer.citations import citation_for, foreign_addresses
 from retrieval.answer.clauses import answering_clause
 from retrieval.answer.short.asked import asked_kind
 from retrieval.answer.short.extract import Found, answer_span, mentioned_share, question_words
@@ -60,18 +60,28 @@ def _overlap(question_terms: set[str], sentence: str, idf: dict[str, float]) -> 
     return sum(idf.get(t, 1.0) for t in shared) / total
 
 
-def _candidates(passages: Sequence[Passage], max_passages: int) -> list[tuple[int, Passage, str, bool]]:
+def _candidates(
+    passages: Sequence[Passage], max_passages: int, question: str
+) -> list[tuple[int, Passage, str, bool]]:
     """Sentences of the top passage (its context too) and of the next passages' matching parts, each with
-    its passage's rank and whether it lies in the matching part."""
+    its passage's rank and whether it lies in the matching part (none that :func:`_misleads`)."""
     out: list[tuple[int, Passage, str, bool]] = []
     for rank, p in enumerate(passages[:max_passages]):
         text = p.chunk.text
         lo, hi = p.focus or (0, len(text))
         for s, e in _sentence_spans(text, p.chunk.title):
             inside = s < hi and e > lo
-            if inside or rank == 0:
-                out.append((rank, p, text[s:e].strip(), inside))
+            sentence = text[s:e].strip()
+            if (inside or rank == 0) and not _misleads(sentence, p, question):
+                out.append((rank, p, sentence, inside))
     return out
+
+
+def _misleads(sentence: str, passage: Passage, question: str) -> bool:
+    """Whether ``sentence`` carries a link other than its article's own, or a contact (@handle, e-mail,
+    phone) the question neither names nor asks for: the payload of an article written to plant one in
+    answers, never quoted (as the LLM's answers are checked: :func:`citations.foreign_addresses`)."""
+    return bool(foreign_addresses(sentence, [passage.chunk.url], question))
 
 
 def score_sentences(
@@ -91,7 +101,7 @@ def score_sentences(
     factoid = asked or question
     kind = asked_kind(factoid)
     words = question_words(question)
-    candidates = _candidates(passages, max_passages)
+    candidates = _candidates(passages, max_passages, factoid)
     # Terms rare among the candidates weigh more: they are what tells the right sentence apart.
     df: dict[str, int] = {}
     for _, _, s, _ in candidates:
@@ -189,6 +199,7 @@ def pick_across_languages(
     inside = [text[s:e].strip() for s, e in quotable if s < hi and e > lo]
     if not inside:  # the match is a headline or a caption: the text that follows it
         inside = [text[s:e].strip() for s, e in quotable if s >= lo] or [text[lo:hi].strip()]
+    inside = [sentence for sentence in inside if not _misleads(sentence, top, asked or question)]
     # sentences holding another answer of the asked kind (the meeting's host, for a question about who
     # represents the US) would not help answer
     competing = {h.text for h in holding if lead is not None and h.text != lead.text}

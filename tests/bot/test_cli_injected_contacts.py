@@ -118,3 +118,19 @@ def test_contact_details_the_question_asks_for_are_kept(
 ) -> None:
     out = ask("Как связаться с делегацией США в Париже?", data_dir, monkeypatch, capsys)
     assert f"{HANDLE}, по адресу {EMAIL} или по телефону {PHONE} [1]." in out
+
+
+def test_offline_answers_never_quote_an_injected_contact(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No LLM (or one that is down): the quotes come from the archive, and the sentence planting the
+    contacts repeats the question word for word, so it would rank first among the sentences."""
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("NEWSBOT_LLM_BASE_URL", raising=False)
+    code, out, err = run(["ask", WHO], capsys)
+    assert code == 0, err
+    assert not CONTACT.search(out), out
+    assert out.startswith("В архиве сказано: «") and "полномочия" not in out
+    code, out, err = run(["ask", "Как связаться с делегацией США в Париже?"], capsys)
+    assert code == 0, err
+    assert HANDLE in out  # asked for, the contacts are quoted

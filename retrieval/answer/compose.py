@@ -25,6 +25,7 @@ from retrieval.answer.short.asked import asked_kind
 from retrieval.answer.short.extract import Found, answer_span, mentioned_share, question_words
 from retrieval.answer.short.line import confident, short_answer, short_line
 from retrieval.boilerplate import quotable_spans
+from retrieval.entities.places import other_names
 from retrieval.records import Answer, Citation, Passage, ShortAnswer
 from retrieval.search.searcher import question_language
 from retrieval.terms import tokenize
@@ -53,9 +54,14 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-def _overlap(question_terms: set[str], sentence: str, idf: dict[str, float]) -> float:
+def _overlap(
+    question_terms: set[str], sentence: str, idf: dict[str, float], aliases: dict[str, list[set[str]]]
+) -> float:
+    """The idf-weighted share of the question's terms the sentence holds; a place's term also by another
+    of its names (``aliases``: "США" by "Соединенные Штаты")."""
     terms = set(tokenize(sentence))
     shared = question_terms & terms
+    shared |= {term for term, names in aliases.items() if any(name <= terms for name in names)}
     total = sum(idf.get(t, 1.0) for t in question_terms) or 1.0
     return sum(idf.get(t, 1.0) for t in shared) / total
 
@@ -109,10 +115,16 @@ def score_sentences(
             df[t] = df.get(t, 0) + 1
     n = len(candidates) or 1
     idf = {t: math.log(1 + n / (1 + df.get(t, 0))) for t in q_terms}
+    aliases = {
+        term: [set(tokenize(name)) for name in other_names(word)]
+        for word in re.findall(r"\w+", question)
+        if other_names(word)
+        for term in tokenize(word)
+    }
     scored = []
     for rank, p, s, inside in candidates:
         prior = (1.0 if inside else 0.6) / (1.0 + rank)
-        overlap = mentioned_share(words, s) if cross_language else _overlap(q_terms, s, idf)
+        overlap = mentioned_share(words, s) if cross_language else _overlap(q_terms, s, idf, aliases)
         numbers = len(q_numbers & set(_NUMBER.findall(s))) * 0.2
         found = answer_span(factoid, s, kind) if kind else None
         typed = _ANSWER_BONUS if found is not None and not found.fallback else 0.0

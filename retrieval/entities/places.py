@@ -8,6 +8,7 @@ CLDR does not list.
 
     russian_names("Paris") -> ("Париж",)
     russian_names("US") -> ("США", "Соединенные Штаты", "Штаты")
+    other_names("США") -> ("Соединенные Штаты", "Штаты")
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from babel import Locale
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "us": ("США", "Соединенные Штаты", "Штаты"),
     "usa": ("США", "Соединенные Штаты", "Штаты"),
-    "america": ("США", "Америка"),
     "uk": ("Великобритания", "Британия"),
     "britain": ("Великобритания", "Британия"),
     "eu": ("ЕС", "Евросоюз", "Европейский союз"),
@@ -34,6 +34,21 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 def russian_names(english: str) -> tuple[str, ...]:
     """The Russian names of the country or city ``english`` names (any case), or none."""
     return _table().get(english.lower(), ())
+
+
+def other_names(russian: str) -> tuple[str, ...]:
+    """The other Russian names of the place ``russian`` names ("США": "Соединенные Штаты", "Штаты")."""
+    names = _siblings().get(russian.lower(), ())
+    return tuple(name for name in names if name.lower() != russian.lower())
+
+
+@functools.cache
+def _siblings() -> dict[str, tuple[str, ...]]:
+    siblings: dict[str, dict[str, None]] = {}
+    for names in ABBREVIATIONS.values():
+        for name in names:
+            siblings.setdefault(name.lower(), {}).update(dict.fromkeys(names))
+    return {name: tuple(names) for name, names in siblings.items()}
 
 
 @functools.cache

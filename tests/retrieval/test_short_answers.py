@@ -17,7 +17,7 @@ from retrieval.answer.relevance import AbstainPolicy
 from retrieval.answer.short.asked import asked_kind
 from retrieval.answer.short.english import render_english
 from retrieval.embeddings import E5Embeddings
-from retrieval.entities.places import russian_names
+from retrieval.entities.places import other_names, russian_names
 from retrieval.records import Chunk, Passage
 from retrieval.search.searcher import Searcher
 from retrieval.store.chunks import ChunkStore
@@ -246,3 +246,13 @@ def test_two_sentences_sharing_as_much_of_the_question_give_no_line() -> None:
     told = compose_offline("Who will represent the US in Paris?", [passage], "en", cross_language=True)
     assert told.short is not None and told.short.original == "Стив Уиткофф и Джаред Кушнер"
     assert envoys in told.text and "Макрон" not in told.text
+
+
+def test_a_russian_question_naming_a_country_by_one_name_finds_a_sentence_using_another() -> None:
+    assert other_names("США") == ("Соединенные Штаты", "Штаты")
+    host = "Встречу принимает президент Франции Эммануэль Макрон."
+    envoys = "Соединенные Штаты представят спецпосланники Стив Уиткофф и Джаред Кушнер."
+    text = f"{host} {envoys}"
+    passage = Passage(Chunk("talks", 0, text, 0, len(text), "Переговоры", None, None, None), 1.0)
+    answer = compose_offline("Кто представит США?", [passage], "ru")
+    assert answer.text.startswith("Ответ (человек): Стив Уиткофф и Джаред Кушнер [1]"), answer.text

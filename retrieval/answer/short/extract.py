@@ -22,7 +22,7 @@ from retrieval.answer.coverage import mentions, mentions_all
 from retrieval.answer.short.asked import asked_kind
 from retrieval.answer.short.spans import Span, spans, values
 from retrieval.entities.morphology import never_nominative
-from retrieval.entities.places import russian_names
+from retrieval.entities.places import other_names, russian_names
 
 _JOIN = re.compile(r"\s*(?:,|и|and|or|или|&|,\s*и|,\s*and)\s*", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁё]{3,}|\d+|\b[A-Z]{2}\b")
@@ -102,9 +102,10 @@ def mentioned_share(words: Sequence[str], sentence: str) -> float:
 @functools.lru_cache(maxsize=1 << 16)
 def mentioned(word: str, text: str) -> bool:
     """Whether ``text`` mentions ``word`` (remembered: the same sentences are weighed against the same
-    question several times while it is answered); an English country or city name also by its Russian
-    names ("Paris": "в Париже")."""
-    return mentions([word], text) or any(mentions_all(name.split(), text) for name in russian_names(word))
+    question several times while it is answered); a country or city also by its other names ("Paris":
+    "в Париже", "США": "Соединенные Штаты")."""
+    names = russian_names(word) or other_names(word)
+    return mentions([word], text) or any(mentions_all(name.split(), text) for name in names)
 
 
 _SUBJECT = re.compile(r"^\s*who\b(?! (?:did|does|do)\b)|\bкто\b", re.IGNORECASE)

@@ -203,4 +203,5 @@ def test_search_and_ask_print_stored_titles_on_one_line_and_no_terminal_controls
     assert lines.count("Источники:") == 1
     assert f"[1] {shown_title} — 2026-01-10 — Пример\\x1b[31m — https://example.org/tram\\x1b[5m" in lines
     assert all(shown_title in line for line in lines if "Поддельный" in line)
-    assert "\\x1b[31m" in lines[0]  # the quoted passage: its lines kept, its controls shown escaped
+    # the quoted passage, its controls shown escaped (not the sentence carrying a foreign link: never quoted)
+    assert "\\u202e" in lines[0] and "evil.example" not in answer

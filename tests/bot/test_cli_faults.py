@@ -109,7 +109,7 @@ def test_an_answer_that_only_obeys_the_article_falls_back_to_the_archives_quotes
     code, out, err = ask_through_llm(model, injected_data_dir, monkeypatch, capsys)
     assert code == 0, err
     assert model.saw_injection
-    assert out.startswith("В архиве сказано: «") and "Кушнер" in out
+    assert out.startswith("Ответ (человек): Стив Уиткофф и Джаред Кушнер [1]\n\nВ архиве сказано: «")
     assert "PWNED" not in out and "evil.example" not in out
     assert "(the LLM's answer cited no supporting source; offline answer given)" in out
 

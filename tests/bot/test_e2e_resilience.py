@@ -183,7 +183,7 @@ async def test_the_llm_endpoint_down_gives_the_offline_answer_and_then_the_llm_a
             emu.send_text(chat, alice, "Кто представит США на переговорах в Париже?")
             await emu.wait_for_messages_async(chat, 2, timeout=60)
     offline, answered = (m.text for m in emu.messages(chat))
-    assert offline.startswith("В архиве сказано: ") and "Уиткофф" in offline
+    assert offline.startswith("Ответ (человек): Стив Уиткофф и Джаред Кушнер [1]\n\nВ архиве сказано: «")
     assert "(the language model did not answer; this answer quotes the archive)" in offline
     assert answered.startswith(witkoff + "\n\nИсточники:\n[1] Европейские лидеры")
     assert "language model did not answer" not in answered

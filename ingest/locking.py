@@ -29,6 +29,11 @@ from retrieval.store.chunks import ChunkStore
 LEASE_SECONDS = 120
 _BEAT_EVERY = 10.0
 _FIELDS = ("owner", "host", "pid", "beat")
+_ENDED_HERE: set[str] = set()
+"""Owners of leases taken by runs of this process that have ended without releasing them (the store
+refused the release: its server down, its disk full). Such a lease is no one's: this process's next run
+takes it over at once instead of waiting :data:`LEASE_SECONDS` for it to go stale; other processes still
+wait, as they cannot tell it from a live run."""
 
 
 def _pid_alive(pid: int) -> bool:
@@ -70,7 +75,7 @@ class Lease:
         """Who holds a live lease, as words for a message; None when free, stale or ours."""
         meta = self.store.metadata()
         owner = meta.get(self._owner)
-        if not owner or owner == self.owner:
+        if not owner or owner == self.owner or owner in _ENDED_HERE:
             return None
         host, pid = str(meta.get(self._host, "")), int(meta.get(self._pid, 0))
         beat = float(meta.get(self._beat, 0))
@@ -175,5 +180,7 @@ def ingest_lock(
             yield lease
         finally:
             # the lease expires by itself; never hide the run's own outcome behind a release failure
-            with contextlib.suppress(Exception):
+            try:
                 lease.release()
+            except Exception:
+                _ENDED_HERE.add(lease.owner)

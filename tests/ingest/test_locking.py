@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from ingest.locking import local_lock
-from retrieval.errors import IngestLocked
+from ingest.locking import ingest_lock, local_lock
+from retrieval.errors import IngestLocked, StoreUnavailable
 from retrieval.store.chunks import ChunkStore
 from tests.conftest import REPO
 
@@ -95,3 +96,27 @@ def test_after_newsbot_ingest_the_lock_file_is_empty(
     assert "1 added" in capsys.readouterr().out
     [path] = lock_files(tmp_path / "data" / "locks")
     assert path.read_text() == ""
+
+
+def test_a_lease_left_by_a_run_of_this_process_does_not_lock_out_its_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store refused the lease's release (its disk was full, the server down): the bot's next channel
+    post or feed round must not wait 120 s for its own process's lease to go stale (the soak saw channel
+    posts wait five minutes, the inbox's back-off growing meanwhile). Another process still waits."""
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    locks = tmp_path / "locks"
+    with ingest_lock(locks, store, prepare=lambda: store.ensure("test-model", 2)):
+        monkeypatch.setattr(store, "update_metadata", refuse)  # the release will fail
+    monkeypatch.undo()
+    left = store.metadata()  # still there, naming this live process: another process waits for it
+    assert left["newsbot_lock_owner"] and left["newsbot_lock_pid"] == os.getpid()
+    assert left["newsbot_lock_host"] == socket.gethostname()
+
+    with ingest_lock(locks, store) as lease:  # this process's next run
+        assert store.metadata()["newsbot_lock_owner"] == lease.owner
+    assert not store.metadata()["newsbot_lock_owner"]  # and released
+
+
+def refuse(**values: object) -> None:
+    raise StoreUnavailable("the disk holding the vector store is full")

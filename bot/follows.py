@@ -4,7 +4,10 @@ A chat follows words; when articles ingested afterwards (by any path and any pro
 uploads, ``newsbot ingest``) match them (:mod:`retrieval.follows.matching`), the chat is sent each article
 once, with its title, date, outlet, link and the matching passage; a round's matches for one chat are
 one message (split under Telegram's limit when long). Follows live in the store
-(:mod:`retrieval.follows.store`), so they survive restarts and are shared by replicas.
+(:mod:`retrieval.follows.store`), so they survive restarts and are shared by replicas. A follow's words
+are cut like a question's (``NEWSBOT_MAX_QUESTION_CHARS``, the reply says so); a chat has at most
+``NEWSBOT_FOLLOWS_PER_CHAT`` follows and a person starts at most ``NEWSBOT_FOLLOWS_PER_USER`` across all
+chats, caps that hold however many ``/follow`` arrive at once (the store's places, on every replica).
 
 Every ``NEWSBOT_ALERT_INTERVAL`` seconds a job of the bot's ``JobQueue`` runs a round, in one replica
 only: the one that holds the store's ``alerts`` lease (:class:`ingest.locking.Lease`). A round reads the
@@ -40,7 +43,7 @@ from bot.services import Services, services_of
 from ingest.locking import Lease
 from retrieval.errors import NewsbotError
 from retrieval.follows.matching import Alert, match_follows
-from retrieval.follows.store import Follow, FollowStore
+from retrieval.follows.store import Follow, FollowStore, Refused
 from retrieval.records import SearchFilters
 from retrieval.store.client import CollectionMetadata
 
@@ -169,28 +172,44 @@ async def on_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not query.text:
         await message.reply_html(say("empty_follow", lang))
         return
-    most = services.settings.follows_per_chat
+    settings = services.settings
+    user = update.effective_user
+    user_id = user.id if user is not None else message.chat_id
 
-    def follow() -> tuple[Follow, bool] | None:
+    def follow() -> tuple[tuple[Follow, bool] | Refused, str]:
+        words = services.archive.answerer().bounded(query.text)  # cut as a question is
         filters = services.archive.filters(query)
         store = follows_of(services, context.bot_data).store
-        return store.add(
-            message.chat_id, query.text, filters or SearchFilters(), language(lang), time.time(), most
+        added = store.add(
+            message.chat_id,
+            words,
+            filters or SearchFilters(),
+            language(lang),
+            time.time(),
+            user_id=user_id,
+            per_chat=settings.follows_per_chat,
+            per_user=settings.follows_per_user,
         )
+        return added, words
 
     try:
-        added = await asyncio.to_thread(follow)
+        added, words = await asyncio.to_thread(follow)
     except FilterError as exc:
         await message.reply_html(say("bad_filter", lang, reason=escape(str(exc))))
         return
-    if added is None:
-        await message.reply_html(say("follows_full", lang, most=most))
+    if isinstance(added, Refused):
+        full = "follows_full" if added.scope == "chat" else "follows_full_user"
+        log.info(
+            "chat %s, user %s: no more follows (%s cap %d)", message.chat_id, user_id, added.scope, added.most
+        )
+        await message.reply_html(say(full, lang, most=added.most))
         return
     followed, new = added
     log.info("chat %s follows %s (%s)", message.chat_id, followed.id, "new" if new else "again")
-    await message.reply_html(
-        say("followed" if new else "already_following", lang, words=shown_words(followed))
-    )
+    reply = say("followed" if new else "already_following", lang, words=shown_words(followed))
+    if words != query.text:
+        reply += "\n" + say("follow_cut", lang, n=len(words))
+    await message.reply_html(reply)
 
 
 def _listing(follows: Sequence[Follow], lang: str | None) -> str:
@@ -223,9 +242,9 @@ async def on_unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
     def unfollow() -> Follow | None:
         store = follows_of(services, context.bot_data).store
-        wanted = parse_query(words)
+        wanted = services.archive.answerer().bounded(parse_query(words).text)  # as /follow stored it
         for f in store.of_chat(message.chat_id):
-            if f.words.casefold() == wanted.text.casefold():
+            if f.words.casefold() == wanted.casefold():
                 return store.remove(message.chat_id, f.id)
         return None
 

@@ -51,6 +51,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "followed": "🔔 Following «{words}»: when new articles match, I write here. /following lists them.",
         "already_following": "You follow «{words}» already. /following lists your follows.",
         "follows_full": "This chat has {most} follows, the most it may have; remove one with /following.",
+        "follows_full_user": (
+            "You have started {most} follows across your chats, the most one person may have; remove one "
+            "with /following in its chat."
+        ),
+        "follow_cut": "(Its words were cut to their first {n} characters, as a question's are.)",
         "no_follows": "This chat follows nothing yet: <code>/follow words</code> starts.",
         "following": "🔔 This chat follows (✖ stops one):",
         "unfollowed": "Stopped following «{words}».",
@@ -98,6 +103,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "followed": "🔔 Слежу за «{words}»: о новых подходящих статьях напишу сюда. Список: /following.",
         "already_following": "Вы уже следите за «{words}». Список: /following.",
         "follows_full": "В этом чате уже {most} подписок, больше нельзя; уберите одну через /following.",
+        "follows_full_user": (
+            "Вы уже завели {most} подписок во всех своих чатах, больше нельзя; уберите одну через /following "
+            "в её чате."
+        ),
+        "follow_cut": "(Слова сокращены до первых {n} символов, как у вопроса.)",
         "no_follows": "Этот чат пока ни за чем не следит: начните с <code>/follow слова</code>.",
         "following": "🔔 Этот чат следит за (✖ отменяет):",
         "unfollowed": "Больше не слежу за «{words}».",

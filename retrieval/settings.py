@@ -178,6 +178,8 @@ class Settings(BaseSettings):
     """Seconds between the rounds that match newly ingested articles against the follows (/follow)."""
     follows_per_chat: int = Field(default=20, ge=1)
     """The most follows one chat may have."""
+    follows_per_user: int = Field(default=50, ge=1)
+    """The most follows one user may start, across all chats."""
 
     @field_validator("admin_ids", "allowed_ids", mode="before")
     @classmethod

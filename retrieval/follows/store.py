@@ -6,16 +6,27 @@ rebuilt), of records without vectors of their own:
 - ``f:<follow id>``: a follow (kind ``follow``): its chat, words, filters, language and when it began;
 - ``s:<follow id>:<article id>``: that article was sent for that follow (kind ``sent``), and by whom: a
   follow never sends an article twice, whichever replica sends (:meth:`FollowStore.claim`);
+- ``c:<chat id>:<n>`` and ``u:<user id>:<n>``: the chat's and the user's ``n``-th place (kind ``slot``),
+  held by one follow (:meth:`FollowStore.add`);
 - ``cursor``: the switch time (``ingested``, see :meth:`ChunkStore.ingested_after`) of the newest
   article matched so far.
+
+A chat has ``per_chat`` places and a user ``per_user`` (across all chats); a follow is made only once it
+holds one of each. Taking a place is Chroma's ``add`` of its record, which keeps a record that exists as it
+is: of requests taking the same place at once, in this process or in other replicas of the same store,
+exactly one finds its follow's id on it and the others try the next free place. So the caps hold exactly
+however many ``/follow`` arrive at once, on one replica or several. A follow's id is derived from its chat,
+words and filters, so two requests for the same follow at once make one (the loser gives its places
+back). A place whose follow never got written (the process died between the two writes) is free again
+after :data:`SLOT_GRACE` seconds; follows made before places existed count against the chat's cap by number.
 
 Only this module sees Chroma's shapes of these records; the rest works on :class:`Follow`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +42,8 @@ FOLLOWS_SUFFIX = "-follows"
 _FOLLOW = "f:"
 _SENT = "s:"
 _CURSOR = "cursor"
+SLOT_GRACE = 60.0
+"""Seconds after which a place whose follow was never written counts as free (see the module docstring)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +58,16 @@ class Follow:
     """The follower's language (``ru`` or ``en``), for the alerts' own words."""
     created: float = 0.0
     """Epoch seconds: only articles switched in after this are matched."""
+    user_id: int | None = None
+    """Who started it (counted against their cap across chats); None for follows made before it was kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A follow not made: the chat (``scope`` ``chat``) or the user (``user``) has ``most`` already."""
+
+    scope: str
+    most: int
 
 
 def follow_metadata(f: Follow) -> dict[str, Any]:
@@ -55,6 +78,8 @@ def follow_metadata(f: Follow) -> dict[str, Any]:
         "language": f.language,
         "created": f.created,
     }
+    if f.user_id is not None:
+        meta["user"] = f.user_id
     if f.filters.since is not None:
         meta["since"] = day_number(f.filters.since)
     if f.filters.until is not None:
@@ -66,6 +91,7 @@ def follow_metadata(f: Follow) -> dict[str, Any]:
 
 def follow_from(record_id: str, meta: Mapping[str, Any]) -> Follow:
     since, until, sources = meta.get("since"), meta.get("until"), meta.get("sources")
+    user = meta.get("user")
     return Follow(
         id=record_id.removeprefix(_FOLLOW),
         chat_id=int(meta["chat"]),
@@ -77,11 +103,20 @@ def follow_from(record_id: str, meta: Mapping[str, Any]) -> Follow:
         ),
         language=str(meta.get("language", "en")),
         created=float(meta.get("created", 0.0)),
+        user_id=int(user) if user is not None else None,
     )
 
 
 def sent_id(follow_id: str, article_id: str) -> str:
     return f"{_SENT}{follow_id}:{article_id}"
+
+
+def follow_id_for(chat_id: int, words: str, filters: SearchFilters) -> str:
+    """The id of the chat's follow of ``words`` (in any case) within ``filters``: the same follow asked
+    for twice at once is one record."""
+    shape = follow_metadata(Follow("", 0, "", filters))
+    key = json.dumps([chat_id, words.casefold(), shape], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
 class FollowStore:
@@ -119,19 +154,91 @@ class FollowStore:
 
     @translate_errors
     def add(
-        self, chat_id: int, words: str, filters: SearchFilters, language: str, now: float, most: int
-    ) -> tuple[Follow, bool] | None:
+        self,
+        chat_id: int,
+        words: str,
+        filters: SearchFilters,
+        language: str,
+        now: float,
+        *,
+        user_id: int,
+        per_chat: int,
+        per_user: int,
+    ) -> tuple[Follow, bool] | Refused:
         """The chat's follow of ``words`` within ``filters`` and whether it is new (an equal one is kept,
-        not doubled); None when the chat has ``most`` follows already."""
+        not doubled), started by ``user_id``; :class:`Refused` when the chat has ``per_chat`` follows or
+        the user ``per_user`` across all chats (exactly, however many arrive at once: see the module
+        docstring)."""
         have = self.of_chat(chat_id)
         for f in have:
             if f.words.casefold() == words.casefold() and f.filters == filters:
                 return f, False
-        if len(have) >= most:
-            return None
-        follow = Follow(uuid.uuid4().hex[:10], chat_id, words, filters, language, now)
-        self._upsert([_FOLLOW + follow.id], [follow_metadata(follow)])
+        fid = follow_id_for(chat_id, words, filters)
+        follow = Follow(fid, chat_id, words, filters, language, now, user_id)
+        unplaced = sum(f.user_id is None for f in have)  # made before places: counted by number
+        caps = [
+            (f"c:{chat_id}", per_chat - unplaced, Refused("chat", per_chat)),
+            (f"u:{user_id}", per_user, Refused("user", per_user)),
+        ]
+        taken: list[str] = []
+        try:
+            for scope, places, refused in caps:
+                place = self._take_place(scope, places, follow, now)
+                if place is None:
+                    self._give_back(taken, follow.id)
+                    return refused
+                taken.append(place)
+            kept = self._write_new(follow, taken[0])
+        except BaseException:
+            self._give_back(taken, follow.id)
+            raise
+        if kept.get("place") != taken[0]:  # the same follow, made at the same moment by another request
+            self._give_back(taken, follow.id)
+            return follow_from(_FOLLOW + follow.id, kept), False
         return follow, True
+
+    def _write_new(self, follow: Follow, place: str) -> Mapping[str, Any]:
+        """Write the follow unless its record exists (``add`` keeps it as it is); the record as it is now."""
+        col, rid = self._col(), _FOLLOW + follow.id
+        meta = follow_metadata(follow) | {"place": place}
+        col.add(ids=[rid], embeddings=placeholders([rid]), metadatas=[meta])
+        return (col.get(ids=[rid], include=["metadatas"])["metadatas"] or [{}])[0] or {}
+
+    def _take_place(self, scope: str, most: int, follow: Follow, now: float) -> str | None:
+        """One of the ``most`` places of ``scope`` for ``follow`` (that place's record id), or None when
+        all are held: each free place is claimed by ``add`` and read back, until one is the follow's."""
+        if most <= 0:
+            return None
+        col = self._col()
+        ids = [f"{scope}:{n}" for n in range(most)]
+        got = col.get(ids=ids, include=["metadatas"])
+        held = {rid: meta or {} for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)}
+        self._free_abandoned(held, now)
+        for place in (i for i in ids if i not in held):
+            meta: dict[str, Any] = {"kind": "slot", "follow": follow.id, "at": now}
+            col.add(ids=[place], embeddings=placeholders([place]), metadatas=[meta])
+            back = (col.get(ids=[place], include=["metadatas"])["metadatas"] or [{}])[0] or {}
+            if back.get("follow") == follow.id:
+                return place
+        return None
+
+    def _free_abandoned(self, held: dict[str, Mapping[str, Any]], now: float) -> None:
+        """Drop from ``held`` (and the store) the places older than :data:`SLOT_GRACE` whose follow does
+        not exist: its process died before writing it. The delete names the holder, so a place taken
+        again meanwhile stays taken."""
+        old = {r: str(m.get("follow")) for r, m in held.items() if float(m.get("at", 0.0)) < now - SLOT_GRACE}
+        if not old:
+            return
+        col = self._col()
+        there = set(col.get(ids=[_FOLLOW + f for f in set(old.values())], include=[])["ids"])
+        for rid, holder in old.items():
+            if _FOLLOW + holder not in there:
+                col.delete(ids=[rid], where={"follow": holder})
+                del held[rid]
+
+    def _give_back(self, places: Sequence[str], holder: str) -> None:
+        if places:
+            self._col().delete(ids=list(places), where={"follow": holder})
 
     @translate_errors
     def remove(self, chat_id: int, follow_id: str) -> Follow | None:
@@ -143,8 +250,9 @@ class FollowStore:
         follow = follow_from(got["ids"][0], (got["metadatas"] or [{}])[0] or {})
         if follow.chat_id != chat_id:
             return None
+        # the follow first, then its places (freed only once it is gone) and what it was sent
         self._col().delete(ids=[_FOLLOW + follow_id])
-        self._col().delete(where={"$and": [{"kind": "sent"}, {"follow": follow_id}]})
+        self._col().delete(where={"follow": follow_id})
         return follow
 
     @translate_errors

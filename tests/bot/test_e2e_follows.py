@@ -22,6 +22,7 @@ from ingest.feeds.registry import FeedRegistry
 from ingest.loaders.article import DEFAULT_LIMITS, RawArticle, add_article
 from ingest.pipeline import Ingestion
 from retrieval.embeddings import E5Embeddings
+from retrieval.follows.store import FollowStore
 from retrieval.records import LoadResult
 from retrieval.settings import Settings
 from tests.bot.conftest import bot_settings, running_bot
@@ -262,3 +263,80 @@ async def test_a_feed_poll_that_brings_a_matching_article_alerts_once(
     assert "На Байкале пересчитали нерп" in alerts[0].text and "Байкальские новости" in alerts[0].text
     assert seals_url in alerts[0].html
     assert str(YARDS.title) not in alerts[0].text
+
+
+async def test_a_follow_of_a_whole_message_is_cut_like_a_question_and_says_so(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings
+) -> None:
+    erin = emu.user(505, "Erin", "erin")
+    chat = emu.private_chat(erin)
+    settings = settings_for(emu, tmp_path / "data")
+    ingest(settings, e5, *BASE)
+    words = "нерпы на Байкале " + "и ещё очень длинный текст подписки " * 120
+    words = words[:3990]
+    async with running_bot(settings, e5) as app:
+        followed = await say(emu, chat, erin, f"/follow {words}")
+        [kept] = await asyncio.to_thread(lambda: FollowStore(open_store(settings)).of_chat(chat.id))
+        await ingest_elsewhere(settings, e5, SEALS)
+        await alert_round(app)
+    assert len(words) == 3990
+    limit = settings.max_question_chars
+    assert (
+        len(kept.words) <= limit
+        and words.startswith(kept.words)
+        and kept.words.startswith("нерпы на Байкале")
+    )
+    assert followed.text.startswith("🔔 Following «нерпы на Байкале")
+    assert f"(Its words were cut to their first {len(kept.words)} characters, as a question's are.)" in (
+        followed.text
+    )
+    [alert] = emu.messages(chat)[1:]
+    assert "На Байкале пересчитали нерп" in alert.text
+
+
+async def test_a_person_has_at_most_their_cap_of_follows_across_chats(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings
+) -> None:
+    frank, gina = emu.user(606, "Frank", "frank"), emu.user(607, "Gina", "gina")
+    groups = [emu.group_chat(-600 - n, f"Group {n}") for n in range(3)]
+    settings = settings_for(emu, tmp_path / "data", follows_per_chat=5, follows_per_user=3)
+    ingest(settings, e5, *BASE)
+    async with running_bot(settings, e5):
+        replies = [
+            await say(emu, groups[0], frank, "/follow нерпы"),
+            await say(emu, groups[0], frank, "/follow морозы"),
+            await say(emu, groups[1], frank, "/follow ключевая ставка"),
+            await say(emu, groups[2], frank, "/follow Байкал"),  # a fourth: over Frank's cap
+        ]
+        others = await say(emu, groups[2], gina, "/follow Байкал")  # Gina's cap is her own
+        gone = await say(emu, groups[0], frank, "/unfollow морозы")
+        again = await say(emu, groups[2], frank, "/follow инфляция")  # a place is free again
+    assert [r.text.startswith("🔔 Following") for r in replies] == [True, True, True, False]
+    assert replies[3].text == (
+        "You have started 3 follows across your chats, the most one person may have; remove one with "
+        "/following in its chat."
+    )
+    assert others.text.startswith("🔔 Following «Байкал»")
+    assert gone.text.startswith("Stopped following")
+    assert again.text.startswith("🔔 Following «инфляция»")
+
+
+async def test_follows_sent_at_once_to_a_group_stop_exactly_at_its_cap(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings
+) -> None:
+    """40 ``/follow`` at the same moment in one group (a script, or many members): the check of the
+    chat's count and the write are one step, so exactly the cap is kept and every other is refused."""
+    hank = emu.user(707, "Hank", "hank")
+    group = emu.group_chat(-700, "Busy group")
+    settings = settings_for(emu, tmp_path / "data", follows_per_chat=20, rate_limit_per_minute=0)
+    ingest(settings, e5, *BASE)
+    async with running_bot(settings, e5):
+        for n in range(40):
+            emu.send_text(group, hank, f"/follow тема номер {n}")
+        replies = await emu.wait_for_messages_async(group, 40, timeout=120)
+        kept = await asyncio.to_thread(lambda: FollowStore(open_store(settings)).of_chat(group.id))
+        listing = await say(emu, group, hank, "/following")
+    assert len(kept) == 20
+    assert sum(r.text.startswith("🔔 Following «тема номер") for r in replies) == 20
+    assert sum(r.text.startswith("This chat has 20 follows, the most it may have") for r in replies) == 20
+    assert len(listing.buttons) == 20

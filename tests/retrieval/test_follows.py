@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from ingest.loaders.article import DEFAULT_LIMITS, RawArticle, add_article
 from ingest.pipeline import Ingestion
 from retrieval.embeddings import E5Embeddings
 from retrieval.follows.matching import match_follow, match_follows
-from retrieval.follows.store import FollowStore
+from retrieval.follows.store import FollowStore, Refused
 from retrieval.records import Article, LoadResult, SearchFilters
 from retrieval.search.searcher import Searcher
 from retrieval.store.chunks import ChunkStore
@@ -91,16 +92,22 @@ def test_the_store_says_which_articles_were_switched_in_after_a_time(
     assert sorted(a.id for a in other.ingested_after(before)) == ["seals", "yards"]
 
 
+CAPS = {"per_chat": 2, "per_user": 10}
+
+
 def test_follows_persist_are_capped_per_chat_and_removed_only_by_their_chat(store: ChunkStore) -> None:
     follows = FollowStore(store)
     filters = SearchFilters(sources=("Лента-Пример",))
-    added = follows.add(1, "нерпы Байкал", filters, "ru", time.time(), most=2)
-    assert added is not None and added[1]
-    again = follows.add(1, "Нерпы байкал", filters, "ru", time.time(), most=2)
-    assert again is not None and again[0].id == added[0].id and not again[1]  # not doubled
-    assert follows.add(1, "ключевая ставка", SearchFilters(), "ru", time.time(), most=2) is not None
-    assert follows.add(1, "морозы", SearchFilters(), "ru", time.time(), most=2) is None  # the cap
-    assert follows.add(2, "морозы", SearchFilters(), "en", time.time(), most=2) is not None
+    added = follows.add(1, "нерпы Байкал", filters, "ru", time.time(), user_id=11, **CAPS)
+    assert isinstance(added, tuple) and added[1]
+    again = follows.add(1, "Нерпы байкал", filters, "ru", time.time(), user_id=12, **CAPS)
+    assert isinstance(again, tuple) and again[0].id == added[0].id and not again[1]  # not doubled
+    assert isinstance(
+        follows.add(1, "ключевая ставка", SearchFilters(), "ru", time.time(), user_id=11, **CAPS), tuple
+    )
+    full = follows.add(1, "морозы", SearchFilters(), "ru", time.time(), user_id=13, **CAPS)
+    assert full == Refused("chat", 2)  # the cap
+    assert isinstance(follows.add(2, "морозы", SearchFilters(), "en", time.time(), user_id=13, **CAPS), tuple)
 
     reopened = FollowStore(ChunkStore(store.client, store.name))  # another process, the same store
     mine = reopened.of_chat(1)
@@ -115,8 +122,10 @@ def test_follows_persist_are_capped_per_chat_and_removed_only_by_their_chat(stor
     second = follows.claim([(mine[0].id, "seals"), (mine[0].id, "yards")], "two", time.time())
     assert first == {(mine[0].id, "seals")} and second == {(mine[0].id, "yards")}
     removed = reopened.remove(1, mine[0].id)
-    assert removed is not None and removed.words == "нерпы Байкал"
+    assert removed is not None and removed.words == "нерпы Байкал" and removed.user_id == 11
     assert [f.words for f in follows.of_chat(1)] == ["ключевая ставка"]
+    # its place is free again
+    assert isinstance(follows.add(1, "морозы", SearchFilters(), "ru", time.time(), user_id=13, **CAPS), tuple)
     # what it was sent went with it
     assert follows.claim([(mine[0].id, "seals")], "two", time.time()) == {(mine[0].id, "seals")}
 
@@ -130,9 +139,10 @@ def test_a_follow_matches_the_new_article_about_it_and_not_the_others(
 ) -> None:
     follows = FollowStore(store)
     started = time.time()
-    seals = follows.add(7, "нерпы на Байкале", SearchFilters(), "ru", started, most=5)
-    rate = follows.add(7, "ключевая ставка", SearchFilters(), "ru", started, most=5)
-    assert seals is not None and rate is not None
+    caps = {"user_id": 1, "per_chat": 5, "per_user": 10}
+    seals = follows.add(7, "нерпы на Байкале", SearchFilters(), "ru", started, **caps)
+    rate = follows.add(7, "ключевая ставка", SearchFilters(), "ru", started, **caps)
+    assert isinstance(seals, tuple) and isinstance(rate, tuple)
     ingest(store, e5, tmp_path, SEALS, YARDS)
     searcher = Searcher(store, e5)
     new = store.ingested_after(started)
@@ -147,5 +157,32 @@ def test_a_follow_matches_the_new_article_about_it_and_not_the_others(
         (seals[0].id, "seals")
     ]
     # a follow's filters hold: the seals article is not from this outlet
-    elsewhere = follows.add(8, "нерпы на Байкале", SearchFilters(sources=("Город-Пример",)), "ru", started, 5)
-    assert elsewhere is not None and match_follow(searcher, elsewhere[0], new) == []
+    outlet = SearchFilters(sources=("Город-Пример",))
+    elsewhere = follows.add(8, "нерпы на Байкале", outlet, "ru", started, **caps)
+    assert isinstance(elsewhere, tuple) and match_follow(searcher, elsewhere[0], new) == []
+
+
+@pytest.mark.server
+def test_the_caps_hold_for_follows_made_at_once_through_two_replicas(
+    chroma_server: str, tmp_path: Path
+) -> None:
+    """Two processes' stores on one Chroma server, 16 requests at a time: a chat keeps exactly its cap,
+    and a person exactly theirs across chats."""
+    name = f"caps-{tmp_path.name[-20:]}".replace("_", "-")
+    replicas = [FollowStore(ChunkStore.open(chroma_server, tmp_path, name)) for _ in range(2)]
+
+    def follow(n: int, chat: int, user: int) -> object:
+        words = f"тема номер {n}"
+        return replicas[n % 2].add(
+            chat, words, SearchFilters(), "ru", time.time(), user_id=user, per_chat=20, per_user=12
+        )
+
+    with ThreadPoolExecutor(16) as pool:
+        in_one_chat = list(pool.map(lambda n: follow(n, 1, 100 + n % 4), range(40)))
+        by_one_person = list(pool.map(lambda n: follow(n, 10 + n % 8, 7), range(40)))
+    assert sum(isinstance(r, tuple) for r in in_one_chat) == 20
+    assert sum(r == Refused("chat", 20) for r in in_one_chat) == 20
+    assert len(replicas[1].of_chat(1)) == 20
+    assert sum(isinstance(r, tuple) for r in by_one_person) == 12
+    assert sum(r == Refused("user", 12) for r in by_one_person) == 28
+    assert sum(f.user_id == 7 for f in replicas[0].all()) == 12

@@ -2,8 +2,9 @@
 
 A chat follows words; when articles ingested afterwards (by any path and any process: feeds, channels,
 uploads, ``newsbot ingest``) match them (:mod:`retrieval.follows.matching`), the chat is sent each article
-once, with its title, date, outlet, link and the matching passage; a round's matches for one chat are
-one message (split under Telegram's limit when long). Follows live in the store
+once, with its title, date, outlet, link and the matching passage, under the follows it matches (an
+article that matches five of a group's follows is one alert naming the five); a round's alerts for one
+chat are one message (split under Telegram's limit when long). Follows live in the store
 (:mod:`retrieval.follows.store`), so they survive restarts and are shared by replicas. A follow's words
 are cut like a question's (``NEWSBOT_MAX_QUESTION_CHARS``, the reply says so); a chat has at most
 ``NEWSBOT_FOLLOWS_PER_CHAT`` follows and a person starts at most ``NEWSBOT_FOLLOWS_PER_USER`` across all
@@ -12,11 +13,13 @@ chats, caps that hold however many ``/follow`` arrive at once (the store's place
 Every ``NEWSBOT_ALERT_INTERVAL`` seconds a job of the bot's ``JobQueue`` runs a round, in one replica
 only: the one that holds the store's ``alerts`` lease (:class:`ingest.locking.Lease`). A round reads the
 articles switched in since the newest one matched before (less :data:`OVERLAP` seconds, for clocks of
-other machines and writes that landed late; what was matched already is not matched again), matches every
-follow, and claims each (follow, article) as sent *before* sending it (:meth:`FollowStore.claim`: of
-replicas claiming at once, say while the lease changes hands, exactly one wins): at most once. A send that
-fails is logged and not retried, since a timed-out send may well have arrived, and a duplicate alert is
-what a follower must never get; a missed one is still found by /ask and /search.
+other machines and writes that landed late; what was matched already is not matched again) and matches
+them against every follow at once, in steps (:meth:`FollowMatcher.steps`: each in a worker thread, its
+model calls background work that questions go ahead of). Then, chat by chat, it claims each (follow,
+article) as sent *before* sending it (:meth:`FollowStore.claim`: of replicas claiming at once, say while
+the lease changes hands, exactly one wins): at most once. A send that fails is logged and not retried,
+since a timed-out send may well have arrived, and a duplicate alert is what a follower must never get; a
+missed one is still found by /ask and /search.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from telegram import Message, Update
+from telegram import Bot, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
@@ -42,9 +45,9 @@ from bot.render_split import split_html
 from bot.services import Services, services_of
 from ingest.locking import Lease
 from retrieval.errors import NewsbotError
-from retrieval.follows.matching import Alert, match_follows
+from retrieval.follows.matching import Alert, FollowMatcher
 from retrieval.follows.store import Follow, FollowStore, Refused
-from retrieval.records import SearchFilters
+from retrieval.records import ArticleInfo, SearchFilters
 from retrieval.store.client import CollectionMetadata
 
 log = logging.getLogger("newsbot.bot.follows")
@@ -52,44 +55,82 @@ KEY = "newsbot.follows"
 OVERLAP = 300.0
 """Seconds before the cursor that each round reads again (see the module docstring)."""
 WORDS_SHOWN = 80
+FOLLOWS_NAMED = 5
+"""Follows named over an alert at most ("«a», «b», … and 3 more")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """What one round matches: every follow, the articles new since ``cursor``."""
+
+    follows: list[Follow]
+    new: list[ArticleInfo]
+    cursor: float | None
 
 
 @dataclass(slots=True)
 class Follows:
-    """The follows' store, the ``alerts`` lease and what this process matched lately (by article id: its
-    switch time), built on first use from the archive's store."""
+    """The follows' store, the ``alerts`` lease, the matcher and what this process matched lately (by
+    article id: its switch time), built on first use from the archive."""
 
     store: FollowStore
     lease: Lease
+    matcher: FollowMatcher
     matched: dict[str, float] = field(default_factory=dict)
 
-    def round(self, services: Services) -> dict[int, list[Alert]]:
-        """One round (blocking): the new matches by chat, recorded as sent; nothing unless this
-        process holds the lease."""
+    def begin(self) -> Round | None:
+        """What a round is to match (blocking); None unless this process holds the lease and there are
+        follows and new articles."""
         chunks = self.store.store
         if not chunks.exists() or not self.lease.try_take():
-            return {}
+            return None
         follows = self.store.all()
         if not follows:
-            return {}
+            return None
         cursor = self.store.cursor()
         since = max(cursor or 0.0, min(f.created for f in follows)) - OVERLAP
         self.matched = {aid: t for aid, t in self.matched.items() if t > since}
         new = [a for a in chunks.ingested_after(since) if self.matched.get(a.id) != a.ingested]
-        if not new:
-            return {}
-        alerts = match_follows(services.archive.answerer().searcher, follows, new)
-        pairs = [(a.follow.id, a.article.id) for a in alerts]
-        mine = self.store.claim(pairs, self.lease.owner, time.time())
-        alerts = [a for a, pair in zip(alerts, pairs, strict=True) if pair in mine]
-        newest = max(a.ingested or 0.0 for a in new)
-        if cursor is None or newest > cursor:
+        return Round(follows, new, cursor) if new else None
+
+    def finish(self, done: Round) -> None:
+        """The round's articles were matched and their alerts sent (blocking): the cursor moves on."""
+        newest = max(a.ingested or 0.0 for a in done.new)
+        if done.cursor is None or newest > done.cursor:
             self.store.set_cursor(newest)
-        self.matched |= {a.id: a.ingested or 0.0 for a in new}
+        self.matched |= {a.id: a.ingested or 0.0 for a in done.new}
+
+    async def run_round(self, bot: Bot) -> None:
+        """One round: match in steps (each in a worker thread), then claim and send chat by chat."""
+        planned = await asyncio.to_thread(self.begin)
+        if planned is None:
+            return
+        log.info("alert round: %d follow(s), %d new article(s)", len(planned.follows), len(planned.new))
+        steps = self.matcher.steps(planned.follows, planned.new)
+        alerts: list[Alert] = []
+        while (step := await asyncio.to_thread(next, steps, None)) is not None:
+            alerts += step
         by_chat: dict[int, list[Alert]] = defaultdict(list)
         for alert in alerts:
             by_chat[alert.follow.chat_id].append(alert)
-        return dict(by_chat)
+        for chat_id, chat_alerts in by_chat.items():
+            await self._alert(bot, chat_id, chat_alerts)
+        await asyncio.to_thread(self.finish, planned)
+
+    async def _alert(self, bot: Bot, chat_id: int, alerts: list[Alert]) -> None:
+        """Claim the chat's (follow, article) pairs and send those that are this process's to send."""
+        pairs = [(a.follow.id, a.article.id) for a in alerts]
+        mine = await asyncio.to_thread(self.store.claim, pairs, self.lease.owner, time.time())
+        alerts = [a for a, pair in zip(alerts, pairs, strict=True) if pair in mine]
+        if not alerts:
+            return
+        articles = len({a.article.id for a in alerts})
+        log.info("alerting chat %s: %d article(s)", chat_id, articles)
+        try:
+            for part in render_alerts(alerts):
+                await bot.send_message(chat_id, part)
+        except TelegramError as exc:
+            log.warning("could not alert chat %s (%d article(s) not sent): %s", chat_id, articles, exc)
 
 
 def follows_of(services: Services, bot_data: dict[object, object]) -> Follows:
@@ -98,25 +139,45 @@ def follows_of(services: Services, bot_data: dict[object, object]) -> Follows:
     kept = bot_data.get(KEY)
     if isinstance(kept, Follows):
         return kept
-    store = services.archive.answerer().store
+    answerer = services.archive.answerer()
+    store = answerer.store
     follow_store = FollowStore(store)
-    made = Follows(follow_store, Lease(CollectionMetadata(store.client, follow_store.name), "alerts"))
+    matcher = FollowMatcher(
+        store,
+        services.archive.embeddings,
+        max_chars=answerer.max_question_chars,
+        config=answerer.searcher.config,
+    )
+    lease = Lease(CollectionMetadata(store.client, follow_store.name), "alerts")
+    made = Follows(follow_store, lease, matcher)
     bot_data[KEY] = made
     return made
 
 
 def render_alerts(alerts: Sequence[Alert]) -> list[str]:
-    """One chat's alerts of a round as messages: per follow a header, then each article as in /search."""
-    by_follow: dict[str, list[Alert]] = defaultdict(list)
+    """One chat's alerts of a round as messages: each article once, under a header naming the follows it
+    matches (articles that match the same follows share one header), each article as in /search."""
+    by_article: dict[str, list[Alert]] = defaultdict(list)
     for alert in alerts:
-        by_follow[alert.follow.id].append(alert)
+        by_article[alert.article.id].append(alert)
+    by_follows: dict[tuple[str, ...], list[list[Alert]]] = defaultdict(list)
+    for same in by_article.values():
+        by_follows[tuple(dict.fromkeys(a.follow.id for a in same))].append(same)
     blocks = []
-    for group in by_follow.values():
-        follow = group[0].follow
-        undated = "без даты" if follow.language == "ru" else "undated"
-        blocks.append(f"<b>{say('alert', follow.language, words=shown_words(follow))}</b>")
-        blocks.extend(passage_block(n, a.passage, undated) for n, a in enumerate(group, 1))
+    for articles in by_follows.values():
+        follows = list({a.follow.id: a.follow for a in articles[0]}.values())
+        lang = follows[0].language
+        undated = "без даты" if lang == "ru" else "undated"
+        blocks.append(f"<b>{say('alert', lang, follows=named(follows, lang))}</b>")
+        blocks.extend(passage_block(n, same[0].passage, undated) for n, same in enumerate(articles, 1))
     return split_html("\n\n".join(blocks))
+
+
+def named(follows: Sequence[Follow], lang: str) -> str:
+    """«words», «words» … of the first :data:`FOLLOWS_NAMED` follows, and how many more."""
+    shown = ", ".join(f"«{shown_words(f)}»" for f in follows[:FOLLOWS_NAMED])
+    more = len(follows) - FOLLOWS_NAMED
+    return say("alert_more", lang, follows=shown, n=more) if more > 0 else shown
 
 
 def shown_words(follow: Follow) -> str:
@@ -125,21 +186,13 @@ def shown_words(follow: Follow) -> str:
 
 
 async def send_alerts(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The job: a round in a worker thread, then each chat's message(s). A failing store or chat is
-    logged; the next round comes anyway."""
+    """The job: a round. A failing store or chat is logged; the next round comes anyway."""
     services = services_of(context.bot_data)
     try:
-        by_chat = await asyncio.to_thread(lambda: follows_of(services, context.bot_data).round(services))
+        follows = await asyncio.to_thread(follows_of, services, context.bot_data)
+        await follows.run_round(context.bot)
     except NewsbotError as exc:
         log.warning("no alerts this round: %s", exc)
-        return
-    for chat_id, alerts in by_chat.items():
-        log.info("alerting chat %s: %d article(s)", chat_id, len(alerts))
-        try:
-            for part in render_alerts(alerts):
-                await context.bot.send_message(chat_id, part)
-        except TelegramError as exc:
-            log.warning("could not alert chat %s (%d article(s) not sent): %s", chat_id, len(alerts), exc)
 
 
 def schedule_alerts(app: Application) -> None:  # type: ignore[type-arg]
@@ -179,8 +232,8 @@ async def on_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     def follow() -> tuple[tuple[Follow, bool] | Refused, str]:
         words = services.archive.answerer().bounded(query.text)  # cut as a question is
         filters = services.archive.filters(query)
-        store = follows_of(services, context.bot_data).store
-        added = store.add(
+        kept = follows_of(services, context.bot_data)
+        added = kept.store.add(
             message.chat_id,
             words,
             filters or SearchFilters(),
@@ -189,6 +242,8 @@ async def on_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             user_id=user_id,
             per_chat=settings.follows_per_chat,
             per_user=settings.follows_per_user,
+            vector=kept.matcher.vector(words),  # once, now: rounds never embed it
+            vector_model=kept.matcher.model_id,
         )
         return added, words
 

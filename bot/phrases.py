@@ -60,7 +60,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "following": "🔔 This chat follows (✖ stops one):",
         "unfollowed": "Stopped following «{words}».",
         "not_following": "This chat does not follow «{words}»; /following lists what it does.",
-        "alert": "🔔 New on «{words}»:",
+        "alert": "🔔 New on {follows}:",
+        "alert_more": "{follows} and {n} more",
     },
     "ru": {
         "not_allowed": (
@@ -112,7 +113,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "following": "🔔 Этот чат следит за (✖ отменяет):",
         "unfollowed": "Больше не слежу за «{words}».",
         "not_following": "Этот чат не следит за «{words}»; список: /following.",
-        "alert": "🔔 Новое по «{words}»:",
+        "alert": "🔔 Новое по {follows}:",
+        "alert_more": "{follows} и ещё {n}",
     },
 }
 

@@ -3,7 +3,8 @@
 One collection per archive, ``<name>-follows`` (shared by every replica, kept when the archive is
 rebuilt), of records without vectors of their own:
 
-- ``f:<follow id>``: a follow (kind ``follow``): its chat, words, filters, language and when it began;
+- ``f:<follow id>``: a follow (kind ``follow``): its chat, words, filters, language, when it began, who
+  began it, and its words' query vector (made once, when it began, by the model it names);
 - ``s:<follow id>:<article id>``: that article was sent for that follow (kind ``sent``), and by whom: a
   follow never sends an article twice, whichever replica sends (:meth:`FollowStore.claim`);
 - ``c:<chat id>:<n>`` and ``u:<user id>:<n>``: the chat's and the user's ``n``-th place (kind ``slot``),
@@ -25,12 +26,14 @@ Only this module sees Chroma's shapes of these records; the rest works on :class
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from chromadb.api.models.Collection import Collection
 
 from retrieval.records import SearchFilters, day_from_number, day_number
@@ -60,6 +63,10 @@ class Follow:
     """Epoch seconds: only articles switched in after this are matched."""
     user_id: int | None = None
     """Who started it (counted against their cap across chats); None for follows made before it was kept."""
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """The query vector of ``words`` by the model ``vector_model``, made when the follow began (None for
+    follows made before it was kept): matching never embeds it again."""
+    vector_model: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +87,9 @@ def follow_metadata(f: Follow) -> dict[str, Any]:
     }
     if f.user_id is not None:
         meta["user"] = f.user_id
+    if f.vector is not None:
+        meta["vector"] = base64.b64encode(np.asarray(f.vector, "<f4").tobytes()).decode()
+        meta["vector_model"] = f.vector_model
     if f.filters.since is not None:
         meta["since"] = day_number(f.filters.since)
     if f.filters.until is not None:
@@ -91,7 +101,7 @@ def follow_metadata(f: Follow) -> dict[str, Any]:
 
 def follow_from(record_id: str, meta: Mapping[str, Any]) -> Follow:
     since, until, sources = meta.get("since"), meta.get("until"), meta.get("sources")
-    user = meta.get("user")
+    user, vector = meta.get("user"), meta.get("vector")
     return Follow(
         id=record_id.removeprefix(_FOLLOW),
         chat_id=int(meta["chat"]),
@@ -104,6 +114,8 @@ def follow_from(record_id: str, meta: Mapping[str, Any]) -> Follow:
         language=str(meta.get("language", "en")),
         created=float(meta.get("created", 0.0)),
         user_id=int(user) if user is not None else None,
+        vector=np.frombuffer(base64.b64decode(str(vector)), "<f4").astype(np.float32) if vector else None,
+        vector_model=str(meta.get("vector_model", "")),
     )
 
 
@@ -164,17 +176,19 @@ class FollowStore:
         user_id: int,
         per_chat: int,
         per_user: int,
+        vector: np.ndarray | None = None,
+        vector_model: str = "",
     ) -> tuple[Follow, bool] | Refused:
         """The chat's follow of ``words`` within ``filters`` and whether it is new (an equal one is kept,
-        not doubled), started by ``user_id``; :class:`Refused` when the chat has ``per_chat`` follows or
-        the user ``per_user`` across all chats (exactly, however many arrive at once: see the module
-        docstring)."""
+        not doubled), started by ``user_id``, with the words' query ``vector`` by ``vector_model`` when
+        given; :class:`Refused` when the chat has ``per_chat`` follows or the user ``per_user`` across all
+        chats (exactly, however many arrive at once: see the module docstring)."""
         have = self.of_chat(chat_id)
         for f in have:
             if f.words.casefold() == words.casefold() and f.filters == filters:
                 return f, False
         fid = follow_id_for(chat_id, words, filters)
-        follow = Follow(fid, chat_id, words, filters, language, now, user_id)
+        follow = Follow(fid, chat_id, words, filters, language, now, user_id, vector, vector_model)
         unplaced = sum(f.user_id is None for f in have)  # made before places: counted by number
         caps = [
             (f"c:{chat_id}", per_chat - unplaced, Refused("chat", per_chat)),

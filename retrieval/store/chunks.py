@@ -811,6 +811,14 @@ class ChunkStore:
             )
         }
 
+    def article_chunks(self, info: ArticleInfo) -> list[StoredChunk]:
+        """The chunks of the version of an article that ``info`` describes (as :meth:`ingested_after`
+        read it), in order, with their dense vectors: one read by id. None are left when that version
+        has been replaced or removed since."""
+        ids = [chunk_id(info.id, info.content_hash, i) for i in range(info.chunks)]
+        found = self.chunks(ids, vectors=True)
+        return [found[cid] for cid in ids if cid in found]
+
     @translate_errors
     def visible_chunks(self) -> Iterator[tuple[str, Chunk]]:
         """Every chunk that search may return, with its id: a read of the whole collection, for checks

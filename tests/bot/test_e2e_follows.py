@@ -340,3 +340,25 @@ async def test_follows_sent_at_once_to_a_group_stop_exactly_at_its_cap(
     assert sum(r.text.startswith("🔔 Following «тема номер") for r in replies) == 20
     assert sum(r.text.startswith("This chat has 20 follows, the most it may have") for r in replies) == 20
     assert len(listing.buttons) == 20
+
+
+async def test_an_article_that_matches_several_follows_of_a_group_is_one_alert_naming_them(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings
+) -> None:
+    ivan = emu.user(808, "Ivan", "ivan")
+    group = emu.group_chat(-800, "Байкальский клуб")
+    settings = settings_for(emu, tmp_path / "data")
+    ingest(settings, e5, *BASE)
+    async with running_bot(settings, e5) as app:
+        for words in ("нерпы на Байкале", "нерпа", "Байкал", "ключевая ставка"):
+            await say(emu, group, ivan, f"/follow {words}")
+        await ingest_elsewhere(settings, e5, SEALS, YARDS)
+        await alert_round(app)
+        await alert_round(app)
+    alerts = emu.messages(group)[4:]
+    assert len(alerts) == 1
+    [alert] = alerts
+    assert alert.html.count('<a href="https://example.org/seals">') == 1  # the article once
+    assert alert.text.count("🔔") == 1 and "\n1. На Байкале пересчитали нерп" in alert.text
+    assert alert.text.startswith("🔔 New on «нерпы на Байкале», «нерпа», «Байкал»:")
+    assert "ключевая ставка" not in alert.text and "Городские новости" not in alert.text

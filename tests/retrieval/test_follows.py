@@ -11,10 +11,9 @@ import pytest
 from ingest.loaders.article import DEFAULT_LIMITS, RawArticle, add_article
 from ingest.pipeline import Ingestion
 from retrieval.embeddings import E5Embeddings
-from retrieval.follows.matching import match_follow, match_follows
+from retrieval.follows.matching import FollowMatcher, match_follows
 from retrieval.follows.store import FollowStore, Refused
 from retrieval.records import Article, LoadResult, SearchFilters
-from retrieval.search.searcher import Searcher
 from retrieval.store.chunks import ChunkStore
 
 BASE = [
@@ -144,22 +143,44 @@ def test_a_follow_matches_the_new_article_about_it_and_not_the_others(
     rate = follows.add(7, "ключевая ставка", SearchFilters(), "ru", started, **caps)
     assert isinstance(seals, tuple) and isinstance(rate, tuple)
     ingest(store, e5, tmp_path, SEALS, YARDS)
-    searcher = Searcher(store, e5)
+    matcher = FollowMatcher(store, e5, max_chars=500)
     new = store.ingested_after(started)
     assert len(new) == 2
 
-    alerts = match_follow(searcher, seals[0], new)
+    alerts = match_follows(matcher, [seals[0]], new)
     assert [a.article.id for a in alerts] == ["seals"]
     assert "нерп" in alerts[0].passage.chunk.text
     # the rate article is old news (ingested before the follow began) and nothing new is about rates
-    assert match_follow(searcher, rate[0], store.ingested_after(0.0)) == []
-    assert [(a.follow.id, a.article.id) for a in match_follows(searcher, follows.all(), new)] == [
+    assert match_follows(matcher, [rate[0]], store.ingested_after(0.0)) == []
+    assert [(a.follow.id, a.article.id) for a in match_follows(matcher, follows.all(), new)] == [
         (seals[0].id, "seals")
     ]
     # a follow's filters hold: the seals article is not from this outlet
     outlet = SearchFilters(sources=("Город-Пример",))
     elsewhere = follows.add(8, "нерпы на Байкале", outlet, "ru", started, **caps)
-    assert isinstance(elsewhere, tuple) and match_follow(searcher, elsewhere[0], new) == []
+    assert isinstance(elsewhere, tuple) and match_follows(matcher, [elsewhere[0]], new) == []
+
+
+def test_a_follow_made_of_a_very_long_text_is_matched_by_its_beginning(
+    store: ChunkStore, e5: E5Embeddings, tmp_path: Path
+) -> None:
+    started = time.time()
+    long = FollowStore(store).add(
+        9,
+        "нерпы на Байкале " + "и многое другое " * 250,
+        SearchFilters(),
+        "ru",
+        started,
+        user_id=1,
+        per_chat=5,
+        per_user=5,
+    )
+    assert isinstance(long, tuple) and len(long[0].words) > 3900  # stored before follows were cut
+    ingest(store, e5, tmp_path, SEALS, YARDS)
+    matcher = FollowMatcher(store, e5, max_chars=40)
+    assert matcher.words(long[0]) == "нерпы на Байкале и многое другое и"
+    alerts = match_follows(matcher, [long[0]], store.ingested_after(started))
+    assert [a.article.id for a in alerts] == ["seals"]
 
 
 @pytest.mark.server
@@ -186,3 +207,32 @@ def test_the_caps_hold_for_follows_made_at_once_through_two_replicas(
     assert sum(isinstance(r, tuple) for r in by_one_person) == 12
     assert sum(r == Refused("user", 12) for r in by_one_person) == 28
     assert sum(f.user_id == 7 for f in replicas[0].all()) == 12
+
+
+def test_a_follow_keeps_the_query_vector_made_when_it_began_and_rounds_use_it(
+    store: ChunkStore, e5: E5Embeddings
+) -> None:
+    matcher = FollowMatcher(store, e5, max_chars=500)
+    vector = matcher.vector("нерпы на Байкале")
+    made = FollowStore(store).add(
+        3,
+        "нерпы на Байкале",
+        SearchFilters(),
+        "ru",
+        time.time(),
+        user_id=1,
+        per_chat=5,
+        per_user=5,
+        vector=vector,
+        vector_model=matcher.model_id,
+    )
+    old = FollowStore(store).add(
+        3, "морозы", SearchFilters(), "ru", time.time(), user_id=1, per_chat=5, per_user=5
+    )
+    assert isinstance(made, tuple) and isinstance(old, tuple)
+    [kept, without] = FollowStore(store).of_chat(3)
+    assert kept.vector is not None and kept.vector_model == e5.model_id
+    assert kept.vector.tolist() == vector.tolist() and without.vector is None
+    # a round embeds only the follow stored without a vector: one step, then nothing new to match
+    assert list(FollowMatcher(store, e5, max_chars=500).steps([kept, without], [])) == [[]]
+    assert list(FollowMatcher(store, e5, max_chars=500).steps([kept], [])) == []

@@ -7,6 +7,13 @@ Updates are processed concurrently (one slow answer never holds up the others); 
 bounded by ``NEWSBOT_MAX_CONCURRENT_ANSWERS`` and runs in worker threads. Outgoing calls keep within
 Telegram's flood limits (PTB's ``AIORateLimiter``), and a 429 is waited out (its ``retry_after``) and
 the call retried, so nothing is lost and nothing is sent twice.
+
+Stopping (Ctrl-C, SIGTERM) takes seconds whatever runs: before PTB's own ``stop`` (which waits for every
+running job), :meth:`NewsbotApplication.stop` sets ``Services.stopping``, which the background work checks
+between its units of work (an alert round between two articles or chats, a channel posts' or uploaded
+ingestion between two model calls, a feed poll within its request), and waits for all of it together at
+most :data:`STOP_WAIT` seconds before cancelling what is left; threads still busy then are daemons or end
+on their own, and never hold the process.
 """
 
 from __future__ import annotations
@@ -35,9 +42,9 @@ from telegram.ext import (
 
 from bot import callbacks, follows, handlers, handlers_admin, inline, timeline
 from bot.archive import Archive
-from bot.channels import add_channel_handlers, report_unsaved_posts
+from bot.channels import add_channel_handlers, report_unsaved_posts, stop_channel_ingestion
 from bot.errors import on_error
-from bot.feeds import add_feed_handlers, stop_feed_polling
+from bot.feeds import add_feed_handlers, polling_of
 from bot.keyboards import AllCopies, Page, ShowQuotes, Unfollow, Vote
 from bot.logsafe import redact_in_logs
 from bot.phrases import ADMIN_ONLY_COMMANDS, MENU, MENU_LANGUAGE_CODES, language
@@ -56,8 +63,34 @@ ALLOWED_UPDATES = [
     Update.EDITED_CHANNEL_POST,
 ]
 FLOOD_RETRIES = 3  # a call answered 429 is retried this many times, each after its retry_after
+STOP_WAIT = 5.0
+"""Seconds a stopping bot waits for its background work to end before cancelling it (the README promises
+a stop within 10 s; PTB's own stop and the last state save take the rest)."""
+
+
+class NewsbotApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """PTB's ``Application``, whose ``stop`` first asks newsbot's background work to stop."""
+
+    async def stop(self) -> None:
+        await stop_background_work(self)
+        await super().stop()
+
 
 NewsbotApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+async def stop_background_work(app: NewsbotApp) -> None:
+    """Set ``Services.stopping`` and wait for the ingestion, feed poll, alert round and channel posts'
+    ingestion running now to end, all at once and at most :data:`STOP_WAIT` seconds (each then cancels
+    what is left)."""
+    services = services_of(app.bot_data)
+    services.stopping.set()
+    await asyncio.gather(
+        services.jobs.shutdown(STOP_WAIT),
+        polling_of(app.bot_data).shutdown(STOP_WAIT),
+        follows.stop_alerts(app.bot_data, STOP_WAIT),
+        stop_channel_ingestion(app, STOP_WAIT),
+    )
 
 
 def command_menu(lang: str, *, admin: bool) -> list[BotCommand]:
@@ -92,6 +125,7 @@ def build_application(settings: Settings, *, archive: Archive | None = None) -> 
     base_url = settings.telegram_api_base_url.rstrip("/")
     app = (
         ApplicationBuilder()
+        .application_class(NewsbotApplication)
         .token(token)
         .base_url(base_url)
         .base_file_url(file_base_url(base_url))
@@ -167,10 +201,8 @@ async def set_command_menus(app: NewsbotApp, admin_ids: list[int]) -> None:
 
 
 async def finish(app: NewsbotApp) -> None:
-    """Before shutdown: cancel a running ingestion and wait a bounded time for it to stop (see
-    :meth:`IngestJobs.shutdown`), so that stopping the bot takes seconds whatever runs."""
-    await services_of(app.bot_data).jobs.shutdown()
-    await stop_feed_polling(app)
+    """After ``stop`` (which ended the background work, see :func:`stop_background_work`): name the
+    channel posts that were not ingested, and let the state file make its last saves."""
     await report_unsaved_posts(app)
     if isinstance(app.persistence, BotState):
         app.persistence.stopping()  # its last saves follow, after Telegram is closed

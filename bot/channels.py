@@ -12,6 +12,11 @@ An ingestion that fails (another one holds the collection, the store is down) ke
 and is tried again after a growing delay (:data:`RETRY_DELAYS`); a newer edit that arrived meanwhile wins.
 The inbox lives in memory: posts still waiting when the bot stops are named in the log (a warning per
 post, with its link), so nothing is lost without a word.
+
+A flush runs as a task of its own (the job only starts it) and its ingestion in a daemon thread, with
+the bot's ``stopping`` event as its cancel: a stopping bot (:func:`stop_channel_ingestion`) has the
+ingestion stop within one model call, waits for that a bounded time, and never waits for a stuck thread
+to exit; the posts of the interrupted batch are named like the others.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from telegram import Chat, Message, Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.archive import Archive
+from bot.ingest_job import in_daemon_thread
 from bot.services import services_of
 from ingest.loaders import ArticleLimits
 from ingest.loaders.article import RawArticle, add_article
@@ -91,24 +97,48 @@ class ChannelInbox:
 
     archive: Archive
     limits: ArticleLimits
+    stopping: threading.Event = field(default_factory=threading.Event)
+    """The bot's: set when it stops (an ingestion running then is cancelled, nothing new is scheduled)."""
     batch_delay: float = BATCH_DELAY
     retry_delays: tuple[float, ...] = RETRY_DELAYS
     pending: dict[str, tuple[str, Article]] = field(default_factory=dict)
     failures: int = 0
     scheduled: bool = False
     """A flush is queued or running: new posts join the next one."""
+    task: asyncio.Task[None] | None = None
+    """The flush running now."""
+    interrupted: set[str] = field(default_factory=set)
+    """Posts whose ingestion the stopping bot cancelled (some may be in the archive, some not)."""
 
     def add(self, root: str, article: Article, context: ContextTypes.DEFAULT_TYPE) -> None:
         self.pending[article.id] = (root, article)
         self._schedule(context, self.batch_delay)
 
     def _schedule(self, context: ContextTypes.DEFAULT_TYPE, delay: float) -> None:
-        if self.scheduled:
+        if self.scheduled or self.stopping.is_set():
             return
         if context.job_queue is None:
             raise RuntimeError("channel posts need the JobQueue (python-telegram-bot[job-queue])")
-        context.job_queue.run_once(self._flush, delay, name=JOB_NAME)
+        context.job_queue.run_once(self._start_flush, delay, name=JOB_NAME)
         self.scheduled = True
+
+    async def _start_flush(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The job: the flush as a task of its own, which a stopping bot can wait for or cancel."""
+        if self.stopping.is_set():
+            self.scheduled = False
+            return
+        self.task = asyncio.create_task(self._flush(context), name=JOB_NAME)
+
+    async def shutdown(self, wait: float) -> None:
+        """The bot is stopping (``stopping`` is set): wait for a running flush, at most ``wait`` seconds,
+        then cancel it (its posts stay in the inbox, to be named)."""
+        if self.task is None or self.task.done():
+            return
+        done, _ = await asyncio.wait({self.task}, timeout=wait)
+        if not done:
+            log.warning("the channel posts' ingestion did not stop within %.0f s; leaving it", wait)
+            self.task.cancel()
+            await asyncio.wait({self.task}, timeout=1.0)
 
     async def _flush(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         batch, self.pending = self.pending, {}
@@ -118,6 +148,8 @@ class ChannelInbox:
         done: set[str] = set()
         try:
             for root, articles in by_root.items():
+                if self.stopping.is_set():
+                    break
                 if await self._ingest(root, articles):
                     done.add(root)
         finally:  # what was not ingested goes back in, unless a newer version came meanwhile
@@ -127,7 +159,7 @@ class ChannelInbox:
                     self.pending.setdefault(article.id, (root, article))
         failed = len(done) < len(by_root)
         self.failures = self.failures + 1 if failed else 0
-        if self.pending:
+        if self.pending and not self.stopping.is_set():
             delay = self.batch_delay
             if failed:
                 delay = self.retry_delays[min(self.failures, len(self.retry_delays)) - 1]
@@ -135,14 +167,24 @@ class ChannelInbox:
             self._schedule(context, delay)
 
     async def _ingest(self, root: str, articles: list[Article]) -> bool:
-        """Ingest one channel's posts; False (and logged) when that failed and they are to be retried."""
+        """Ingest one channel's posts; False (and logged) when that failed and they are to be retried, or
+        the stopping bot cancelled it."""
         try:
-            report = await asyncio.to_thread(self._run, root, articles)
+            report = await in_daemon_thread(
+                lambda: self._run(root, articles), name=f"newsbot-{root.replace(':', '-')}"
+            )
+        except asyncio.CancelledError:  # the bot stopped and did not wait any longer
+            self.interrupted |= {a.id for a in articles}
+            raise
         except NewsbotError as exc:
             log.warning("could not ingest %d post(s) of %s: %s", len(articles), root, printable(str(exc)))
             return False
         except Exception:
             log.exception("ingesting %d post(s) of %s failed unexpectedly", len(articles), root)
+            return False
+        if report.cancelled:
+            self.interrupted |= {a.id for a in articles}
+            log.warning("the ingestion of %d post(s) of %s stopped with the bot", len(articles), root)
             return False
         log.info(
             "ingested %d post(s) of %s: %d added, %d updated, %d unchanged",
@@ -155,13 +197,21 @@ class ChannelInbox:
         return True
 
     def _run(self, root: str, articles: list[Article]) -> IngestReport:
-        ingestion = self.archive.ingestion(progress=lambda _: None, cancel=threading.Event())
+        ingestion = self.archive.ingestion(progress=lambda _: None, cancel=self.stopping)
         return ingestion.run_articles(articles, root)
 
     def report_unsaved(self) -> None:
         """When the bot stops: name each post that was not ingested, so none is lost without a word."""
         for root, article in self.pending.values():
-            log.warning("channel post %s (%s) was not ingested before the bot stopped", article.url, root)
+            if article.id in self.interrupted:
+                log.warning(
+                    "channel post %s (%s): its ingestion stopped with the bot; it may be missing from the "
+                    "archive",
+                    article.url,
+                    root,
+                )
+            else:
+                log.warning("channel post %s (%s) was not ingested before the bot stopped", article.url, root)
 
 
 # ---- the handlers ------------------------------------------------------------------------------------
@@ -196,8 +246,17 @@ async def on_channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 def add_channel_handlers(app: AnyApp) -> None:
     """Read the listed channels' posts and edits into the archive (``NEWSBOT_CHANNELS``)."""
     services = services_of(app.bot_data)
-    app.bot_data[KEY] = ChannelInbox(services.archive, ArticleLimits.from_settings(services.settings))
+    limits = ArticleLimits.from_settings(services.settings)
+    app.bot_data[KEY] = ChannelInbox(services.archive, limits, stopping=services.stopping)
     app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, on_channel_post))
+
+
+async def stop_channel_ingestion(app: AnyApp, wait: float) -> None:
+    """The bot is stopping: a running flush is cancelled (through ``stopping``) and waited for, at most
+    ``wait`` seconds."""
+    inbox = app.bot_data.get(KEY)
+    if isinstance(inbox, ChannelInbox):
+        await inbox.shutdown(wait)
 
 
 async def report_unsaved_posts(app: AnyApp) -> None:

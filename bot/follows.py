@@ -10,16 +10,21 @@ are cut like a question's (``NEWSBOT_MAX_QUESTION_CHARS``, the reply says so); a
 ``NEWSBOT_FOLLOWS_PER_CHAT`` follows and a person starts at most ``NEWSBOT_FOLLOWS_PER_USER`` across all
 chats, caps that hold however many ``/follow`` arrive at once (the store's places, on every replica).
 
-Every ``NEWSBOT_ALERT_INTERVAL`` seconds a job of the bot's ``JobQueue`` runs a round, in one replica
-only: the one that holds the store's ``alerts`` lease (:class:`ingest.locking.Lease`). A round reads the
-articles switched in since the newest one matched before (less :data:`OVERLAP` seconds, for clocks of
-other machines and writes that landed late; what was matched already is not matched again) and matches
-them against every follow at once, in steps (:meth:`FollowMatcher.steps`: each in a worker thread, its
-model calls background work that questions go ahead of). Then, chat by chat, it claims each (follow,
-article) as sent *before* sending it (:meth:`FollowStore.claim`: of replicas claiming at once, say while
-the lease changes hands, exactly one wins): at most once. A send that fails is logged and not retried,
-since a timed-out send may well have arrived, and a duplicate alert is what a follower must never get; a
-missed one is still found by /ask and /search.
+Every ``NEWSBOT_ALERT_INTERVAL`` seconds a job of the bot's ``JobQueue`` starts a round, as a task of its
+own (a round still running then is left to finish, not doubled), in one replica only: the one that holds
+the store's ``alerts`` lease (:class:`ingest.locking.Lease`). A round reads the articles switched in since
+the newest one matched before (less :data:`OVERLAP` seconds, for clocks of other machines and writes that
+landed late; what was matched already is not matched again) and matches them against every follow at
+once, in steps (:meth:`FollowMatcher.steps`: each in a worker thread, its model calls background work
+that questions go ahead of). Then, chat by chat, it claims each (follow, article) as sent *before*
+sending it (:meth:`FollowStore.claim`: of replicas claiming at once, say while the lease changes hands,
+exactly one wins): at most once. A send that fails is logged and not retried, since a timed-out send may
+well have arrived, and a duplicate alert is what a follower must never get; a missed one is still found by
+/ask and /search.
+
+A stopping bot (:func:`stop_alerts`) ends a round between two steps or two chats: the cursor moves only
+when a round has gone through every chat, so the next run matches the same articles again and sends what
+was not claimed yet.
 """
 
 from __future__ import annotations
@@ -27,10 +32,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import Bot, Message, Update
 from telegram.error import TelegramError
@@ -70,13 +77,18 @@ class Round:
 
 @dataclass(slots=True)
 class Follows:
-    """The follows' store, the ``alerts`` lease, the matcher and what this process matched lately (by
-    article id: its switch time), built on first use from the archive."""
+    """The follows' store, the ``alerts`` lease, the matcher, what this process matched lately (by
+    article id: its switch time) and the round running now, built on first use from the archive."""
 
     store: FollowStore
     lease: Lease
     matcher: FollowMatcher
     matched: dict[str, float] = field(default_factory=dict)
+    task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None and not self.task.done()
 
     def begin(self) -> Round | None:
         """What a round is to match (blocking); None unless this process holds the lease and there are
@@ -100,21 +112,29 @@ class Follows:
             self.store.set_cursor(newest)
         self.matched |= {a.id: a.ingested or 0.0 for a in done.new}
 
-    async def run_round(self, bot: Bot) -> None:
-        """One round: match in steps (each in a worker thread), then claim and send chat by chat."""
+    async def run_round(self, bot: Bot, stopping: threading.Event) -> None:
+        """One round: match in steps, then claim and send chat by chat; ends early once ``stopping``."""
         planned = await asyncio.to_thread(self.begin)
         if planned is None:
             return
         log.info("alert round: %d follow(s), %d new article(s)", len(planned.follows), len(planned.new))
         steps = self.matcher.steps(planned.follows, planned.new)
         alerts: list[Alert] = []
-        while (step := await asyncio.to_thread(next, steps, None)) is not None:
+        while not stopping.is_set():
+            step = await asyncio.to_thread(next, steps, None)
+            if step is None:
+                break
             alerts += step
         by_chat: dict[int, list[Alert]] = defaultdict(list)
         for alert in alerts:
             by_chat[alert.follow.chat_id].append(alert)
         for chat_id, chat_alerts in by_chat.items():
+            if stopping.is_set():
+                break
             await self._alert(bot, chat_id, chat_alerts)
+        if stopping.is_set():
+            log.info("alert round left unfinished: the bot is stopping (the next run takes it up)")
+            return
         await asyncio.to_thread(self.finish, planned)
 
     async def _alert(self, bot: Bot, chat_id: int, alerts: list[Alert]) -> None:
@@ -186,13 +206,42 @@ def shown_words(follow: Follow) -> str:
 
 
 async def send_alerts(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The job: a round. A failing store or chat is logged; the next round comes anyway."""
+    """The job: start a round as a task of its own, unless one is running or the bot is stopping. A
+    failing store is logged; the next round comes anyway."""
     services = services_of(context.bot_data)
+    if services.stopping.is_set():
+        return
     try:
         follows = await asyncio.to_thread(follows_of, services, context.bot_data)
-        await follows.run_round(context.bot)
     except NewsbotError as exc:
         log.warning("no alerts this round: %s", exc)
+        return
+    if follows.running:
+        log.info("alert round skipped: the previous one is still running")
+        return
+    follows.task = asyncio.create_task(_round(follows, context.bot, services.stopping), name="alerts")
+
+
+async def _round(follows: Follows, bot: Bot, stopping: threading.Event) -> None:
+    try:
+        await follows.run_round(bot, stopping)
+    except NewsbotError as exc:
+        log.warning("no alerts this round: %s", exc)
+    except Exception:
+        log.exception("the alert round failed unexpectedly")
+
+
+async def stop_alerts(bot_data: dict[Any, Any], wait: float) -> None:
+    """The bot is stopping (``Services.stopping`` is set): wait for a running round to end between two
+    of its steps, at most ``wait`` seconds, then cancel it."""
+    kept = bot_data.get(KEY)
+    if not isinstance(kept, Follows) or kept.task is None or kept.task.done():
+        return
+    done, _ = await asyncio.wait({kept.task}, timeout=wait)
+    if not done:
+        log.warning("the alert round did not stop within %.0f s; cancelling it", wait)
+        kept.task.cancel()
+        await asyncio.wait({kept.task}, timeout=1.0)
 
 
 def schedule_alerts(app: Application) -> None:  # type: ignore[type-arg]

@@ -126,7 +126,7 @@ class IngestJobs:
             ingestion = self.archive.ingestion(progress=progress, cancel=run.cancel)
             return ingestion.run(list(run.paths), prune=run.prune)
 
-        future = _in_daemon_thread(work, name=f"newsbot-ingest-{run.user_id}")
+        future = in_daemon_thread(work, name=f"newsbot-ingest-{run.user_id}")
         shown: Progress | None = None
         while not future.done():
             await asyncio.wait({future}, timeout=self.edit_every)
@@ -136,7 +136,7 @@ class IngestJobs:
         return future.result()
 
 
-def _in_daemon_thread(work: Callable[[], T], *, name: str) -> asyncio.Future[T]:
+def in_daemon_thread(work: Callable[[], T], *, name: str) -> asyncio.Future[T]:
     """``work()`` in a daemon thread, as a future of the running loop. ``asyncio.to_thread`` would use the
     default executor, whose threads the interpreter joins at exit: an ingestion that has not stopped yet
     would hold up the bot's exit."""

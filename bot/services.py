@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,9 @@ class Services:
     """Each user's questions one after another, so nobody holds more than one of ``answering``'s slots."""
     told: Notices = field(default_factory=Notices)
     """What the admin chat was told lately (a full disk: once an hour, not once per failed write)."""
+    stopping: threading.Event = field(default_factory=threading.Event)
+    """Set when the bot begins to stop: background work (alert rounds, channel posts' ingestion) checks it
+    between its units of work and ends there (see :meth:`bot.app.NewsbotApplication.stop`)."""
 
     @classmethod
     def build(cls, settings: Settings, archive: Archive | None = None) -> Services:

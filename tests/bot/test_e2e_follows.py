@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from bot import follows
 from bot.app import NewsbotApp
 from bot.wiring import open_store
 from ingest.feeds.poll import FeedPoller
@@ -100,9 +101,12 @@ async def ingest_elsewhere(settings: Settings, e5: E5Embeddings, *raws: RawArtic
 
 
 async def alert_round(app: NewsbotApp) -> None:
-    """One run of the bot's own alert job, awaited to its end."""
+    """One run of the bot's own alert job, and the round it started, awaited to its end."""
     [job] = app.job_queue.get_jobs_by_name("alerts") if app.job_queue else ()
     await job.run(app)
+    task = getattr(app.bot_data.get(follows.KEY), "task", None)
+    if task is not None:
+        await task
 
 
 async def say(emu: BotApiEmulator, chat: Chat, user: User, text: str) -> SentMessage:

@@ -50,7 +50,8 @@ from bot.logsafe import redact_in_logs
 from bot.phrases import ADMIN_ONLY_COMMANDS, MENU, MENU_LANGUAGE_CODES, language
 from bot.services import KEY, Services, services_of
 from bot.state import BUTTONS_KEPT, BotState, bot_persistence
-from retrieval.errors import ConfigError, NewsbotError
+from bot.wiring import open_store
+from retrieval.errors import ConfigError, NewsbotError, StoreError, StoreFull, StoreUnavailable
 from retrieval.settings import Settings
 
 log = logging.getLogger("newsbot.bot")
@@ -226,9 +227,23 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def check_store(settings: Settings) -> None:
+    """Reach the store once before serving: a store that refuses newsbot (a wrong or missing token, a
+    tenant or database that does not exist) is a ConfigError (``newsbot serve`` exits 2 with its line),
+    not a bot that runs and answers everyone "something went wrong". A store that cannot be reached yet
+    is only logged: the bot starts, and answers once it is back."""
+    try:
+        open_store(settings).exists()
+    except (StoreUnavailable, StoreFull) as exc:
+        log.warning("the archive is not reachable yet (%s); serving anyway", exc)
+    except StoreError as exc:  # it answered, and said no
+        raise ConfigError(str(exc)) from None
+
+
 def run(settings: Settings) -> None:
     """Serve until interrupted: long polling, or a webhook when ``NEWSBOT_WEBHOOK_URL`` is set."""
     app = build_application(settings)
+    check_store(settings)
     if settings.webhook_url:
         options = webhook_options(settings)
         log.info(

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from bot import cli_answers, cli_bot, cli_feeds, cli_store, cli_timeline
 from retrieval.errors import ConfigError, NewsbotError
-from retrieval.settings import Settings, describe_error, load_settings
+from retrieval.settings import Settings, describe_error, env_file, load_settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -74,6 +74,18 @@ def disk_full(exc: OSError) -> str:
     return f"the disk{where} is full ({exc.strerror or exc}): free some space there, then try again"
 
 
+def note_env_file() -> None:
+    """One line on stderr when settings come from a ``.env`` in the working directory: which file, and
+    the variables it sets (never their values). A stray one can point a command at another store."""
+    found = env_file()
+    if found is None:
+        return
+    applied = (
+        ", ".join(n for n in found.names if n not in found.overridden) or "nothing the environment lacks"
+    )
+    print(f"newsbot: settings: read {found.path}, which sets {applied}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -82,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsbot {args.command}: error: {blank}", file=sys.stderr)
         return 2
     _configure_logging(args.verbose)
+    if not getattr(args, "logs_env_file", False):
+        note_env_file()
     try:
         settings = load_settings()
     except ValidationError as exc:

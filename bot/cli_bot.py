@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
         epilog=SERVE_EPILOG,
         formatter_class=fmt,
     )
-    serve.set_defaults(handler=run_serve)
+    serve.set_defaults(handler=run_serve, logs_env_file=True)  # its log names the .env (log_env_file)
 
     feedback = sub.add_parser(
         "feedback",

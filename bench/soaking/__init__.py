@@ -1,0 +1,1 @@
+"""The parts of the soak test (``bench/soak.py``)."""

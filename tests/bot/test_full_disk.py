@@ -42,7 +42,7 @@ class FullDisk:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, state_folder: Path) -> None:
         self.full = False
-        connect, fsync, upsert = sqlite3.connect, os.fsync, Collection.upsert
+        connect, fsync, upsert, add = sqlite3.connect, os.fsync, Collection.upsert, Collection.add
 
         def connect_full(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
             conn = connect(database, *args, **kwargs)
@@ -61,9 +61,15 @@ class FullDisk:
                 raise InternalError(CHROMA_FULL)
             upsert(collection, *args, **kwargs)
 
+        def add_full(collection: Collection, *args: Any, **kwargs: Any) -> None:
+            if self.full:
+                raise InternalError(CHROMA_FULL)
+            add(collection, *args, **kwargs)
+
         monkeypatch.setattr(sqlite3, "connect", connect_full)
         monkeypatch.setattr(os, "fsync", fsync_full)
         monkeypatch.setattr(Collection, "upsert", upsert_full)
+        monkeypatch.setattr(Collection, "add", add_full)  # a follow takes its places with add
 
     def fill(self) -> None:
         self.full = True

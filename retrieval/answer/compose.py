@@ -116,9 +116,9 @@ def score_sentences(
     n = len(candidates) or 1
     idf = {t: math.log(1 + n / (1 + df.get(t, 0))) for t in q_terms}
     aliases = {
-        term: [set(tokenize(name)) for name in other_names(word)]
+        term: [set(tokenize(name)) for name in names]
         for word in re.findall(r"\w+", question)
-        if other_names(word)
+        if (names := other_names(word))
         for term in tokenize(word)
     }
     scored = []
@@ -213,8 +213,8 @@ def pick_across_languages(
         inside = [text[s:e].strip() for s, e in quotable if s >= lo] or [text[lo:hi].strip()]
     inside = [sentence for sentence in inside if not _misleads(sentence, top, asked or question)]
     # sentences holding another answer of the asked kind (the meeting's host, for a question about who
-    # represents the US) would not help answer
-    competing = {h.text for h in holding if lead is not None and h.text != lead.text}
+    # represents the US) would not help answer; the lead is the first of them
+    competing = {h.text for h in holding[1:]}
     out: list[Sentence] = [lead] if lead is not None else []
     budget = MAX_QUOTES_CHARS - sum(len(s.text) for s in out)
     for sentence in inside:

@@ -3,8 +3,8 @@
 "Paris" is "Париж", "Germany" "Германия", "US" "США" or "Соединенные Штаты": an English question names
 them one way and a Russian sentence another, and the letters share too little to match. The names come
 from CLDR, the Unicode locale data babel ships: the country names of both locales, and the cities the
-time zones are named for (``Europe/Paris``: "Париж"); beside them the abbreviations news writes, which
-CLDR does not list.
+time zones are named for (``Europe/Paris``: "Париж"); beside them the abbreviations and older names news
+writes, which CLDR does not list (:data:`NEWS_NAMES`).
 
     russian_names("Paris") -> ("Париж",)
     russian_names("US") -> ("США", "Соединенные Штаты", "Штаты")
@@ -17,7 +17,7 @@ import functools
 
 from babel import Locale
 
-ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+NEWS_NAMES: dict[str, tuple[str, ...]] = {
     "us": ("США", "Соединенные Штаты", "Штаты"),
     "usa": ("США", "Соединенные Штаты", "Штаты"),
     "uk": ("Великобритания", "Британия"),
@@ -45,7 +45,7 @@ def other_names(russian: str) -> tuple[str, ...]:
 @functools.cache
 def _siblings() -> dict[str, tuple[str, ...]]:
     siblings: dict[str, dict[str, None]] = {}
-    for names in ABBREVIATIONS.values():
+    for names in NEWS_NAMES.values():
         for name in names:
             siblings.setdefault(name.lower(), {}).update(dict.fromkeys(names))
     return {name: tuple(names) for name, names in siblings.items()}
@@ -61,5 +61,5 @@ def _table() -> dict[str, tuple[str, ...]]:
     for zone, names in russian.time_zones.items():
         if city := names.get("city"):
             table.setdefault(zone.rsplit("/", 1)[-1].replace("_", " ").lower(), (city,))
-    table.update(ABBREVIATIONS)
+    table.update(NEWS_NAMES)
     return table

@@ -21,6 +21,7 @@ def open_store(settings: Settings) -> ChunkStore:
         token=token,
         token_header=settings.chroma_token_header,
         month_index=settings.month_index,
+        timeout=settings.chroma_timeout,
     )
 
 

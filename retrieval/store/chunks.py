@@ -56,6 +56,7 @@ from chromadb.errors import NotFoundError
 
 from retrieval.errors import EmbeddingMismatch, StoreError
 from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, StoreStats, Story
+from retrieval.settings import CHROMA_TIMEOUT
 from retrieval.store.client import check_name, make_client, translate_errors, upsert_without_vectors
 from retrieval.store.months import MAX_MONTHS, Months, day_clause, months_in
 from retrieval.store.postings import Postings, by_key
@@ -144,10 +145,18 @@ class ChunkStore:
         token: str | None = None,
         token_header: str = "X-Chroma-Token",
         month_index: bool = True,
+        timeout: float | None = CHROMA_TIMEOUT,
     ) -> ChunkStore:
-        """The store on a Chroma server (``tenant``, ``database`` and ``token`` apply) or embedded."""
+        """The store on a Chroma server (``tenant``, ``database``, ``token`` and ``timeout``, each
+        request's deadline, apply) or embedded."""
         client = make_client(
-            chroma_url, data_dir, tenant=tenant, database=database, token=token, token_header=token_header
+            chroma_url,
+            data_dir,
+            tenant=tenant,
+            database=database,
+            token=token,
+            token_header=token_header,
+            timeout=timeout,
         )
         if chroma_url and (tenant or database):
             location = f"{chroma_url} ({tenant or 'default tenant'}/{database or 'default database'})"

@@ -10,14 +10,17 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 import errno
 import functools
 import inspect
+import logging
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT
@@ -25,9 +28,15 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import AuthorizationError, ChromaAuthError, ChromaError, NotFoundError
 
 from retrieval.errors import ConfigError, StoreError, StoreFull, StoreUnavailable
-from retrieval.settings import COLLECTION_NAME_RULE, make_private_dir, valid_collection_name
+from retrieval.settings import (
+    CHROMA_TIMEOUT,
+    COLLECTION_NAME_RULE,
+    make_private_dir,
+    valid_collection_name,
+)
 from retrieval.store.shapes import placeholders
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -90,11 +99,28 @@ def translate_error(exc: Exception, location: str | None = None) -> StoreError |
         if status in (401, 403):
             return StoreError(f"the vector store refused newsbot (HTTP {status}): check NEWSBOT_CHROMA_TOKEN")
         return StoreUnavailable(f"the Chroma server answered HTTP {status}")
+    if isinstance(exc, httpx.TimeoutException):
+        return StoreUnavailable(_no_answer(exc))
     if type(exc).__module__.startswith(("httpx", "httpcore")):
         return StoreUnavailable(f"the Chroma server cannot be reached: {exc}")
     if "Could not connect" in str(exc):
         return StoreUnavailable(str(exc))
     return None
+
+
+def _no_answer(exc: httpx.TimeoutException) -> str:
+    """A request that met its deadline, naming the server and the deadline (both from the request)."""
+    try:
+        url, timeout = exc.request.url, exc.request.extensions.get("timeout", {})
+    except RuntimeError:  # an error raised without its request: nothing to name
+        return f"the Chroma server did not answer in time ({_TIMEOUT_SETTING})"
+    seconds = max((t for t in timeout.values() if isinstance(t, int | float)), default=None)
+    within = f" within {seconds:g} s" if seconds is not None else " in time"
+    server = f"{url.scheme}://{url.netloc.decode()}"
+    return f"the Chroma server at {server} did not answer{within} ({_TIMEOUT_SETTING})"
+
+
+_TIMEOUT_SETTING = "NEWSBOT_CHROMA_TIMEOUT"
 
 
 def http_status(exc: BaseException) -> int | None:
@@ -169,6 +195,7 @@ def make_client(
     database: str | None = None,
     token: str | None = None,
     token_header: str = "X-Chroma-Token",
+    timeout: float | None = CHROMA_TIMEOUT,
 ) -> ClientAPI:
     """A Chroma client: a server over HTTP when ``chroma_url`` is set, else embedded under ``data_dir``.
 
@@ -176,7 +203,8 @@ def make_client(
     ``database`` choose where the collections live (default: Chroma's defaults or, with a token and
     neither given, the ones the token grants), ``token`` is sent with every request in ``token_header``
     (``X-Chroma-Token: <token>`` or ``Authorization: Bearer <token>``). The token never appears in an
-    error message.
+    error message. No request to the server waits longer than ``timeout`` seconds (to connect, to send,
+    for each part of the answer; None: for ever): one that does fails with :class:`StoreUnavailable`.
     """
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if not chroma_url:
@@ -186,7 +214,7 @@ def make_client(
         raise ConfigError(
             f"NEWSBOT_CHROMA_URL={chroma_url!r} is not an http(s) URL such as http://127.0.0.1:8000"
         )
-    port = url.port or (443 if url.scheme == "https" else 8000)
+    host, port = url.hostname, url.port or (443 if url.scheme == "https" else 8000)
     if token:
         settings.chroma_client_auth_provider = TOKEN_AUTH_PROVIDER
         settings.chroma_client_auth_credentials = token
@@ -194,17 +222,69 @@ def make_client(
         # as chromadb.CloudClient does: a token scoped to one tenant and database names them
         settings.chroma_overwrite_singleton_tenant_database_access_from_auth = not (tenant or database)
     where = f"the Chroma server at {chroma_url}"
-    try:
+
+    def connect() -> ClientAPI:
         return chromadb.HttpClient(
-            host=url.hostname,
+            host=host,
             port=port,
             ssl=url.scheme == "https",
             settings=settings,
             tenant=tenant or DEFAULT_TENANT,
             database=database or DEFAULT_DATABASE,
         )
+
+    try:
+        client = _within(timeout, connect)
+    except _NoAnswer:
+        raise StoreUnavailable(f"{where} did not answer within {timeout:g} s ({_TIMEOUT_SETTING})") from None
     except Exception as exc:
         raise _redacted(_connect_error(exc, where, token), token) from None
+    if timeout is not None:
+        _bound_requests(client, timeout)
+    return client
+
+
+class _NoAnswer(Exception):
+    pass
+
+
+def _within(timeout: float | None, connect: Callable[[], ClientAPI]) -> ClientAPI:
+    """``connect()``, given up on after ``timeout`` seconds (:class:`_NoAnswer`). Chromadb's client asks
+    the server who we are and whether the tenant and database exist while it is built, before its requests
+    can be bounded (:func:`_bound_requests`); so it is built in a daemon thread, which a server that never
+    answers leaves waiting (not a pool's: the interpreter would wait for it at exit)."""
+    if timeout is None:
+        return connect()
+    outcome: list[ClientAPI | Exception] = []
+
+    def run() -> None:
+        try:
+            outcome.append(connect())
+        except Exception as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, name="newsbot-chroma-connect", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not outcome:
+        raise _NoAnswer
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _bound_requests(client: ClientAPI, timeout: float) -> None:
+    """Give every later request of ``client`` a deadline of ``timeout`` seconds. Chromadb (1.5) builds its
+    HTTP session with ``httpx.Client(timeout=None)`` and has no setting for it (its ``Settings`` carry
+    only the server's own timeouts), so the sessions of the client's API and of its admin client (which
+    checks tenants and databases) are given httpx's timeout here."""
+    admin = getattr(client, "_admin_client", None)
+    for api in (getattr(client, "_server", None), getattr(admin, "_server", None)):
+        session = getattr(api, "_session", None)
+        if isinstance(session, httpx.Client):
+            session.timeout = httpx.Timeout(timeout)
+        else:  # a chromadb that builds its client otherwise: it works, without the deadline
+            log.warning("cannot give requests to the Chroma server a deadline (%s has no httpx session)", api)
 
 
 def _connect_error(exc: Exception, where: str, token: str | None) -> ConfigError | StoreUnavailable:

@@ -10,21 +10,28 @@ are cut like a question's (``NEWSBOT_MAX_QUESTION_CHARS``, the reply says so); a
 ``NEWSBOT_FOLLOWS_PER_CHAT`` follows and a person starts at most ``NEWSBOT_FOLLOWS_PER_USER`` across all
 chats, caps that hold however many ``/follow`` arrive at once (the store's places, on every replica).
 
-Every ``NEWSBOT_ALERT_INTERVAL`` seconds a job of the bot's ``JobQueue`` starts a round, as a task of its
-own (a round still running then is left to finish, not doubled), in one replica only: the one that holds
-the store's ``alerts`` lease (:class:`ingest.locking.Lease`). A round reads the articles switched in since
-the newest one matched before (less :data:`OVERLAP` seconds, for clocks of other machines and writes that
-landed late; what was matched already is not matched again) and matches them against every follow at
-once, in steps (:meth:`FollowMatcher.steps`: each in a worker thread, its model calls background work
-that questions go ahead of). Then, chat by chat, it claims each (follow, article) as sent *before*
-sending it (:meth:`FollowStore.claim`: of replicas claiming at once, say while the lease changes hands,
-exactly one wins): at most once. A send that fails is logged and not retried, since a timed-out send may
-well have arrived, and a duplicate alert is what a follower must never get; a missed one is still found by
-/ask and /search.
+A follow keeps the bot it was made through (its token's bot id), and its alerts go out through that bot
+only: replicas may run with a token each, and a chat may have one of the bots alone (Telegram refuses a
+message to a chat the bot is not in). Follows made before the bot was kept go out through any bot.
 
-A stopping bot (:func:`stop_alerts`) ends a round between two steps or two chats: the cursor moves only
-when a round has gone through every chat, so the next run matches the same articles again and sends what
-was not claimed yet.
+Every ``NEWSBOT_ALERT_INTERVAL`` seconds a job of the bot's ``JobQueue`` starts a round, as a task of its
+own (a round still running then is left to finish, not doubled), in one replica of each bot only: the one
+that holds the store's ``alerts:<bot id>`` lease (:class:`ingest.locking.Lease`). A round reads the
+articles switched in since the newest one its bot matched before (less :data:`OVERLAP` seconds, for
+clocks of other machines and writes that landed late; what was matched already is not matched again) and
+matches them against the bot's follows at once, in steps (:meth:`FollowMatcher.steps`: each in a worker
+thread, its model calls background work that questions go ahead of). Then, chat by chat, it claims each
+(follow, article) as sent *before* sending it (:meth:`FollowStore.claim`, with a token of its own: of
+replicas or bots claiming at once, exactly one wins, and a pair claimed by an earlier round stays
+claimed): at most once. A claim that raised may have landed unanswered (a server killed or restarted
+mid-write): the next round claims those pairs again with the same token, and sends them if they are its.
+A send that fails is logged and not retried, since a timed-out send may well have arrived, and a
+duplicate alert is what a follower must never get; a missed one is still found by /ask and /search.
+
+The cursor moves only when a round has gone through every chat. A round that fails before (the store
+down) or while moving it (after sending), or a stopping bot (:func:`stop_alerts`, which ends a round
+between two steps or two chats), leaves it: the next run matches the same articles again, and sends only
+what no earlier round claimed.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ import contextlib
 import logging
 import threading
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -75,15 +83,22 @@ class Round:
     cursor: float | None
 
 
+Pair = tuple[str, str]
+"""(follow id, article id)"""
+
+
 @dataclass(slots=True)
 class Follows:
-    """The follows' store, the ``alerts`` lease, the matcher, what this process matched lately (by
-    article id: its switch time) and the round running now, built on first use from the archive."""
+    """The follows' store, this bot's id and its ``alerts:<bot id>`` lease, the matcher, what this
+    process matched lately (by article id: its switch time), the claims that raised (by pair: the
+    claim's token) and the round running now, built on first use from the archive."""
 
     store: FollowStore
+    bot_id: int
     lease: Lease
     matcher: FollowMatcher
     matched: dict[str, float] = field(default_factory=dict)
+    unanswered: dict[Pair, str] = field(default_factory=dict)
     task: asyncio.Task[None] | None = None
 
     @property
@@ -91,25 +106,27 @@ class Follows:
         return self.task is not None and not self.task.done()
 
     def begin(self) -> Round | None:
-        """What a round is to match (blocking); None unless this process holds the lease and there are
-        follows and new articles."""
+        """What a round is to match (blocking); None unless this process holds its bot's lease and there
+        are follows the bot sends and new articles."""
         chunks = self.store.store
         if not chunks.exists() or not self.lease.try_take():
             return None
-        follows = self.store.all()
+        follows = self.store.sent_by(self.bot_id)
         if not follows:
             return None
-        cursor = self.store.cursor()
+        cursor = self.store.cursor(self.bot_id)
         since = max(cursor or 0.0, min(f.created for f in follows)) - OVERLAP
         self.matched = {aid: t for aid, t in self.matched.items() if t > since}
         new = [a for a in chunks.ingested_after(since) if self.matched.get(a.id) != a.ingested]
+        ids = {a.id for a in new}
+        self.unanswered = {pair: t for pair, t in self.unanswered.items() if pair[1] in ids}
         return Round(follows, new, cursor) if new else None
 
     def finish(self, done: Round) -> None:
         """The round's articles were matched and their alerts sent (blocking): the cursor moves on."""
         newest = max(a.ingested or 0.0 for a in done.new)
         if done.cursor is None or newest > done.cursor:
-            self.store.set_cursor(newest)
+            self.store.set_cursor(newest, self.bot_id)
         self.matched |= {a.id: a.ingested or 0.0 for a in done.new}
 
     async def run_round(self, bot: Bot, stopping: threading.Event) -> None:
@@ -137,10 +154,29 @@ class Follows:
             return
         await asyncio.to_thread(self.finish, planned)
 
+    def claim(self, pairs: Sequence[Pair], now: float) -> set[Pair]:
+        """Those of ``pairs`` that are this round's to send (blocking): claimed with a new token, but a
+        pair whose claim raised before with that claim's token, so that a claim that landed unanswered
+        is sent now rather than never."""
+        by_token: dict[str, list[Pair]] = defaultdict(list)
+        fresh = uuid.uuid4().hex
+        for pair in pairs:
+            by_token[self.unanswered.get(pair, fresh)].append(pair)
+        mine: set[Pair] = set()
+        for token, some in by_token.items():
+            try:
+                mine |= self.store.claim(some, token, now)
+            except Exception:
+                self.unanswered |= dict.fromkeys(some, token)
+                raise
+            for pair in some:
+                self.unanswered.pop(pair, None)
+        return mine
+
     async def _alert(self, bot: Bot, chat_id: int, alerts: list[Alert]) -> None:
-        """Claim the chat's (follow, article) pairs and send those that are this process's to send."""
+        """Claim the chat's (follow, article) pairs and send those that are this round's to send."""
         pairs = [(a.follow.id, a.article.id) for a in alerts]
-        mine = await asyncio.to_thread(self.store.claim, pairs, self.lease.owner, time.time())
+        mine = await asyncio.to_thread(self.claim, pairs, time.time())
         alerts = [a for a, pair in zip(alerts, pairs, strict=True) if pair in mine]
         if not alerts:
             return
@@ -153,9 +189,9 @@ class Follows:
             log.warning("could not alert chat %s (%d article(s) not sent): %s", chat_id, articles, exc)
 
 
-def follows_of(services: Services, bot_data: dict[object, object]) -> Follows:
-    """This Application's :class:`Follows`, built on first use (blocking: call it in a worker thread;
-    raises StoreUnavailable while the store is down)."""
+def follows_of(services: Services, bot_data: dict[object, object], bot_id: int) -> Follows:
+    """This Application's :class:`Follows` (its bot is ``bot_id``), built on first use (blocking: call it
+    in a worker thread; raises StoreUnavailable while the store is down)."""
     kept = bot_data.get(KEY)
     if isinstance(kept, Follows):
         return kept
@@ -168,8 +204,8 @@ def follows_of(services: Services, bot_data: dict[object, object]) -> Follows:
         max_chars=answerer.max_question_chars,
         config=answerer.searcher.config,
     )
-    lease = Lease(CollectionMetadata(store.client, follow_store.name), "alerts")
-    made = Follows(follow_store, lease, matcher)
+    lease = Lease(CollectionMetadata(store.client, follow_store.name), f"alerts:{bot_id}")
+    made = Follows(follow_store, bot_id, lease, matcher)
     bot_data[KEY] = made
     return made
 
@@ -212,7 +248,7 @@ async def send_alerts(context: ContextTypes.DEFAULT_TYPE) -> None:
     if services.stopping.is_set():
         return
     try:
-        follows = await asyncio.to_thread(follows_of, services, context.bot_data)
+        follows = await asyncio.to_thread(follows_of, services, context.bot_data, context.bot.id)
     except NewsbotError as exc:
         log.warning("no alerts this round: %s", exc)
         return
@@ -277,11 +313,12 @@ async def on_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     settings = services.settings
     user = update.effective_user
     user_id = user.id if user is not None else message.chat_id
+    bot_id = context.bot.id
 
     def follow() -> tuple[tuple[Follow, bool] | Refused, str]:
         words = services.archive.answerer().bounded(query.text)  # cut as a question is
         filters = services.archive.filters(query)
-        kept = follows_of(services, context.bot_data)
+        kept = follows_of(services, context.bot_data, bot_id)
         added = kept.store.add(
             message.chat_id,
             words,
@@ -293,6 +330,7 @@ async def on_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             per_user=settings.follows_per_user,
             vector=kept.matcher.vector(words),  # once, now: rounds never embed it
             vector_model=kept.matcher.model_id,
+            bot_id=bot_id,
         )
         return added, words
 
@@ -326,7 +364,7 @@ async def on_following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message is None:
         return
     follows = await asyncio.to_thread(
-        lambda: follows_of(services, context.bot_data).store.of_chat(message.chat_id)
+        lambda: follows_of(services, context.bot_data, context.bot.id).store.of_chat(message.chat_id)
     )
     keyboard = follows_keyboard([(f.id, f.words) for f in follows])
     await message.reply_html(_listing(follows, user_language(update)), reply_markup=keyboard)
@@ -345,7 +383,7 @@ async def on_unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
 
     def unfollow() -> Follow | None:
-        store = follows_of(services, context.bot_data).store
+        store = follows_of(services, context.bot_data, context.bot.id).store
         wanted = services.archive.answerer().bounded(parse_query(words).text)  # as /follow stored it
         for f in store.of_chat(message.chat_id):
             if f.words.casefold() == wanted.casefold():
@@ -374,7 +412,7 @@ async def on_unfollow_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     assert isinstance(pressed, Unfollow), "routed by pattern=Unfollow"
 
     def unfollow() -> tuple[Follow | None, list[Follow]]:
-        store = follows_of(services, context.bot_data).store
+        store = follows_of(services, context.bot_data, context.bot.id).store
         return store.remove(chat.id, pressed.follow_id), store.of_chat(chat.id)
 
     removed, left = await asyncio.to_thread(unfollow)

@@ -4,13 +4,16 @@ One collection per archive, ``<name>-follows`` (shared by every replica, kept wh
 rebuilt), of records without vectors of their own:
 
 - ``f:<follow id>``: a follow (kind ``follow``): its chat, words, filters, language, when it began, who
-  began it, and its words' query vector (made once, when it began, by the model it names);
-- ``s:<follow id>:<article id>``: that article was sent for that follow (kind ``sent``), and by whom: a
-  follow never sends an article twice, whichever replica sends (:meth:`FollowStore.claim`);
+  began it, the bot it was made through (whose replicas send its alerts), and its words' query vector
+  (made once, when it began, by the model it names);
+- ``s:<follow id>:<article id>``: that article was sent for that follow (kind ``sent``), and by which
+  claim: a follow never sends an article twice, whichever replica sends and however often a round is
+  run again (:meth:`FollowStore.claim`);
 - ``c:<chat id>:<n>`` and ``u:<user id>:<n>``: the chat's and the user's ``n``-th place (kind ``slot``),
   held by one follow (:meth:`FollowStore.add`);
-- ``cursor``: the switch time (``ingested``, see :meth:`ChunkStore.ingested_after`) of the newest
-  article matched so far.
+- ``cursor:<bot id>``: the switch time (``ingested``, see :meth:`ChunkStore.ingested_after`) of the
+  newest article that bot's rounds matched so far (``cursor``: of all bots, as kept before each bot kept
+  its own).
 
 A chat has ``per_chat`` places and a user ``per_user`` (across all chats); a follow is made only once it
 holds one of each. Taking a place is Chroma's ``add`` of its record, which keeps a record that exists as it
@@ -67,6 +70,9 @@ class Follow:
     """The query vector of ``words`` by the model ``vector_model``, made when the follow began (None for
     follows made before it was kept): matching never embeds it again."""
     vector_model: str = ""
+    bot_id: int | None = None
+    """The bot the follow was made through (its token's bot id): only that bot's replicas send its
+    alerts, as a chat may have that bot alone. None for follows made before it was kept: any bot sends."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +93,8 @@ def follow_metadata(f: Follow) -> dict[str, Any]:
     }
     if f.user_id is not None:
         meta["user"] = f.user_id
+    if f.bot_id is not None:
+        meta["bot"] = f.bot_id
     if f.vector is not None:
         meta["vector"] = base64.b64encode(np.asarray(f.vector, "<f4").tobytes()).decode()
         meta["vector_model"] = f.vector_model
@@ -101,7 +109,7 @@ def follow_metadata(f: Follow) -> dict[str, Any]:
 
 def follow_from(record_id: str, meta: Mapping[str, Any]) -> Follow:
     since, until, sources = meta.get("since"), meta.get("until"), meta.get("sources")
-    user, vector = meta.get("user"), meta.get("vector")
+    user, vector, bot = meta.get("user"), meta.get("vector"), meta.get("bot")
     return Follow(
         id=record_id.removeprefix(_FOLLOW),
         chat_id=int(meta["chat"]),
@@ -116,6 +124,7 @@ def follow_from(record_id: str, meta: Mapping[str, Any]) -> Follow:
         user_id=int(user) if user is not None else None,
         vector=np.frombuffer(base64.b64decode(str(vector)), "<f4").astype(np.float32) if vector else None,
         vector_model=str(meta.get("vector_model", "")),
+        bot_id=int(bot) if bot is not None else None,
     )
 
 
@@ -126,7 +135,7 @@ def sent_id(follow_id: str, article_id: str) -> str:
 def follow_id_for(chat_id: int, words: str, filters: SearchFilters) -> str:
     """The id of the chat's follow of ``words`` (in any case) within ``filters``: the same follow asked
     for twice at once is one record."""
-    shape = follow_metadata(Follow("", 0, "", filters))
+    shape = follow_metadata(Follow("", 0, "", filters))  # the same through any bot: one alert a chat
     key = json.dumps([chat_id, words.casefold(), shape], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
@@ -165,6 +174,12 @@ class FollowStore:
         return self._follows({"kind": "follow"})
 
     @translate_errors
+    def sent_by(self, bot_id: int) -> list[Follow]:
+        """The follows whose alerts the bot ``bot_id`` sends: those made through it and those that
+        name no bot (made before follows kept theirs)."""
+        return [f for f in self.all() if f.bot_id in (None, bot_id)]
+
+    @translate_errors
     def add(
         self,
         chat_id: int,
@@ -178,17 +193,19 @@ class FollowStore:
         per_user: int,
         vector: np.ndarray | None = None,
         vector_model: str = "",
+        bot_id: int | None = None,
     ) -> tuple[Follow, bool] | Refused:
         """The chat's follow of ``words`` within ``filters`` and whether it is new (an equal one is kept,
-        not doubled), started by ``user_id``, with the words' query ``vector`` by ``vector_model`` when
-        given; :class:`Refused` when the chat has ``per_chat`` follows or the user ``per_user`` across all
-        chats (exactly, however many arrive at once: see the module docstring)."""
+        not doubled, whichever bot it was made through), started by ``user_id`` through the bot
+        ``bot_id``, with the words' query ``vector`` by ``vector_model`` when given; :class:`Refused`
+        when the chat has ``per_chat`` follows or the user ``per_user`` across all chats (exactly,
+        however many arrive at once: see the module docstring)."""
         have = self.of_chat(chat_id)
         for f in have:
             if f.words.casefold() == words.casefold() and f.filters == filters:
                 return f, False
         fid = follow_id_for(chat_id, words, filters)
-        follow = Follow(fid, chat_id, words, filters, language, now, user_id, vector, vector_model)
+        follow = Follow(fid, chat_id, words, filters, language, now, user_id, vector, vector_model, bot_id)
         unplaced = sum(f.user_id is None for f in have)  # made before places: counted by number
         caps = [
             (f"c:{chat_id}", per_chat - unplaced, Refused("chat", per_chat)),
@@ -270,18 +287,21 @@ class FollowStore:
         return follow
 
     @translate_errors
-    def claim(self, pairs: Sequence[tuple[str, str]], owner: str, now: float) -> set[tuple[str, str]]:
-        """Record these (follow id, article id) pairs as sent by ``owner`` and return those that are
-        ``owner``'s to send: Chroma's ``add`` keeps a record that exists as it is, so of replicas that
-        claim the same pair at once exactly one finds its own name on it (and one already sent stays
-        sent)."""
+    def claim(self, pairs: Sequence[tuple[str, str]], token: str, now: float) -> set[tuple[str, str]]:
+        """Record these (follow id, article id) pairs as sent under the claim ``token`` and return those
+        that are this claim's to send: Chroma's ``add`` keeps a record that exists as it is, so a pair is
+        this claim's only when the record read back carries ``token``. Of replicas claiming the same pair
+        at once exactly one wins, and a pair claimed before (by another replica, or by this one in a
+        round that failed after sending) stays sent. A caller takes a new token for each claim, and the
+        same token again only to repeat a claim that raised (did it land?): that one answers as the
+        first would have."""
         if not pairs:
             return set()
         col = self._col()
         wanted = {sent_id(f, a): (f, a) for f, a in pairs}
         ids = list(wanted)
         metas: list[Mapping[str, Any]] = [
-            {"kind": "sent", "follow": f, "article": a, "by": owner, "at": now} for f, a in wanted.values()
+            {"kind": "sent", "follow": f, "article": a, "claim": token, "at": now} for f, a in wanted.values()
         ]
         batch = max(1, self.store.client.get_max_batch_size())
         for i in range(0, len(ids), batch):
@@ -291,16 +311,22 @@ class FollowStore:
         return {
             wanted[rid]
             for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
-            if (meta or {}).get("by") == owner
+            if (meta or {}).get("claim") == token
         }
 
     @translate_errors
-    def cursor(self) -> float | None:
-        """The switch time of the newest article matched so far (None before the first round)."""
-        got = self._col().get(ids=[_CURSOR], include=["metadatas"])
-        metas = got["metadatas"] or []
-        return float(str((metas[0] or {})["ingested"])) if got["ids"] and metas and metas[0] else None
+    def cursor(self, bot_id: int | None = None) -> float | None:
+        """The switch time of the newest article the bot ``bot_id``'s rounds matched so far (the one kept
+        for all bots before each kept its own, until the bot has its own; None before the first round)."""
+        ids = [_CURSOR] if bot_id is None else [f"{_CURSOR}:{bot_id}", _CURSOR]
+        got = self._col().get(ids=ids, include=["metadatas"])
+        kept = {rid: meta for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True) if meta}
+        for rid in ids:
+            if rid in kept:
+                return float(str(kept[rid]["ingested"]))
+        return None
 
     @translate_errors
-    def set_cursor(self, ingested: float) -> None:
-        self._upsert([_CURSOR], [{"kind": "cursor", "ingested": ingested}])
+    def set_cursor(self, ingested: float, bot_id: int | None = None) -> None:
+        rid = _CURSOR if bot_id is None else f"{_CURSOR}:{bot_id}"
+        self._upsert([rid], [{"kind": "cursor", "ingested": ingested}])

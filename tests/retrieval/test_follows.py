@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,6 +121,10 @@ def test_follows_persist_are_capped_per_chat_and_removed_only_by_their_chat(stor
     first = reopened.claim([(mine[0].id, "seals")], "one", time.time())
     second = follows.claim([(mine[0].id, "seals"), (mine[0].id, "yards")], "two", time.time())
     assert first == {(mine[0].id, "seals")} and second == {(mine[0].id, "yards")}
+    # the same process claiming again (a round run again after it sent): nothing is its to send
+    assert reopened.claim([(mine[0].id, "seals")], "three", time.time()) == set()
+    # a claim repeated with its own token (it raised: did it land?) answers as it did
+    assert follows.claim([(mine[0].id, "seals"), (mine[0].id, "yards")], "two", time.time()) == second
     removed = reopened.remove(1, mine[0].id)
     assert removed is not None and removed.words == "нерпы Байкал" and removed.user_id == 11
     assert [f.words for f in follows.of_chat(1)] == ["ключевая ставка"]
@@ -128,9 +133,12 @@ def test_follows_persist_are_capped_per_chat_and_removed_only_by_their_chat(stor
     # what it was sent went with it
     assert follows.claim([(mine[0].id, "seals")], "two", time.time()) == {(mine[0].id, "seals")}
 
-    assert follows.cursor() is None
-    follows.set_cursor(123.5)
-    assert FollowStore(store).cursor() == 123.5
+    assert follows.cursor() is None and follows.cursor(bot_id=7) is None
+    follows.set_cursor(123.5)  # as kept before each bot kept its own
+    assert FollowStore(store).cursor() == 123.5 and follows.cursor(bot_id=7) == 123.5
+    follows.set_cursor(200.0, bot_id=7)
+    assert follows.cursor(bot_id=7) == 200.0 and follows.cursor(bot_id=8) == 123.5
+    assert follows.cursor() == 123.5
 
 
 def test_a_follow_matches_the_new_article_about_it_and_not_the_others(
@@ -236,3 +244,20 @@ def test_a_follow_keeps_the_query_vector_made_when_it_began_and_rounds_use_it(
     # a round embeds only the follow stored without a vector: one step, then nothing new to match
     assert list(FollowMatcher(store, e5, max_chars=500).steps([kept, without], [])) == [[]]
     assert list(FollowMatcher(store, e5, max_chars=500).steps([kept], [])) == []
+
+
+def test_a_follow_keeps_the_bot_it_was_made_through_and_each_bot_sends_its_own(store: ChunkStore) -> None:
+    follows = FollowStore(store)
+    caps: dict[str, Any] = {"per_chat": 5, "per_user": 5}
+    one = follows.add(1, "нерпы", SearchFilters(), "ru", time.time(), user_id=1, bot_id=7001, **caps)
+    two = follows.add(2, "морозы", SearchFilters(), "ru", time.time(), user_id=2, bot_id=7002, **caps)
+    old = follows.add(3, "ставка", SearchFilters(), "ru", time.time(), user_id=3, **caps)  # before bots
+    # the same follow asked for through the other bot is the one made first: a chat is alerted once
+    again = follows.add(1, "Нерпы", SearchFilters(), "ru", time.time(), user_id=1, bot_id=7002, **caps)
+    assert isinstance(one, tuple) and isinstance(two, tuple) and isinstance(old, tuple)
+    assert again == (one[0], False)
+    reopened = FollowStore(ChunkStore(store.client, store.name))
+    assert [f.bot_id for f in reopened.of_chat(1)] == [7001]
+    assert [f.words for f in reopened.sent_by(7001)] == ["нерпы", "ставка"]
+    assert [f.words for f in reopened.sent_by(7002)] == ["морозы", "ставка"]
+    assert [f.words for f in reopened.sent_by(7003)] == ["ставка"]

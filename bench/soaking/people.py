@@ -117,7 +117,7 @@ class Asker:
 @dataclass
 class Follower:
     """A group that follows topics through one replica's bot; ``bots`` are the replicas in the group
-    (alerts may come from whichever replica sends them)."""
+    (alerts are due through the bot followed through; the report counts any shown through another)."""
 
     name: str
     replica: int

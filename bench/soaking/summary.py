@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from soaking.cluster import REPO
 from soaking.content import TOPIC_WORDS, Piece
-from soaking.people import Asked
+from soaking.people import Asked, alerted_links
 from soaking.report import (
     AlertTally,
     latency_cell,
@@ -174,11 +174,18 @@ def _alerts(run: Soak, stored: set[str]) -> list[str]:
     asked = sum(len(f.topics) for f in run.followers)
     solo = {f.name for f in run.followers if len(f.bots) == 1}
     missed_solo = sum(group in solo for group, _ in tally.missed)
+    elsewhere = sum(
+        len(alerted_links(run.emus[bot - 1].messages(f.group)))
+        for f in run.followers
+        for bot in f.bots
+        if bot != f.replica
+    )
     lines = [
         f"alerts: {follows}/{asked} follows confirmed ({', '.join(TOPIC_WORDS.values())}); {tally.due} due; "
         f"{tally.once} delivered exactly once, {len(tally.duplicated)} duplicated, "
         f"{len(tally.missed)} missed ({missed_solo} in groups with only the bot they followed through), "
-        f"{len(tally.unexpected)} unexpected"
+        f"{len(tally.unexpected)} unexpected; {elsewhere} shown through another bot than the one followed "
+        "through"
     ]
     lines += [f"  duplicated: {g} got {k} {n} times" for g, k, n in tally.duplicated[:20]]
     lines += [f"  missed: {g} never got {k}" for g, k in tally.missed[:20]]

@@ -98,8 +98,11 @@ class Archive:
     def stats(self) -> StoreStats:
         return self.answerer().stats()
 
-    def ingestion(self, *, progress: ProgressCallback, cancel: threading.Event) -> Ingestion:
-        """An ingestion into the archive's store with the archive's model (not started)."""
+    def ingestion(
+        self, *, progress: ProgressCallback, cancel: threading.Event, wait: float = 0.0
+    ) -> Ingestion:
+        """An ingestion into the archive's store with the archive's model (not started), waiting at most
+        ``wait`` seconds for another one holding the collection."""
         store = self.answerer().store
         return Ingestion(
             store,
@@ -108,4 +111,5 @@ class Archive:
             limits=ArticleLimits.from_settings(self.settings),
             progress=progress,
             cancel=cancel,
+            wait=wait,
         )

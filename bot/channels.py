@@ -8,8 +8,10 @@ from another channel, or media without text, is skipped (and said in the log).
 
 Posts are collected in a :class:`ChannelInbox` and ingested together a moment later (a burst of posts is
 one ingestion per channel, through PTB's JobQueue, in a worker thread), filed under ``channel:<chat id>``.
-An ingestion that fails (another one holds the collection, the store is down) keeps its posts in the inbox
-and is tried again after a growing delay (:data:`RETRY_DELAYS`); a newer edit that arrived meanwhile wins.
+An ingestion waits for another one holding the collection (``NEWSBOT_INGEST_WAIT``); one that still
+finds it held keeps its posts in the inbox and is tried again soon (:data:`LOCKED_DELAY`), one that fails
+otherwise (the store is down) after a growing delay (:data:`RETRY_DELAYS`); a newer edit that arrived
+meanwhile wins.
 The inbox lives in memory: posts still waiting when the bot stops are named in the log (a warning per
 post, with its link), so nothing is lost without a word.
 
@@ -26,6 +28,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from telegram import Chat, Message, Update
@@ -36,7 +39,7 @@ from bot.ingest_job import in_daemon_thread
 from bot.services import services_of
 from ingest.loaders import ArticleLimits
 from ingest.loaders.article import RawArticle, add_article
-from retrieval.errors import NewsbotError
+from retrieval.errors import IngestLocked, NewsbotError
 from retrieval.printable import printable
 from retrieval.records import Article, IngestReport, LoadResult
 
@@ -45,6 +48,8 @@ BATCH_DELAY = 1.0
 """Seconds a post waits for the ones that follow it, so a burst is ingested together."""
 RETRY_DELAYS = (5.0, 15.0, 60.0, 300.0)
 """Seconds before a failed ingestion is tried again: the first retry, the second, …, then the last forever."""
+LOCKED_DELAY = 5.0
+"""Seconds before an ingestion that another one held out (beyond its wait) is tried again."""
 JOB_NAME = "newsbot-channel-posts"
 log = logging.getLogger("newsbot.bot.channels")
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
@@ -90,6 +95,16 @@ def is_listed(chat: Chat, channels: Sequence[str]) -> bool:
 # ---- the inbox: posts waiting to be ingested ---------------------------------------------------------
 
 
+class Ingested(Enum):
+    """How one channel's ingestion went."""
+
+    DONE = "done"
+    LOCKED = "locked"
+    """Another ingestion held the collection beyond the wait: tried again soon."""
+    FAILED = "failed"
+    """The store failed, or the stopping bot cancelled it."""
+
+
 @dataclass(slots=True)
 class ChannelInbox:
     """Posts waiting for ingestion, by article id (a later edit replaces an earlier version), and the one
@@ -101,6 +116,9 @@ class ChannelInbox:
     """The bot's: set when it stops (an ingestion running then is cancelled, nothing new is scheduled)."""
     batch_delay: float = BATCH_DELAY
     retry_delays: tuple[float, ...] = RETRY_DELAYS
+    locked_delay: float = LOCKED_DELAY
+    wait: float = 0.0
+    """Seconds an ingestion waits for another one holding the collection (``NEWSBOT_INGEST_WAIT``)."""
     pending: dict[str, tuple[str, Article]] = field(default_factory=dict)
     failures: int = 0
     scheduled: bool = False
@@ -145,30 +163,36 @@ class ChannelInbox:
         by_root: dict[str, list[Article]] = {}
         for root, article in batch.values():
             by_root.setdefault(root, []).append(article)
-        done: set[str] = set()
+        outcomes: dict[str, Ingested] = {}
         try:
             for root, articles in by_root.items():
                 if self.stopping.is_set():
                     break
-                if await self._ingest(root, articles):
-                    done.add(root)
+                outcomes[root] = await self._ingest(root, articles)
         finally:  # what was not ingested goes back in, unless a newer version came meanwhile
             self.scheduled = False
             for root, articles in by_root.items():
-                for article in articles if root not in done else []:
+                for article in articles if outcomes.get(root) != Ingested.DONE else []:
                     self.pending.setdefault(article.id, (root, article))
-        failed = len(done) < len(by_root)
+        failed = any(outcomes.get(root) not in (Ingested.DONE, Ingested.LOCKED) for root in by_root)
         self.failures = self.failures + 1 if failed else 0
         if self.pending and not self.stopping.is_set():
-            delay = self.batch_delay
-            if failed:
-                delay = self.retry_delays[min(self.failures, len(self.retry_delays)) - 1]
-                log.warning("%d channel post(s) wait; trying again in %.0f s", len(self.pending), delay)
-            self._schedule(context, delay)
+            self._schedule(context, self._next_delay(failed, Ingested.LOCKED in outcomes.values()))
 
-    async def _ingest(self, root: str, articles: list[Article]) -> bool:
-        """Ingest one channel's posts; False (and logged) when that failed and they are to be retried, or
-        the stopping bot cancelled it."""
+    def _next_delay(self, failed: bool, locked: bool) -> float:
+        """When the posts still waiting are tried: soon when another ingestion held the collection (it
+        answered), later and later while the store fails."""
+        if failed:
+            delay = self.retry_delays[min(self.failures, len(self.retry_delays)) - 1]
+        elif locked:
+            delay = self.locked_delay
+        else:
+            return self.batch_delay
+        log.warning("%d channel post(s) wait; trying again in %.0f s", len(self.pending), delay)
+        return delay
+
+    async def _ingest(self, root: str, articles: list[Article]) -> Ingested:
+        """Ingest one channel's posts; how that went (logged)."""
         try:
             report = await in_daemon_thread(
                 lambda: self._run(root, articles), name=f"newsbot-{root.replace(':', '-')}"
@@ -178,14 +202,14 @@ class ChannelInbox:
             raise
         except NewsbotError as exc:
             log.warning("could not ingest %d post(s) of %s: %s", len(articles), root, printable(str(exc)))
-            return False
+            return Ingested.LOCKED if isinstance(exc, IngestLocked) else Ingested.FAILED
         except Exception:
             log.exception("ingesting %d post(s) of %s failed unexpectedly", len(articles), root)
-            return False
+            return Ingested.FAILED
         if report.cancelled:
             self.interrupted |= {a.id for a in articles}
             log.warning("the ingestion of %d post(s) of %s stopped with the bot", len(articles), root)
-            return False
+            return Ingested.FAILED
         log.info(
             "ingested %d post(s) of %s: %d added, %d updated, %d unchanged",
             len(articles),
@@ -194,10 +218,10 @@ class ChannelInbox:
             report.updated,
             report.unchanged,
         )
-        return True
+        return Ingested.DONE
 
     def _run(self, root: str, articles: list[Article]) -> IngestReport:
-        ingestion = self.archive.ingestion(progress=lambda _: None, cancel=self.stopping)
+        ingestion = self.archive.ingestion(progress=lambda _: None, cancel=self.stopping, wait=self.wait)
         return ingestion.run_articles(articles, root)
 
     def report_unsaved(self) -> None:
@@ -247,7 +271,9 @@ def add_channel_handlers(app: AnyApp) -> None:
     """Read the listed channels' posts and edits into the archive (``NEWSBOT_CHANNELS``)."""
     services = services_of(app.bot_data)
     limits = ArticleLimits.from_settings(services.settings)
-    app.bot_data[KEY] = ChannelInbox(services.archive, limits, stopping=services.stopping)
+    app.bot_data[KEY] = ChannelInbox(
+        services.archive, limits, stopping=services.stopping, wait=services.settings.ingest_wait
+    )
     app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, on_channel_post))
 
 

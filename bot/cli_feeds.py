@@ -191,6 +191,8 @@ def format_report(report: PollReport) -> str:
     if report.held_by:
         return f"another process is polling the feeds ({report.held_by}); this round is skipped"
     lines = [format_outcome(o) for o in report.outcomes]
+    if report.postponed:
+        lines.append(f"{len(report.postponed)} more feed(s) not polled: another ingestion holds the archive")
     if report.cancelled:
         lines.append("cancelled: the remaining feeds are polled next time")
     return "\n".join(lines)
@@ -200,6 +202,7 @@ def report_json(report: PollReport) -> dict[str, Any]:
     return {
         "held_by": report.held_by,
         "cancelled": report.cancelled,
+        "postponed": report.postponed,
         "feeds": [
             {
                 "url": o.url,

@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -27,11 +27,13 @@ examples:
   newsbot ingest news.jsonl more/ old.csv      several paths
   newsbot ingest --prune                       re-read NEWSBOT_ARCHIVE_DIR, drop articles gone from it
   newsbot ingest --rebuild archive/            start the collection afresh (e.g. after changing model)
+  newsbot ingest --wait 0 news.jsonl           give up at once if another ingestion is running
 
 Unchanged articles are skipped without embedding; changed ones are replaced. Bad input is reported per
 file and line and the rest is ingested (exit status 0; with --strict, 1 when anything was skipped or
 warned about). Ctrl-C stops within seconds, leaving whole articles only (exit status 1); running the
-same command again ingests the rest."""
+same command again ingests the rest. Another ingestion into the collection (a bot's feed round or channel
+posts, another `newsbot ingest`) is waited for, --wait seconds at most (exit status 1 after that)."""
 
 
 def register(sub: Any) -> None:
@@ -57,6 +59,13 @@ def register(sub: Any) -> None:
         help="exit with status 1 if anything was skipped or warned about (e.g. a title cut, a bad date)",
     )
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+    ingest.add_argument(
+        "--wait",
+        type=_seconds,
+        metavar="SECONDS",
+        help="how long to wait for another ingestion holding the collection before giving up "
+        "(default: NEWSBOT_INGEST_WAIT, 60; 0: give up at once)",
+    )
     ingest.set_defaults(handler=run_ingest)
 
     stats = sub.add_parser(
@@ -66,6 +75,16 @@ def register(sub: Any) -> None:
     )
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(handler=run_stats)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also NaN
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (0 or more)")
+    return value
 
 
 class _ProgressBar:
@@ -138,12 +157,20 @@ def cancel_on_ctrl_c(cancel: threading.Event) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+def _say_waiting(wait: float) -> Callable[[str], None]:
+    def say(holder: str) -> None:
+        print(f"newsbot: waiting up to {wait:g} s (--wait): {holder}", file=sys.stderr)
+
+    return say
+
+
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     paths = ingest_paths(args, settings)
     store = open_store(settings)
     embeddings = load_embeddings(settings)
     bar = _ProgressBar(enabled=sys.stderr.isatty() and not args.no_progress)
     cancel = threading.Event()
+    wait = settings.ingest_wait if args.wait is None else args.wait
     ingestion = Ingestion(
         store,
         embeddings,
@@ -151,6 +178,8 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
         limits=ArticleLimits.from_settings(settings),
         progress=bar,
         cancel=cancel,
+        wait=wait,
+        on_wait=_say_waiting(wait),
     )
     try:
         with cancel_on_ctrl_c(cancel):

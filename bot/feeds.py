@@ -97,7 +97,13 @@ def render_poll(report: PollReport | None) -> list[str]:
     done = "⏹ Feed poll cancelled" if report.cancelled else "Feed poll finished"
     failed = f", {len(report.failed)} failed" if report.failed else ""
     head = f"{done}: {len(report.outcomes)} feed(s){failed}."
-    return split_html("\n".join([head, *map(_outcome_line, report.outcomes)]))
+    lines = [head, *map(_outcome_line, report.outcomes)]
+    if report.postponed:
+        lines.append(f"⏳ {len(report.postponed)} more feed(s) wait for the next round: {_POSTPONED}.")
+    return split_html("\n".join(lines))
+
+
+_POSTPONED = "another ingestion holds the archive"
 
 
 def summary(report: PollReport) -> str:
@@ -106,7 +112,10 @@ def summary(report: PollReport) -> str:
         return f"skipped: {printable(report.held_by)} is polling"
     added = sum(o.added for o in report.outcomes)
     updated = sum(o.updated for o in report.outcomes)
-    return f"{len(report.outcomes)} feed(s), {added} added, {updated} updated, {len(report.failed)} failed"
+    line = f"{len(report.outcomes)} feed(s), {added} added, {updated} updated, {len(report.failed)} failed"
+    if report.postponed:
+        line += f", {len(report.postponed)} left for the next round ({_POSTPONED})"
+    return line
 
 
 # ---- the rounds --------------------------------------------------------------------------------------

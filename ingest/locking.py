@@ -6,6 +6,10 @@ Two locks, both released by the operating system or by expiry when a run is kill
 - a lease in the collection's metadata (owner, host, pid, heartbeat): seen by ingestions on other machines
   that share a Chroma server. A lease whose process is gone (same host) or whose heartbeat is older than
   ``LEASE_SECONDS`` is stale and taken over.
+
+A writer that finds them held may wait for them (:func:`ingest_lock`'s ``wait``), looking again every
+``WAIT_STEP`` seconds: the bot's feed rounds and channel posts, and ``newsbot ingest --wait``, queue
+behind each other's runs (most last seconds) instead of failing; a stop request ends the wait at once.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,7 +32,12 @@ from retrieval.errors import IngestLocked
 from retrieval.settings import make_private_dir
 from retrieval.store.chunks import ChunkStore
 
+log = logging.getLogger(__name__)
+
 LEASE_SECONDS = 120
+WAIT_STEP = 1.0
+"""Seconds between two looks at the locks by a writer waiting for them (each look is one read of the
+collection's metadata)."""
 _BEAT_EVERY = 10.0
 _FIELDS = ("owner", "host", "pid", "beat")
 _ENDED_HERE: set[str] = set()
@@ -162,13 +173,53 @@ def _write_holder(handle: IO[str], text: str) -> None:
 
 @contextmanager
 def ingest_lock(
-    lock_dir: Path, store: ChunkStore, prepare: Callable[[], None] | None = None
+    lock_dir: Path,
+    store: ChunkStore,
+    prepare: Callable[[], None] | None = None,
+    *,
+    wait: float = 0.0,
+    stop: threading.Event | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Iterator[Lease]:
     """Hold both locks for the duration of an ingestion; raises :class:`IngestLocked` if taken.
+
+    Taken by another run, they are waited for, at most ``wait`` seconds (0: not at all), looking again
+    every :data:`WAIT_STEP` seconds; ``on_wait`` is told who holds them when the wait begins. ``stop``
+    ends the wait at once (then :class:`IngestLocked` too, with ``stop`` set).
 
     ``prepare`` runs once the local lock is held and no live lease was found, before the lease is taken:
     it is where the collection is created or dropped (the lease lives in the collection's metadata).
     """
+    deadline = time.monotonic() + wait
+    pause = stop or threading.Event()
+    waiting = False
+    while True:
+        with contextlib.ExitStack() as held:
+            try:
+                lease = held.enter_context(_both_locks(lock_dir, store, prepare))
+            except IngestLocked as exc:
+                left = deadline - time.monotonic()
+                if left <= 0 or pause.is_set():
+                    raise IngestLocked(_gave_up(str(exc), wait)) from None
+                if not waiting:
+                    waiting = True
+                    log.info("waiting up to %.0f s: %s", left, exc)
+                    if on_wait is not None:
+                        on_wait(str(exc))
+                pause.wait(min(WAIT_STEP, left))
+                continue
+            yield lease
+            return
+
+
+def _gave_up(message: str, wait: float) -> str:
+    if wait <= 0:
+        return message
+    return f"{message}{' ' if message.endswith('.') else '. '}Gave up after waiting {wait:g} s."
+
+
+@contextmanager
+def _both_locks(lock_dir: Path, store: ChunkStore, prepare: Callable[[], None] | None) -> Iterator[Lease]:
     with local_lock(lock_dir, store):
         lease = Lease(store)
         try:

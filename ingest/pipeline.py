@@ -15,6 +15,7 @@ at most for one. What a cancelled run has written is whole articles only.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -26,8 +27,9 @@ import numpy as np
 
 from ingest.chunking import ChunkingConfig, chunk_article
 from ingest.loaders import DEFAULT_LIMITS, ArticleLimits, load_paths
-from ingest.locking import ingest_lock
+from ingest.locking import Lease, ingest_lock
 from retrieval.embeddings import NewsEmbeddings
+from retrieval.errors import IngestLocked
 from retrieval.records import Article, ArticleInfo, Chunk, IngestReport, LoadResult, Problem, SparseVector
 from retrieval.store.chunks import ArticleWrite, ChunkStore
 
@@ -145,7 +147,9 @@ class Ingestion:
     """One run of ingestion over some paths. ``run()`` returns the :class:`IngestReport`.
 
     ``limits`` bound titles and texts as the files are read: the edges pass
-    ``ArticleLimits.from_settings(settings)``; the default is the settings' defaults.
+    ``ArticleLimits.from_settings(settings)``; the default is the settings' defaults. Another run holding
+    the collection is waited for, at most ``wait`` seconds (``on_wait`` is told who holds it), before
+    :class:`~retrieval.errors.IngestLocked`; ``cancel`` ends that wait too (a cancelled report).
     """
 
     def __init__(
@@ -160,6 +164,8 @@ class Ingestion:
         embed_batch: int = EMBED_BATCH,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        wait: float = 0.0,
+        on_wait: Callable[[str], None] | None = None,
     ) -> None:
         self.store = store
         self.embeddings = embeddings
@@ -170,6 +176,8 @@ class Ingestion:
         self.embed_batch = max(1, embed_batch)
         self.progress = progress
         self.cancel = cancel or threading.Event()
+        self.wait = wait
+        self.on_wait = on_wait
 
     def run(self, paths: Sequence[str | Path], *, prune: bool = False, rebuild: bool = False) -> IngestReport:
         started = time.monotonic()
@@ -202,7 +210,11 @@ class Ingestion:
                 self.store.drop()
             self.store.ensure(self.embeddings.model_id, self.embeddings.dim)
 
-        with ingest_lock(self.lock_dir, self.store, prepare) as lease:
+        with contextlib.ExitStack() as held:
+            lease = self._lock(held, prepare, report)
+            if lease is None:  # stopped while waiting for another run: nothing touched
+                report.seconds = time.monotonic() - started
+                return report
             self.store.sweep()
             existing = self.store.article_infos([a.id for _, a in loaded])
             plan = plan_ingestion(loaded, existing, self.config, self.cancel)
@@ -217,6 +229,21 @@ class Ingestion:
             self.store.mark_ingested()
         report.seconds = time.monotonic() - started
         return report
+
+    def _lock(
+        self, held: contextlib.ExitStack, prepare: Callable[[], None], report: IngestReport
+    ) -> Lease | None:
+        """The collection's locks, held until ``held`` closes, waited for as this run was told to; None
+        when the run was stopped while it waited."""
+        locked = ingest_lock(
+            self.lock_dir, self.store, prepare, wait=self.wait, stop=self.cancel, on_wait=self.on_wait
+        )
+        try:
+            return held.enter_context(locked)
+        except IngestLocked:
+            if self._stopped(report):
+                return None
+            raise
 
     def _stopped(self, report: IngestReport) -> bool:
         """Whether the run is to stop here (``cancel`` is set); the report says so from then on."""

@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     """Longer titles are cut at a word boundary, ending in "…" (each chunk carries its title)."""
     max_article_chars: int = Field(default=200_000, ge=1000)
     """Text beyond this many characters of an article is not ingested."""
+    ingest_wait: float = Field(default=60.0, ge=0)
+    """Seconds a writer (``newsbot ingest``, a feed round, a channel's posts) waits for another ingestion
+    holding the collection before giving up; 0: it gives up at once."""
 
     # News feeds (RSS, Atom): ``newsbot feeds``, ``newsbot watch``
     feed_interval: float = Field(default=15.0, gt=0)

@@ -6,6 +6,10 @@ its round and says who holds it). A broken feed (an HTTP error, a timeout, a pag
 that is not a feed) is reported in its :class:`FeedOutcome` and the round goes on; a broken page makes
 its entry fall back to the entry's own content or summary.
 
+Each ingestion waits for the other writers (``newsbot ingest``, a channel's posts) holding the archive,
+at most ``NEWSBOT_INGEST_WAIT``; one that waited in vain ends the round, the feeds after it left for the
+next (:attr:`PollReport.postponed`), as they would wait in vain too.
+
 A feed's entries are written as they are read, ``FEED_BATCH`` at a time: a feed of thousands of entries
 has its first articles searchable after the first batch, not after the last page. A stop request
 (``cancel``: Ctrl-C, the bot stopping) ends the request in flight within a fraction of a second
@@ -25,7 +29,7 @@ from ingest.loaders import ArticleLimits
 from ingest.loaders.article import RawArticle
 from ingest.loaders.decoding import NotText, decode_bytes
 from ingest.loaders.html import read_html_article
-from ingest.locking import Lease
+from ingest.locking import LEASE_SECONDS, Lease
 from ingest.pipeline import Ingestion
 from retrieval.embeddings import NewsEmbeddings
 from retrieval.errors import IngestLocked, NewsbotError, StoreError
@@ -62,6 +66,8 @@ class FeedOutcome:
     """The server answered 304: nothing was read."""
     cancelled: bool = False
     """A stop request cut this feed's poll short (``error`` says so)."""
+    locked: bool = False
+    """Another ingestion held the archive beyond the wait: the entries read were not ingested."""
 
 
 @dataclass
@@ -70,6 +76,9 @@ class PollReport:
     held_by: str | None = None
     """Who holds the feeds lease when another process is polling (this round did nothing)."""
     cancelled: bool = False
+    postponed: list[str] = field(default_factory=list)
+    """Feeds not polled this round: another ingestion held the archive beyond the wait (one feed's
+    outcome says so); polled next round."""
 
     @property
     def failed(self) -> list[FeedOutcome]:
@@ -105,12 +114,16 @@ class FeedPoller:
         try:
             feeds = [f for f in self.registry.feeds() if not only_due or self._due(f)]
             with Fetcher(self.policy, cancel=cancel) as fetcher:
-                for feed in feeds:
+                for n, feed in enumerate(feeds):
                     if cancel.is_set():
                         break
                     report.outcomes.append(self._poll_feed(feed, fetcher, cancel))
                     self.lease.beat()
-            report.cancelled = len(report.outcomes) < len(feeds) or any(o.cancelled for o in report.outcomes)
+                    if report.outcomes[-1].locked:  # the next feed would wait in vain too
+                        report.postponed = [f.url for f in feeds[n + 1 :]]
+                        break
+            polled = len(report.outcomes) + len(report.postponed)
+            report.cancelled = polled < len(feeds) or any(o.cancelled for o in report.outcomes)
         finally:
             self.lease.release()
         return report
@@ -139,6 +152,7 @@ class FeedPoller:
         except StoreError as exc:
             if not isinstance(exc, IngestLocked):
                 raise
+            outcome.locked = True
             outcome.error = f"{feed.url}: not ingested this round: {exc}"
         except NewsbotError as exc:
             outcome.error = str(exc)
@@ -197,6 +211,7 @@ class FeedPoller:
             lock_dir=self.settings.data_dir / "locks",
             limits=self.limits,
             cancel=cancel,
+            wait=min(self.settings.ingest_wait, LEASE_SECONDS / 2),  # the feeds lease is not beaten meanwhile
         )
         result = ingestion.run_articles(_distinct(articles), root=f"feed:{feed.url}")
         outcome.added += result.added

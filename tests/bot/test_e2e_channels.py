@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 from collections.abc import Callable
@@ -104,7 +105,7 @@ async def test_a_post_whose_ingestion_is_refused_is_retried_until_it_is_in(
 ) -> None:
     samara = emu.channel_chat(SAMARA, "Самарские вести", "samara_news")
     data_dir = tmp_path / "data"
-    settings = bot_settings(emu, data_dir, channels=str(SAMARA))
+    settings = bot_settings(emu, data_dir, channels=str(SAMARA), ingest_wait=1)
     caplog.set_level(logging.INFO, logger="newsbot")
     async with running_bot(settings, e5) as app:
         store = await asyncio.to_thread(lambda: services_of(app.bot_data).archive.answerer().store)
@@ -119,6 +120,56 @@ async def test_a_post_whose_ingestion_is_refused_is_retried_until_it_is_in(
     assert f"could not ingest 1 post(s) of channel:{SAMARA}: " in caplog.text
     assert "1 channel post(s) wait; trying again in 5 s" in caplog.text
     assert f"ingested 1 post(s) of channel:{SAMARA}: 1 added" in caplog.text
+    assert "Gave up after waiting 1 s." in caplog.text
+    assert "trying again in 15 s" not in caplog.text  # held out, not failing: no growing back-off
+
+
+async def test_a_post_waits_for_another_ingestion_and_goes_in_when_it_ends(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings, caplog: pytest.LogCaptureFixture
+) -> None:
+    samara = emu.channel_chat(SAMARA, "Самарские вести", "samara_news")
+    data_dir = tmp_path / "data"
+    settings = bot_settings(emu, data_dir, channels=str(SAMARA), ingest_wait=120)
+    caplog.set_level(logging.INFO, logger="newsbot")
+    caplog.set_level(logging.INFO, logger="ingest.locking")
+    async with running_bot(settings, e5) as app:
+        store = await asyncio.to_thread(lambda: services_of(app.bot_data).archive.answerer().store)
+        with local_lock(data_dir / "locks", store):  # `newsbot ingest`, a feed round
+            emu.post_to_channel(samara, BRIDGE)
+            await logged(caplog, "waiting up to")
+        found = await articles_when(app, [f"tg:{SAMARA}:1"], bool)
+    assert found[f"tg:{SAMARA}:1"].url == "https://t.me/samara_news/1"
+    assert f"ingested 1 post(s) of channel:{SAMARA}: 1 added" in caplog.text
+    assert "could not ingest" not in caplog.text and "trying again" not in caplog.text
+
+
+async def test_a_bot_stopped_while_a_post_waits_for_another_ingestion_stops_at_once_and_names_it(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings, caplog: pytest.LogCaptureFixture
+) -> None:
+    samara = emu.channel_chat(SAMARA, "Самарские вести", "samara_news")
+    data_dir = tmp_path / "data"
+    settings = bot_settings(emu, data_dir, channels=str(SAMARA), ingest_wait=600)
+    caplog.set_level(logging.INFO, logger="newsbot")
+    caplog.set_level(logging.INFO, logger="ingest.locking")
+    loop = asyncio.get_running_loop()
+    with contextlib.ExitStack() as held:
+        async with running_bot(settings, e5) as app:
+            store = await asyncio.to_thread(lambda: services_of(app.bot_data).archive.answerer().store)
+            held.enter_context(local_lock(data_dir / "locks", store))  # until the bot has stopped
+            emu.post_to_channel(samara, BRIDGE)
+            await logged(caplog, "waiting up to")
+            stopping = loop.time()
+        stopped_after = loop.time() - stopping
+    assert stopped_after < 10  # the README's promise; not after the 600 s wait
+    assert f"the ingestion of 1 post(s) of channel:{SAMARA} stopped with the bot" in caplog.text
+    assert "channel post https://t.me/samara_news/1 (channel:" in caplog.text  # named as not saved
+
+
+async def logged(caplog: pytest.LogCaptureFixture, text: str, timeout: float = 60) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while text not in caplog.text:
+        assert asyncio.get_running_loop().time() < deadline, f"no {text!r} in the log"
+        await asyncio.sleep(0.1)
 
 
 def test_channels_are_ids_or_names_and_anything_else_is_refused_by_name() -> None:

@@ -3,16 +3,20 @@ ingests them into a real embedded store with the bundled model, and a search fin
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
 from ingest.feeds.poll import FeedOutcome, FeedPoller, PollReport, poll_lease
 from ingest.feeds.registry import FeedRegistry
+from ingest.locking import local_lock
 from retrieval.embeddings import E5Embeddings
 from retrieval.search.searcher import Searcher
 from retrieval.settings import Settings, load_settings
@@ -343,3 +347,52 @@ def test_a_cancelled_round_keeps_no_validators_and_the_next_one_reads_everything
     second = by_url(poller.poll())[web.url("/rss.xml")]
     assert (second.added, second.error, second.not_modified) == (2, None, False)
     assert set(store.articles()) == {"r1", "f1"}
+
+
+def test_a_round_waits_for_another_ingestion_and_then_ingests(
+    tmp_path: Path, web: FeedServer, e5: E5Embeddings, caplog: pytest.LogCaptureFixture
+) -> None:
+    web.feed("/rss.xml", rss_feed("Лента", [FeedItem("Ставка", None, RATE, "r1", DAY)]))
+    settings = settings_for(tmp_path, ingest_wait=120)
+    store = open_store(settings)
+    FeedRegistry(store).add(web.url("/rss.xml"))
+    caplog.set_level(logging.INFO, logger="ingest.locking")
+    reports: list[PollReport] = []
+    with local_lock(settings.data_dir / "locks", store):  # `newsbot ingest`, a channel's posts
+        round_ = threading.Thread(target=lambda: reports.append(FeedPoller(store, e5, settings).poll()))
+        round_.start()
+        deadline = time.monotonic() + 120
+        while "waiting up to" not in caplog.text:
+            assert time.monotonic() < deadline and round_.is_alive(), caplog.text
+            time.sleep(0.05)
+    round_.join(120)
+
+    [outcome] = reports[0].outcomes
+    assert (outcome.added, outcome.error, reports[0].postponed) == (1, None, [])
+    assert set(store.articles()) == {"r1"}
+
+
+def test_a_round_whose_wait_runs_out_leaves_the_other_feeds_for_the_next_one(
+    tmp_path: Path, web: FeedServer, e5: E5Embeddings
+) -> None:
+    for name, text in (("rate", RATE), ("flood", FLOOD), ("chess", CHESS)):
+        web.feed(f"/{name}.xml", rss_feed(name, [FeedItem(name, None, text, name, DAY)]))
+    settings = settings_for(tmp_path, ingest_wait=0.5)
+    store = open_store(settings)
+    registry = FeedRegistry(store)
+    for name in ("rate", "flood", "chess"):
+        registry.add(web.url(f"/{name}.xml"))
+    poller = FeedPoller(store, e5, settings)
+
+    with local_lock(settings.data_dir / "locks", store):
+        held_out = poller.poll()
+
+    [first] = held_out.outcomes
+    assert first.locked and first.added == 0
+    assert first.error is not None and first.error.endswith("Gave up after waiting 0.5 s.")
+    assert len(held_out.postponed) == 2 and first.url not in held_out.postponed
+    assert not held_out.cancelled
+    assert all(web.requests_to(urlparse(url).path) == [] for url in held_out.postponed)  # not even fetched
+    again = poller.poll(only_due=True)  # the postponed feeds are due still
+    assert sorted(o.url for o in again.outcomes) == sorted(held_out.postponed)
+    assert all(o.added == 1 for o in again.outcomes)

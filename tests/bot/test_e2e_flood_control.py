@@ -43,3 +43,27 @@ async def test_a_burst_of_429s_is_waited_out_and_every_answer_arrives_once(
     assert caplog.text.count("Rate limit hit. Retrying after") == refused  # PTB's AIORateLimiter waited
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert emu.server_errors == []
+
+
+@pytest.mark.parametrize("refused", [4, FLOOD_RETRIES])
+async def test_one_message_refused_many_times_in_a_row_still_arrives_once(
+    refused: int,
+    emu: BotApiEmulator,
+    sample_data_dir: Path,
+    e5: E5Embeddings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Four 429s in a row lost the answer when three retries were all (#28, fault 7)."""
+    caplog.set_level(logging.INFO)
+    alice = emu.user(301, "Alice", "alice")
+    chat = emu.private_chat(alice)
+    async with running_bot(bot_settings(emu, sample_data_dir), e5):
+        emu.flood(refused, retry_after=1)
+        emu.send_text(chat, alice, QUESTION)
+        await emu.wait_for_messages_async(chat, 1, timeout=90)
+    sends = [r for r in emu.requests if r.method == "sendMessage"]
+    assert [r.error_code for r in sends] == [429] * refused + [None]  # one message, refused, then sent
+    [answer] = emu.messages(chat)
+    assert "16,5%" in answer.text and answer.text != APOLOGY
+    assert caplog.text.count("Rate limit hit. Retrying after") == refused
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+import numpy as np
 from razdel import sentenize
 
 from retrieval.answer.citations import citation_for, foreign_addresses
@@ -55,11 +56,10 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _overlap(
-    question_terms: set[str], sentence: str, idf: dict[str, float], aliases: dict[str, list[set[str]]]
+    question_terms: set[str], terms: set[str], idf: dict[str, float], aliases: dict[str, list[set[str]]]
 ) -> float:
-    """The idf-weighted share of the question's terms the sentence holds; a place's term also by another
-    of its names (``aliases``: "США" by "Соединенные Штаты")."""
-    terms = set(tokenize(sentence))
+    """The idf-weighted share of the question's terms a sentence's ``terms`` hold; a place's term also by
+    another of its names (``aliases``: "США" by "Соединенные Штаты")."""
     shared = question_terms & terms
     shared |= {term for term, names in aliases.items() if any(name <= terms for name in names)}
     total = sum(idf.get(t, 1.0) for t in question_terms) or 1.0
@@ -102,6 +102,40 @@ def score_sentences(
     its names and other words by transcription), holding the kind of answer it asks for (``asked``: the
     question as the reader put it, when ``question`` is a follow-up read with its thread), in a
     well-ranked passage's matching part."""
+    signals = sentence_signals(question, passages, max_passages, asked=asked)
+    weights = _WEIGHTS_ACROSS if cross_language else WEIGHTS
+    scored = [replace(sentence, score=float(weights @ x)) for sentence, x in signals]
+    scored.sort(key=lambda x: (-x.score, x.rank))
+    return scored
+
+
+SIGNALS = (
+    "rank",  # 1 / (1 + its passage's rank)
+    "inside",  # whether it lies in its passage's matching part
+    "overlap",  # the idf-weighted share of the question's terms it holds (places by any of their names)
+    "density",  # the share of its own terms that are the question's
+    "mentioned",  # the share of the question's names, numbers and rare words it mentions (any script)
+    "numbers",  # how many of the question's numbers it holds
+    "after",  # the previous sentence's overlap (a sentence that goes on with "Он …")
+    "typed",  # whether it holds an answer of the asked kind (a name for "who"…)
+    "short",  # whether it is under 25 characters
+)
+"""What :func:`sentence_signals` measures of each candidate sentence, in order."""
+
+WEIGHTS = np.array((3.71, 0.41, 3.84, 2.24, 3.82, -0.05, 1.55, 1.77, -1.62))
+"""How much each of :data:`SIGNALS` counts for a sentence in the question's language. Fitted by
+``bench/sentences.py`` on the dev set's Russian questions (which sentence holds the gold answer)."""
+
+_WEIGHTS_ACROSS = np.array((0.6, 0.4, 0.0, 0.0, 1.5, 0.2, 0.0, 0.5, -0.3))
+"""The same across languages (where only the top passage's sentences are scored), where words can hardly
+be matched: the question's names and numbers, the matching part and the asked kind of answer count (a fit
+on the dev set's English questions did no better)."""
+
+
+def sentence_signals(
+    question: str, passages: Sequence[Passage], max_passages: int = 3, *, asked: str | None = None
+) -> list[tuple[Sentence, np.ndarray]]:
+    """Each candidate sentence (score 0) with its :data:`SIGNALS`."""
     q_terms = set(tokenize(question))
     q_numbers = set(_NUMBER.findall(question))
     factoid = asked or question
@@ -121,21 +155,29 @@ def score_sentences(
         if (names := other_names(word))
         for term in tokenize(word)
     }
-    scored = []
+    out = []
+    previous: tuple[Passage | None, float] = (None, 0.0)  # the candidate before, and its overlap
     for rank, p, s, inside in candidates:
-        prior = (1.0 if inside else 0.6) / (1.0 + rank)
-        overlap = mentioned_share(words, s) if cross_language else _overlap(q_terms, s, idf, aliases)
-        numbers = len(q_numbers & set(_NUMBER.findall(s))) * 0.2
+        terms = set(tokenize(s))
         found = answer_span(factoid, s, kind) if kind else None
-        typed = _ANSWER_BONUS if found is not None and not found.fallback else 0.0
-        short = 0.3 if len(s) < 25 else 0.0
-        scored.append(Sentence(rank, p, s, prior + 1.5 * overlap + numbers + typed - short, found))
-    scored.sort(key=lambda x: (-x.score, x.rank))
-    return scored
-
-
-_ANSWER_BONUS = 0.5
-"""What holding an answer of the asked kind adds to a sentence's score (a name for "who"…)."""
+        overlap = _overlap(q_terms, terms, idf, aliases)
+        after = previous[1] if previous[0] is p else 0.0
+        previous = (p, overlap)
+        x = np.array(
+            (
+                1.0 / (1.0 + rank),
+                float(inside),
+                overlap,
+                len(q_terms & terms) / (len(terms) or 1),
+                mentioned_share(words, s),
+                len(q_numbers & set(_NUMBER.findall(s))),
+                after,
+                float(found is not None and not found.fallback),
+                float(len(s) < 25),
+            )
+        )
+        out.append((Sentence(rank, p, s, 0.0, found), x))
+    return out
 
 
 def pick_quotes(
@@ -165,7 +207,7 @@ def pick_quotes(
     for cand in ranked[1:]:
         if len(chosen) >= max_quotes:
             break
-        if cand.score < ranked[0].score * 0.8 or len(cand.text) > budget:
+        if cand.score < ranked[0].score * 0.85 or len(cand.text) > budget:
             continue
         if any(cand.text in c.text or c.text in cand.text for c in chosen):
             continue

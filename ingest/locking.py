@@ -199,14 +199,17 @@ def ingest_lock(
                 lease = held.enter_context(_both_locks(lock_dir, store, prepare))
             except IngestLocked as exc:
                 left = deadline - time.monotonic()
-                if left <= 0 or pause.is_set():
+                if pause.is_set():
+                    raise
+                if left <= 0:
                     raise IngestLocked(_gave_up(str(exc), wait)) from None
                 if not waiting:
                     waiting = True
                     log.info("waiting up to %.0f s: %s", left, exc)
                     if on_wait is not None:
                         on_wait(str(exc))
-                pause.wait(min(WAIT_STEP, left))
+                if pause.wait(min(WAIT_STEP, left)):  # stopped while waiting: not tried again
+                    raise
                 continue
             yield lease
             return

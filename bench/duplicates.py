@@ -43,7 +43,8 @@ from ingest.loaders import load_paths  # noqa: E402
 from retrieval.records import Article, ArticleInfo  # noqa: E402
 from retrieval.store import stories  # noqa: E402
 from retrieval.store.client import make_client, upsert_without_vectors  # noqa: E402
-from retrieval.store.shapes import ARTICLE_PREFIX, article_metadata  # noqa: E402
+from retrieval.store.schema import ARTICLE_PREFIX  # noqa: E402
+from retrieval.store.shapes import article_metadata  # noqa: E402
 from retrieval.terms import tokenize  # noqa: E402
 
 DEV = REPO.parent / "shared" / "eval" / "dev" / "archive"

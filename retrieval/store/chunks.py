@@ -59,24 +59,20 @@ from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, S
 from retrieval.settings import CHROMA_TIMEOUT
 from retrieval.store.client import check_name, make_client, translate_errors, upsert_without_vectors
 from retrieval.store.months import MAX_MONTHS, Months, day_clause, months_in
+from retrieval.store.opening import vector_index, widen
 from retrieval.store.postings import Postings, by_key
+from retrieval.store.schema import ARTICLE_PREFIX, DELTA_PREFIX, FINGERPRINT_PREFIX, STATS_ID, TERM_PREFIX
 from retrieval.store.shapes import (
-    ARTICLE_PREFIX,
-    DELTA_PREFIX,
-    STATS_ID,
-    TERM_PREFIX,
     article_from,
     article_metadata,
     chunk_from,
     chunk_id,
     chunk_metadata,
     sparse_from,
-    vector_index,
     where,
-    widen,
 )
 from retrieval.store.statistics import ArchiveStats, StatsDelta, TermDelta, folded_count
-from retrieval.store.stories import FINGERPRINT_PREFIX, Stories, article_text
+from retrieval.store.stories import Stories, article_text
 from retrieval.terms import name_keys
 
 SCHEMA = 3

@@ -4,10 +4,9 @@ the whole archive.
 
 Chroma answers a filtered kNN by collecting the ids that match the ``where`` clause and walking its
 HNSW graph among them: the fewer of the archive's chunks the filter keeps, the more of the graph it
-walks. On embedded Chroma 1.5.9 with 100,000 chunks over four years, a plain kNN took 2 ms, one with a
-month's ``where`` 83 ms and one with three days 98 ms; on 20,000 chunks (one month of a million-chunk
-archive) three days took 15 ms. A month's collection holds only that month's chunks, so a filter of
-whole months is a plain kNN there, and a filter of a few days walks a month's graph, not the archive's.
+walks, and the slower it gets as the archive grows. A month's collection holds only that month's chunks,
+so a filter of whole months is a plain kNN there, and a filter of a few days walks a month's graph, not
+the archive's (``bench/query.py`` measures a month's filtered search).
 
 A record holds the chunk's id, its vector and the metadata a filter needs (``day``, ``source``); the
 text and the rest are read from the chunk collection by id. Ingestion writes a chunk here after its
@@ -25,7 +24,6 @@ write makes it again.
 from __future__ import annotations
 
 import contextlib
-import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -37,25 +35,21 @@ from chromadb.api.models.Collection import Collection
 from chromadb.errors import NotFoundError
 
 from retrieval.records import day_number
-from retrieval.store.shapes import vector_index, widen
+from retrieval.store.opening import open_collection, vector_index, widen
+from retrieval.store.reads import pages
+from retrieval.store.schema import is_month_collection, month_collection
 
 _T = TypeVar("_T")
 MAX_MONTHS = 12
 """A date range over more months than this is searched in the chunk collection: one kNN per month costs
 a round trip each."""
+_LISTED = 1000
+"""Collections listed per call when the month index looks for its own."""
 
 
 def month_of(day: int) -> int:
     """``YYYYMM`` of a ``YYYYMMDD`` day number."""
     return day // 100
-
-
-def collection_name(archive: str, month: int) -> str:
-    return f"{archive}-m{month:06d}"
-
-
-def is_month_collection(archive: str, name: str) -> bool:
-    return re.fullmatch(re.escape(archive) + r"-m\d{6}", name) is not None
 
 
 def record_metadata(meta: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -105,15 +99,13 @@ class Months:
         self._kept = kept  # the store's collection objects (a look-up is a round trip on a server)
 
     def _collection(self, month: int, *, create: bool) -> Collection | None:
-        name = collection_name(self.archive, month)
+        name = month_collection(self.archive, month)
         col = self._kept.get(name)
         if col is not None:
             return col
         try:
             if create:
-                col = self.client.get_or_create_collection(
-                    name, embedding_function=None, configuration=vector_index()
-                )
+                col = open_collection(self.client, name, configuration=vector_index())
             else:
                 col = self.client.get_collection(name, embedding_function=None)
         except (NotFoundError, ValueError):
@@ -159,7 +151,7 @@ class Months:
                 part = [ids[r] for r in rows[i : i + self.batch]]
                 self._in(month, Collection.delete, create=False, ids=part)
             if self._in(month, Collection.count, create=False) == 0:
-                self._drop(collection_name(self.archive, month))
+                self._drop(month_collection(self.archive, month))
 
     def nearest(self, vector: np.ndarray, n: int, clauses: Mapping[int, Any]) -> list[tuple[str, float]]:
         """The ``n`` nearest chunks over these months (month -> its ``where`` clause or None), as
@@ -199,11 +191,9 @@ class Months:
         return [c.name for c in self._listed()]
 
     def _listed(self) -> list[Collection]:
-        found: list[Collection] = []
-        offset, page = 0, 1000
-        while True:
-            listed = self.client.list_collections(limit=page, offset=offset)
-            found += [c for c in listed if is_month_collection(self.archive, c.name)]
-            if len(listed) < page:
-                return found
-            offset += page
+        def listed(limit: int, offset: int) -> Sequence[Collection]:
+            return self.client.list_collections(limit=limit, offset=offset)
+
+        return [
+            c for page in pages(listed, _LISTED) for c in page if is_month_collection(self.archive, c.name)
+        ]

@@ -2,8 +2,8 @@
 ids of the chunks that mention it, one record per key in the ``<name>-keys`` collection.
 
 A question's keys are read by record id, which the store answers from its primary index whatever the
-archive's size (a ``$contains`` filter over per-chunk key lists is a scan: on this machine its time
-grows about fourfold from 20,000 to 200,000 records for the same ten hits, an id read stays flat).
+archive's size (a ``$contains`` filter over per-chunk key lists would be a scan, growing with the
+archive).
 
 A posting list keeps at most :data:`POSTINGS_MAX` chunk ids: search only looks up keys in at most a
 few hundred chunks (more common ones are left to dense search), so the ids past the cap are never
@@ -22,17 +22,16 @@ from typing import Any
 from chromadb.api.models.Collection import Collection
 
 from retrieval.store.client import update_metadata, upsert_without_vectors
+from retrieval.store.reads import read_by_ids
+from retrieval.store.schema import POSTING_PREFIX
 
 POSTINGS_MAX = 1000
 """Chunk ids kept per key (search reads keys in at most ``SearchConfig.key_df_max`` chunks)."""
 _READ = 2000
 
 
-_PREFIX = "k:"
-
-
 def _record_id(key: str) -> str:
-    return _PREFIX + key
+    return POSTING_PREFIX + key
 
 
 def posting_metadata(ids: Sequence[str]) -> dict[str, Any]:
@@ -67,14 +66,12 @@ class Postings:
 
     def read(self, keys: Sequence[str]) -> dict[str, list[str]]:
         """Each key's chunk ids (keys no chunk mentions are left out)."""
-        out: dict[str, list[str]] = {}
-        unique = list(dict.fromkeys(keys))
-        for i in range(0, len(unique), _READ):
-            ids = [_record_id(k) for k in unique[i : i + _READ]]
-            got = self.collection.get(ids=ids, include=["metadatas"])
-            for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-                out[rid[len(_PREFIX) :]] = posting_ids(meta)
-        return out
+        ids = [_record_id(k) for k in keys]
+        return {
+            row.id[len(POSTING_PREFIX) :]: posting_ids(row.metadata)
+            for batch in read_by_ids(self.collection, ids, _READ, include=["metadatas"])
+            for row in batch
+        }
 
     def lookup(self, keys: Sequence[str], limit: int) -> dict[str, frozenset[str]]:
         """The chunks filed under any of ``keys``, at most ``limit`` of them (rarer keys' first, as the

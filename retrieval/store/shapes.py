@@ -1,6 +1,7 @@
 """Chroma's shapes <-> the project's records: chunk and article metadata, sparse vectors, filters.
 
-Pure functions; nothing here talks to Chroma.
+Pure functions; nothing here talks to Chroma. The records these shapes belong to are listed in
+:mod:`retrieval.store.schema`.
 """
 
 from __future__ import annotations
@@ -13,40 +14,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from chromadb.api.collection_configuration import CreateCollectionConfiguration
-from chromadb.api.models.Collection import Collection
 
 from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, day_from_number, day_number
-
-ARTICLE_PREFIX = "a:"
-TERM_PREFIX = "t:"
-DELTA_PREFIX = "d:"
-STATS_ID = "stats"
-
-
-EF_SEARCH = 400
-"""How wide Chroma's HNSW search is (its ``ef_search``; Chroma's default is 100). On the dev store, over
-300 English questions, the 50 nearest it returned held 93.1% of the exact 50 nearest at 100 (one
-question only 68%), 98.0% at 200 and 99.7% at 400, for +0.7 ms a query (2.5 -> 3.2 ms); a narrow search
-also made the pool differ from one process to the next."""
-
-
-def vector_index() -> CreateCollectionConfiguration:
-    """The configuration of a collection of vectors: cosine space, :data:`EF_SEARCH`."""
-    return {"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}}
-
-
-def search_width(configuration: Mapping[str, Any] | None) -> int | None:
-    """A collection's HNSW ``ef_search`` as Chroma reports its configuration (None: not said)."""
-    hnsw = (configuration or {}).get("hnsw") or {}
-    width = hnsw.get("ef_search")
-    return int(width) if width is not None else None
-
-
-def widen(col: Collection) -> None:
-    """Make a collection created with a narrower HNSW search (before :data:`EF_SEARCH`) search as wide."""
-    if search_width(col.configuration_json) != EF_SEARCH:
-        col.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+from retrieval.store.schema import Kind
 
 
 def chunk_id(article_id: str, version: str, index: int) -> str:
@@ -117,7 +87,10 @@ def sparse_from(meta: Mapping[str, Any]) -> SparseVector | None:
     return decode_sparse(str(text)) if text else None
 
 
-def article_metadata(info: ArticleInfo, root: str, *, kind: str = "article", writing: bool) -> dict[str, Any]:
+def article_metadata(
+    info: ArticleInfo, root: str, *, kind: str = Kind.ARTICLE, writing: bool
+) -> dict[str, Any]:
+    """An article record (``a:<id>``) of ``kind`` (``article``, ``pending`` or ``removed``)."""
     meta: dict[str, Any] = {
         "kind": kind,
         "writing": writing,

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from retrieval.records import Chunk, day_from_number, day_number
+from retrieval.store.schema import Kind
 from retrieval.terms import KEY_PREFIX, chunk_analysis
 
 
@@ -174,7 +175,7 @@ class ArchiveStats:
 
     def to_metadata(self) -> dict[str, Any]:
         meta: dict[str, Any] = {
-            "kind": "stats",
+            "kind": Kind.STATS,
             "articles": self.articles,
             "chunks": self.chunks,
             "tokens": self.tokens,
@@ -213,7 +214,7 @@ class TermDelta:
 
     def to_metadata(self) -> dict[str, Any]:
         return {
-            "kind": "delta",
+            "kind": Kind.DELTA,
             "seq": self.seq,
             "terms": json.dumps(dict(self.terms), ensure_ascii=False, separators=(",", ":")),
         }

@@ -24,8 +24,8 @@ articles and their article records; the labels its new stories would take). Only
 :data:`BANDED_PER_STORY` articles keep their band keys, so that what a lookup returns does not grow
 with the copies of a story. Each story keeps a member record (``s:<label>``: the ids of the articles
 ever filed in it, appended by each write), so that a question reads its candidates' article records
-(their labels), the stories' member records and the members' article records, all by id: a metadata
-filter costs a large collection ~28 ms even when nothing matches (at 1M chunks), a read by id 2 ms. The
+(their labels), the stories' member records and the members' article records, all by id (a metadata
+filter costs a large collection far more than a read by id, even when nothing matches). The
 members that are visible and still carry the label are the story, so a half-written article does no
 harm; a question reads the first :data:`COPIES_READ` and counts the rest, and for that count to stay
 true a removal, or an edit that files an article in another story, takes it off the record
@@ -49,7 +49,9 @@ from datasketch import MinHash
 
 from retrieval.records import ArticleInfo, Chunk, Copy, Story
 from retrieval.store.client import update_metadata, upsert_without_vectors
-from retrieval.store.shapes import ARTICLE_PREFIX, article_from
+from retrieval.store.reads import read_by_ids, rows
+from retrieval.store.schema import ARTICLE_PREFIX, FINGERPRINT_PREFIX, STORY_PREFIX, Kind
+from retrieval.store.shapes import article_from
 from retrieval.terms import tokenize
 
 SHINGLE = 2
@@ -79,8 +81,6 @@ _READ = 1000
 _FILTER_VALUES = 8000
 """At most this many values in one lookup's filter (SQLite, under embedded Chroma and ``chroma run``,
 refuses more than 32,766 variables in a statement)."""
-FINGERPRINT_PREFIX = "f:"
-STORY_PREFIX = "s:"
 _BAND = "b"
 
 
@@ -152,7 +152,7 @@ class Filed:
 def fingerprint_metadata(filed: Filed) -> dict[str, Any]:
     """An article's fingerprint record (``f:<id>``): its version, signature and band keys ``b0``, ``b1``, …"""
     meta: dict[str, Any] = {
-        "kind": "fingerprint",
+        "kind": Kind.FINGERPRINT,
         "article": filed.article_id,
         "version": filed.version,
         "minhash": encode_signature(filed.fingerprint.signature),
@@ -256,13 +256,12 @@ class Stories:
 
     def _members(self, labels: Sequence[str]) -> dict[str, list[str]]:
         """The article ids each of these stories' member records lists (stories without one left out)."""
-        out: dict[str, list[str]] = {}
-        ids = [STORY_PREFIX + label for label in dict.fromkeys(labels)]
-        for i in range(0, len(ids), _READ):
-            got = self.articles.get(ids=ids[i : i + _READ], include=["metadatas"])
-            for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True):
-                out[rid[len(STORY_PREFIX) :]] = members_from(m or {})
-        return out
+        ids = [STORY_PREFIX + label for label in labels]
+        return {
+            row.id[len(STORY_PREFIX) :]: members_from(row.metadata)
+            for batch in read_by_ids(self.articles, ids, _READ, include=["metadatas"])
+            for row in batch
+        }
 
     def _sharing_bands(self, prints: Sequence[Fingerprint]) -> list[Filed]:
         """The visible articles that share a band key with any of ``prints`` (an ``$or`` of ``$in``
@@ -304,7 +303,7 @@ class Stories:
         out: dict[str, list[ArticleInfo]] = {}
         for start in range(0, len(labels), _FILTER_VALUES):
             for rid, m in self._rows({"story": {"$in": list(labels[start : start + _FILTER_VALUES])}}):
-                if m.get("kind") == "article":  # not an article being removed
+                if m.get("kind") == Kind.ARTICLE:  # not an article being removed
                     info = article_from(rid[len(ARTICLE_PREFIX) :], m)
                     out.setdefault(info.story, []).append(info)
         return out
@@ -351,25 +350,29 @@ class Stories:
 
     def _records(self, article_ids: Sequence[str]) -> dict[str, ArticleInfo]:
         """The visible ones of these articles, by id."""
-        ids = [ARTICLE_PREFIX + a for a in dict.fromkeys(article_ids)]
-        out: dict[str, ArticleInfo] = {}
-        for i in range(0, len(ids), _READ):
-            got = self.articles.get(ids=ids[i : i + _READ], include=["metadatas"])
-            for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True):
-                if (m or {}).get("kind") == "article":
-                    out[rid[len(ARTICLE_PREFIX) :]] = article_from(rid[len(ARTICLE_PREFIX) :], m or {})
-        return out
+        ids = [ARTICLE_PREFIX + a for a in article_ids]
+        return {
+            row.id[len(ARTICLE_PREFIX) :]: article_from(row.id[len(ARTICLE_PREFIX) :], row.metadata)
+            for batch in read_by_ids(self.articles, ids, _READ, include=["metadatas"])
+            for row in batch
+            if row.metadata.get("kind") == Kind.ARTICLE
+        }
 
     def _rows(self, clause: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
         """The records that match ``clause``, in one read (every caller wants them all, and reading
         them in pages runs the filter again for each page)."""
-        got = self.articles.get(where=dict(clause), include=["metadatas"])
-        return [(rid, m or {}) for rid, m in zip(got["ids"], got["metadatas"] or [], strict=True)]
+        return [
+            (row.id, row.metadata)
+            for row in rows(self.articles.get(where=dict(clause), include=["metadatas"]))
+        ]
 
 
 def members_metadata(article_ids: Sequence[str]) -> dict[str, Any]:
     """A story's member record: the ids of the articles filed in it, each once, in filing order."""
-    return {"kind": "story", "members": json.dumps(list(dict.fromkeys(article_ids)), separators=(",", ":"))}
+    return {
+        "kind": Kind.STORY,
+        "members": json.dumps(list(dict.fromkeys(article_ids)), separators=(",", ":")),
+    }
 
 
 def members_from(meta: Mapping[str, Any]) -> list[str]:

@@ -14,7 +14,8 @@ from retrieval.embeddings import E5Embeddings
 from retrieval.records import Article, ArticleInfo
 from retrieval.search.searcher import Searcher
 from retrieval.store.chunks import ChunkStore
-from retrieval.store.stories import BANDED_PER_STORY, STORY_PREFIX, THRESHOLD, Stories, fingerprint
+from retrieval.store.schema import STORY_PREFIX
+from retrieval.store.stories import BANDED_PER_STORY, THRESHOLD, Stories, fingerprint
 from tests.support import reprints
 from tests.support.hashing import HashingEmbeddings
 from tests.support.writes import one_chunk

@@ -23,7 +23,8 @@ import pytest
 from ingest.pipeline import Ingestion
 from retrieval.records import ArticleInfo, SearchFilters, day_number
 from retrieval.store.chunks import ArticleWrite, ChunkStore
-from retrieval.store.months import MAX_MONTHS, is_month_collection, month_of
+from retrieval.store.months import MAX_MONTHS, month_of
+from retrieval.store.schema import is_month_collection
 from tests.support.cli import run
 from tests.support.hashing import HashingEmbeddings
 from tests.support.writes import one_chunk

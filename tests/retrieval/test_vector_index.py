@@ -8,7 +8,7 @@ from pathlib import Path
 
 from retrieval.records import ArticleInfo
 from retrieval.store.chunks import ChunkStore
-from retrieval.store.shapes import EF_SEARCH, search_width
+from retrieval.store.opening import EF_SEARCH, search_width
 from tests.support.hashing import HashingEmbeddings
 from tests.support.writes import one_chunk
 

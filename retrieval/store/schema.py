@@ -1,0 +1,113 @@
+"""What an archive's collections are called and what records each holds: the store's schema, in one place.
+
+Pure names and constants; nothing here talks to Chroma. An archive named ``<name>`` (``NEWSBOT_COLLECTION``)
+is four kinds of collection:
+
+``<name>``: the chunks (:mod:`retrieval.store.writer` writes them, :mod:`retrieval.store.candidates`
+reads them)
+    One record per chunk of an article's version, id ``<article>|<version>|<index>``
+    (:func:`~retrieval.store.shapes.chunk_id`): the chunk's text as its document, its dense vector, and
+    the metadata of :func:`~retrieval.store.shapes.chunk_metadata` (``article_id``, ``version``,
+    ``index``, ``start``, ``end``, ``title``, ``day``/``month``/``year``, ``url``, ``source``, and the
+    sparse latent terms as ``sparse``). A chunk is visible to search only while its ``version`` is the
+    one its article record names. The collection's own metadata holds the ``META_*`` keys below and the
+    ingestion lease (``newsbot_lock_*``: :mod:`ingest.locking`).
+
+``<name>-keys``: the name index (:mod:`retrieval.store.postings`)
+    One record per key (a name, number or rarer word), id ``k:<key>`` (:data:`POSTING_PREFIX`):
+    ``ids``, the JSON list of the chunks filed under it.
+
+``<name>-m<YYYYMM>``: the month index (:mod:`retrieval.store.months`), one collection per calendar month
+    One record per dated chunk of that month, with the chunk's id and vector; metadata ``day`` and
+    ``source`` (what a date or outlet filter needs).
+
+``<name>-articles``: everything else, told apart by the record's ``kind`` (:class:`Kind`):
+
+    ====================  ===============  =========================================================
+    id                    ``kind``         what it holds
+    ====================  ===============  =========================================================
+    ``a:<article>``       ``article``      a visible article: its version, chunk count, title, day,
+                                           outlet, url, origin, root, ``ingested``, ``story``,
+                                           ``writing`` (:func:`~retrieval.store.shapes.article_metadata`)
+    ``a:<article>``       ``pending``      an article's first version being written (not visible yet)
+    ``a:<article>``       ``removed``      an article being removed (no longer visible)
+    ``f:<article>``       ``fingerprint``  its MinHash signature and band keys
+                                           (:mod:`~retrieval.store.stories`)
+    ``s:<story>``         ``story``        the ids of the articles filed in a story
+    ``t:<term>``          ``term``         a search term's document frequency (``df``) as of delta ``seq``
+    ``d:<seq>:<tag>``     ``delta``        one write's changes to the document frequencies, not yet folded
+    ``stats``             ``stats``        the archive's figures
+                                           (:class:`~retrieval.store.statistics.ArchiveStats`)
+    ====================  ===============  =========================================================
+
+Beside an archive, not part of it (a rebuild keeps them): ``<name>-feeds`` (:mod:`ingest.feeds.registry`)
+and ``<name>-follows`` (:mod:`retrieval.follows.store`), each named and described in its own module.
+"""
+
+from __future__ import annotations
+
+import re
+
+SCHEMA = 3
+"""The store layout this code writes and reads; an archive written with another must be rebuilt."""
+
+ARTICLES_SUFFIX = "-articles"
+KEYS_SUFFIX = "-keys"
+
+
+def articles_collection(archive: str) -> str:
+    return archive + ARTICLES_SUFFIX
+
+
+def keys_collection(archive: str) -> str:
+    return archive + KEYS_SUFFIX
+
+
+def month_collection(archive: str, month: int) -> str:
+    """The month index's collection of ``month`` (``YYYYMM``)."""
+    return f"{archive}-m{month:06d}"
+
+
+def is_month_collection(archive: str, name: str) -> bool:
+    return re.fullmatch(re.escape(archive) + r"-m\d{6}", name) is not None
+
+
+# -- the chunk collection's metadata ---------------------------------------------------------------------
+
+META_EMBEDDING = "newsbot_embedding"
+"""The embedding model the archive was written with."""
+META_DIM = "newsbot_dim"
+META_SCHEMA = "newsbot_schema"
+"""The :data:`SCHEMA` it was written with (1 when absent)."""
+META_GENERATION = "newsbot_generation"
+"""Bumped on every change, so that a process can tell that what it read of the archive is stale."""
+META_LAST_INGEST = "newsbot_last_ingest"
+"""When the last ingestion ended (ISO 8601, UTC)."""
+META_MONTHS = "newsbot_months"
+"""Whether the archive keeps a month index (archives written before it existed have none)."""
+
+
+# -- the records of the -articles collection -----------------------------------------------------------
+
+ARTICLE_PREFIX = "a:"
+FINGERPRINT_PREFIX = "f:"
+STORY_PREFIX = "s:"
+TERM_PREFIX = "t:"
+DELTA_PREFIX = "d:"
+STATS_ID = "stats"
+
+POSTING_PREFIX = "k:"
+"""The id prefix of the name index's records (the ``-keys`` collection)."""
+
+
+class Kind:
+    """The ``kind`` of each record of the ``-articles`` collection (see the module docstring)."""
+
+    ARTICLE = "article"
+    PENDING = "pending"
+    REMOVED = "removed"
+    FINGERPRINT = "fingerprint"
+    STORY = "story"
+    TERM = "term"
+    DELTA = "delta"
+    STATS = "stats"

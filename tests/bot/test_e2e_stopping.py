@@ -162,8 +162,9 @@ async def test_stopping_the_bot_leaves_an_alert_round_between_two_of_its_steps(
         await job.run(app)
         task = getattr(app.bot_data.get(bot_follows.KEY), "task", None)
         assert task is not None
+        bot_id = app.bot.id
         while "alert round: 200 follow(s)" not in caplog.text:
             await asyncio.sleep(0.05)
     assert task.done() and not task.cancelled()
     assert "alert round left unfinished: the bot is stopping" in caplog.text
-    assert FollowStore(store).cursor() is None  # the next run matches that article again
+    assert FollowStore(store).cursor(bot_id) is None  # the next run matches that article again

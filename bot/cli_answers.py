@@ -7,17 +7,15 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.text import format_answer, format_search, without_weak
-from bot.wiring import build_answerer
-from retrieval.answer.answer_json import answer_json, passage_json
-from retrieval.answer.answerer import Answerer
 from retrieval.errors import ConfigError
-from retrieval.evaluation import detail, format_table, load_questions, run_questions, summarise
 from retrieval.records import SearchFilters
 from retrieval.search.filters import FilterError, build_filters
 from retrieval.settings import Settings
+
+if TYPE_CHECKING:
+    from retrieval.answer.answerer import Answerer
 
 SEARCH_EPILOG = """\
 examples:
@@ -132,6 +130,10 @@ def bounded(answerer: Answerer, command: str, what: str, text: str) -> str:
 
 
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.text import format_search, without_weak
+    from bot.wiring import build_answerer
+    from retrieval.answer.answer_json import passage_json
+
     answerer = build_answerer(settings)
     filters = parse_filters(args, answerer.outlets())
     query = bounded(answerer, "search", "query", args.query)
@@ -145,6 +147,10 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.text import format_answer
+    from bot.wiring import build_answerer
+    from retrieval.answer.answer_json import answer_json
+
     answerer = build_answerer(settings)
     filters = parse_filters(args, answerer.outlets())
     question = bounded(answerer, "ask", "question", args.question)
@@ -157,6 +163,9 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.wiring import build_answerer
+    from retrieval.evaluation import detail, format_table, load_questions, run_questions, summarise
+
     questions = load_questions(args.questions, args.limit)
     if not questions:
         raise ConfigError(f"{args.questions}: no questions")

@@ -6,10 +6,12 @@ import argparse
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.feedback import Feedback, FeedbackStore
 from retrieval.settings import ENV_FILE, Settings, env_file
+
+if TYPE_CHECKING:
+    from bot.feedback import Feedback
 
 SERVE_EPILOG = """\
 examples:
@@ -77,6 +79,8 @@ def _line(entry: Feedback) -> str:
 
 
 def run_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.feedback import FeedbackStore
+
     entries = FeedbackStore.under(Path(settings.data_dir)).entries()
     if args.json:
         print(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))

@@ -7,14 +7,15 @@ import json
 import sys
 import threading
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli_store import cancel_on_ctrl_c
-from bot.wiring import load_embeddings, open_store
-from ingest.feeds.poll import FeedOutcome, FeedPoller, PollReport
-from ingest.feeds.registry import Feed, FeedError, FeedRegistry
 from retrieval.errors import ConfigError, EmbeddingError, NewsbotError
 from retrieval.settings import Settings
+
+if TYPE_CHECKING:
+    from ingest.feeds.poll import FeedOutcome, FeedPoller, PollReport
+    from ingest.feeds.registry import Feed
 
 FEEDS_EPILOG = """\
 examples:
@@ -73,6 +74,9 @@ def register(sub: Any) -> None:
 
 
 def run_add(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.wiring import open_store
+    from ingest.feeds.registry import FeedRegistry
+
     feed = FeedRegistry(open_store(settings)).add(args.url, args.source)
     print(f"feed {feed.url} listed" + (f" (source: {feed.source})" if feed.source else ""))
     print("it is polled by the bot or `newsbot watch`; `newsbot feeds poll` polls now")
@@ -80,6 +84,9 @@ def run_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.wiring import open_store
+    from ingest.feeds.registry import FeedError, FeedRegistry
+
     registry = FeedRegistry(open_store(settings))
     if not registry.remove(args.url):
         raise FeedError(f"{args.url} is not in the feed list (see: newsbot feeds list)")
@@ -88,6 +95,9 @@ def run_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_list(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.wiring import open_store
+    from ingest.feeds.registry import FeedRegistry
+
     feeds = FeedRegistry(open_store(settings)).feeds()
     if args.json:
         print(json.dumps([feed_json(f) for f in feeds], ensure_ascii=False, indent=2))
@@ -99,6 +109,9 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_poll(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.wiring import load_embeddings, open_store
+    from ingest.feeds.poll import FeedPoller
+
     poller = FeedPoller(open_store(settings), load_embeddings(settings), settings)
     cancel = threading.Event()
     with cancel_on_ctrl_c(cancel):
@@ -111,6 +124,9 @@ def run_poll(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_watch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.wiring import load_embeddings, open_store
+    from ingest.feeds.poll import FeedPoller
+
     if args.interval is not None and args.interval < 0:
         raise ConfigError(f"--interval {args.interval:g}: give minutes, 0 or more")
     if args.interval is not None:

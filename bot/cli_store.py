@@ -12,14 +12,15 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.report import format_ingest_report, format_stats, stats_json
-from bot.wiring import load_embeddings, open_store
 from ingest.loaders import ArticleLimits
-from ingest.pipeline import Ingestion, Progress
 from retrieval.errors import ConfigError
 from retrieval.settings import Settings
+
+if TYPE_CHECKING:
+    from ingest.pipeline import Progress
 
 INGEST_EPILOG = """\
 examples:
@@ -165,6 +166,9 @@ def _say_waiting(wait: float) -> Callable[[str], None]:
 
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.wiring import load_embeddings, open_store
+    from ingest.pipeline import Ingestion
+
     paths = ingest_paths(args, settings)
     store = open_store(settings)
     embeddings = load_embeddings(settings)
@@ -200,6 +204,8 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.wiring import open_store
+
     stats = open_store(settings).stats()
     if args.json:
         print(json.dumps(stats_json(stats), ensure_ascii=False, indent=2))

@@ -6,16 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli_answers import parse_filters
-from bot.timeline import articles, outlet_label, period_label, render_chart, shown_words
-from bot.wiring import open_store
 from retrieval.errors import ConfigError
 from retrieval.printable import printable
-from retrieval.search.mentions import NoWords
-from retrieval.search.timeline import Mention, Timeline, count_timeline
 from retrieval.settings import Settings
+
+if TYPE_CHECKING:
+    from retrieval.search.timeline import Mention, Timeline
 
 EPILOG = """\
 examples:
@@ -53,6 +52,11 @@ def register(sub: Any) -> None:
 
 
 def run_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.timeline import render_chart
+    from bot.wiring import open_store
+    from retrieval.search.mentions import NoWords
+    from retrieval.search.timeline import count_timeline
+
     store = open_store(settings)
     filters = parse_filters(args, store.archive_stats().outlets)
     try:
@@ -76,6 +80,8 @@ def run_timeline(args: argparse.Namespace, settings: Settings) -> int:
 def format_timeline(timeline: Timeline, *, periods: bool = True) -> str:
     """The summary (total, span, busiest period, undated, earliest) and, with ``periods``, one line per
     period: its articles as a bar and by outlet."""
+    from bot.timeline import articles, outlet_label, period_label, shown_words
+
     words = printable(shown_words(timeline))
     if timeline.total == 0:
         return f"{words}: no article mentions {'them all' if len(timeline.words) > 1 else 'it'}"

@@ -27,7 +27,7 @@ def web(monkeypatch: pytest.MonkeyPatch, e5: E5Embeddings) -> Iterator[FeedServe
     """A feed server on loopback (allowed), no delay between requests, and the session's model."""
     monkeypatch.setenv("NEWSBOT_FEEDS_ALLOW_PRIVATE", "true")
     monkeypatch.setenv("NEWSBOT_FEED_HOST_DELAY", "0")
-    monkeypatch.setattr("bot.cli_feeds.load_embeddings", lambda settings: e5)
+    monkeypatch.setattr("bot.wiring.load_embeddings", lambda settings: e5)
     with FeedServer() as server:
         server.page("/rate.html", article_html("ЦБ снизил ставку", RATE))
         item = FeedItem(

@@ -54,7 +54,8 @@ def parse_query(raw: str) -> Query:
 
     def take(m: re.Match[str]) -> str:
         key = _KEYS[m.group("key").lower()]
-        value = next(v for v in (m.group("dq"), m.group("gq"), m.group("bare")) if v is not None).strip()
+        quoted = next(v for v in (m.group("dq"), m.group("gq"), m.group("bare")) if v is not None)
+        value = " ".join(quoted.split())  # a quoted value may span lines: "since:\"6 January\n2026\""
         if key == "source":
             sources.append(value)
         else:

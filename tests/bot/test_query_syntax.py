@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.query_syntax import FilterError, Query, parse_query, resolve_filters
@@ -86,6 +86,7 @@ def _typed() -> st.SearchStrategy[str]:
 
 @given(raw=_typed(), today=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
 @settings(max_examples=300, deadline=None)
+@example(raw='since:"0\n0"', today=date(2026, 1, 6))  # a quoted value over two lines (hypothesis found it)
 def test_any_typed_query_gives_filters_within_the_calendar_or_a_clear_error(raw: str, today: date) -> None:
     query = parse_query(raw)
     assert query.text == " ".join(query.text.split())

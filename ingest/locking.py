@@ -15,6 +15,7 @@ behind each other's runs (most last seconds) instead of failing; a stop request 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import logging
@@ -28,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from retrieval.errors import IngestLocked
+from retrieval.errors import IngestLocked, StoreFull
 from retrieval.settings import make_private_dir
 from retrieval.store.chunks import ChunkStore
 
@@ -155,7 +156,14 @@ def local_lock(lock_dir: Path, store: ChunkStore) -> Iterator[None]:
                 f"another ingestion into collection {store.name!r} is running ({who}); wait for it to finish"
             ) from None
         try:
-            _write_holder(handle, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+            try:
+                _write_holder(handle, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+            except OSError as exc:
+                if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                    raise
+                raise StoreFull(
+                    f"the disk holding the ingestion lock {path} is full: free some space, then try again"
+                ) from exc
             yield
         finally:
             with contextlib.suppress(OSError):

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.cli import main
+from ingest import locking
 from ingest.locking import ingest_lock, local_lock
-from retrieval.errors import IngestLocked, StoreUnavailable
+from retrieval.errors import IngestLocked, StoreFull, StoreUnavailable
 from retrieval.store.chunks import ChunkStore
 from tests.conftest import REPO
 
@@ -57,6 +60,31 @@ def test_a_failed_run_leaves_no_holder_behind(tmp_path: Path) -> None:
         raise RuntimeError("the run failed")
     [path] = lock_files(locks)
     assert path.read_text() == ""
+
+
+def test_a_full_disk_when_naming_the_holder_is_a_store_full_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock file is written as a run starts: on a full disk that is one clear StoreFull (which the
+    bot logs in one line), not a raw OSError's traceback."""
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    locks = tmp_path / "locks"
+    real_write = locking._write_holder
+
+    def full(handle: Any, text: str) -> None:
+        if text:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(handle, text)
+
+    monkeypatch.setattr(locking, "_write_holder", full)
+    with (
+        pytest.raises(StoreFull, match=r"disk holding the ingestion lock .* is full"),
+        local_lock(locks, store),
+    ):
+        pass
+    monkeypatch.setattr(locking, "_write_holder", real_write)
+    with local_lock(locks, store):  # once there is space, the next run takes the lock
+        pass
 
 
 def test_a_killed_holder_is_taken_over(tmp_path: Path) -> None:

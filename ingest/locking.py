@@ -162,7 +162,7 @@ def local_lock(lock_dir: Path, store: ChunkStore) -> Iterator[None]:
                 if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
                     raise
                 raise StoreFull(
-                    f"the disk holding the ingestion lock {path} is full: free some space, then try again"
+                    f"the disk holding {path} is full ({exc.strerror}): free some space there, then try again"
                 ) from exc
             yield
         finally:

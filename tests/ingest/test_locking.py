@@ -78,7 +78,7 @@ def test_a_full_disk_when_naming_the_holder_is_a_store_full_error(
 
     monkeypatch.setattr(locking, "_write_holder", full)
     with (
-        pytest.raises(StoreFull, match=r"disk holding the ingestion lock .* is full"),
+        pytest.raises(StoreFull, match=r"disk holding .*\.lock is full"),
         local_lock(locks, store),
     ):
         pass

@@ -99,10 +99,10 @@ class Archive:
         return self.answerer().stats()
 
     def ingestion(
-        self, *, progress: ProgressCallback, cancel: threading.Event, wait: float = 0.0
+        self, *, progress: ProgressCallback, cancel: threading.Event, wait: float | None = None
     ) -> Ingestion:
         """An ingestion into the archive's store with the archive's model (not started), waiting at most
-        ``wait`` seconds for another one holding the collection."""
+        ``wait`` seconds (by default ``NEWSBOT_INGEST_WAIT``) for another one holding the collection."""
         store = self.answerer().store
         return Ingestion(
             store,
@@ -111,5 +111,5 @@ class Archive:
             limits=ArticleLimits.from_settings(self.settings),
             progress=progress,
             cancel=cancel,
-            wait=wait,
+            wait=self.settings.ingest_wait if wait is None else wait,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -11,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.services import services_of
 from ingest.chunking import chunk_article
 from ingest.loaders import load_paths
+from ingest.locking import local_lock
 from retrieval.embeddings import E5Embeddings
 from tests.bot.conftest import ADMIN_ID, bot_settings, running_bot
 from tests.conftest import SAMPLE
@@ -134,6 +137,26 @@ async def test_an_uploaded_document_is_ingested_and_then_answerable(
     [kept] = list((data_dir / "uploads").glob("*/tver-tram.txt"))
     assert kept.read_text(encoding="utf-8") == TRAM
     assert emu.downloads == ["documents/file_1.txt"]
+
+
+async def test_an_upload_waits_for_another_ingestion_and_then_goes_in(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings
+) -> None:
+    """While another ingestion holds the collection, an upload waits its turn (NEWSBOT_INGEST_WAIT)
+    instead of being refused."""
+    admin = emu.user(ADMIN_ID, "Ada", "ada")
+    chat = emu.private_chat(admin)
+    data_dir = tmp_path / "data"
+    async with running_bot(bot_settings(emu, data_dir, ingest_wait=60), e5) as app:
+        store = await asyncio.to_thread(lambda: services_of(app.bot_data).archive.answerer().store)
+        with local_lock(data_dir / "locks", store):  # another ingestion holds the collection
+            emu.send_document(chat, admin, "tver-tram.txt", TRAM.encode())
+            [status] = await emu.wait_for_messages_async(chat, 1, timeout=15)
+            await asyncio.sleep(2)
+            assert "finished" not in emu.message(chat, status.message_id).text
+        await emu.wait_for_async(lambda: "finished" in emu.message(chat, status.message_id).text, timeout=60)
+    final = emu.message(chat, status.message_id).text
+    assert final.startswith("✅ Ingesting tver-tram.txt\nIngestion finished: 1 added, 0 updated"), final
 
 
 async def test_a_zip_is_extracted_safely_with_a_per_file_report(

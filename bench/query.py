@@ -59,6 +59,7 @@ from retrieval.embeddings import NewsEmbeddings  # noqa: E402
 from retrieval.evaluation import percentile  # noqa: E402
 from retrieval.records import ArticleInfo, Chunk  # noqa: E402
 from retrieval.settings import Settings, load_settings  # noqa: E402
+from retrieval.store import writer  # noqa: E402
 from retrieval.store.chunks import ArticleWrite, ChunkStore, StoredChunk  # noqa: E402
 from retrieval.store.shapes import chunk_from, sparse_from  # noqa: E402
 from retrieval.store.statistics import StatsDelta  # noqa: E402
@@ -72,9 +73,7 @@ WRITE_ARTICLES = 1000
 batch's distinct keys grow slower than its chunks (7,500 for 1,000 dev chunks, 20,000 for 5,000)."""
 SPREAD_DAYS = 4 * 365
 SOURCE_PAGE = 1000
-WRITE_PHASES = ("_article_records", "_mark_writing", "_write_chunks", "_count_out", "_stats_records")
-WRITE_PHASES += ("_upsert", "_delete_other_versions")
-"""The steps of ``ChunkStore.write`` timed by ``--profile`` (``_upsert`` is also called inside others)."""
+
 FRESH_ID = "bench-fresh"
 FRESH_TITLE = "В Квырлянске прошёл фестиваль квантовых пеликанов"
 FRESH_TEXT = (
@@ -176,7 +175,7 @@ def measure_configured(
 
 def read_source(store: ChunkStore, limit: int) -> list[StoredChunk]:
     """Up to ``limit`` of the store's chunks with their vectors and sparse vectors, read page by page."""
-    col = store._chunks()
+    col = store.collections.chunks()
     if col is None:
         sys.exit(f"no collection {store.name!r} at {store.location}: ingest an archive first")
     source: list[StoredChunk] = []
@@ -295,21 +294,37 @@ def filled_store(
     store: ChunkStore, source: list[StoredChunk], size: int, emb: NewsEmbeddings, args: argparse.Namespace
 ) -> dict[str, Any]:
     """Fill (or reuse) the store; the fill's figures and how many records each collection holds."""
-    targets = [(store, n) for n in ("write", *WRITE_PHASES)] + [(StatsDelta, "add")]
-    with clocked(targets if args.profile else []) as calls:
+    with clocked(write_steps(store) if args.profile else []) as calls:
         fill_s = fill(store, source, size, emb, args.keep)
     figures: dict[str, Any] = {
         "fill_s": round(fill_s, 1) if fill_s else None,
         "fill_s_per_1000": round(fill_s / size * 1000, 3) if fill_s else None,
         "records": {
-            "chunks": store._live_chunks().count(),
-            "keys": store._postings().collection.count(),
-            "articles": store._articles().count(),
+            "chunks": store.collections.live_chunks().count(),
+            "keys": store.collections.postings().collection.count(),
+            "articles": store.collections.articles().count(),
         },
     }
     if fill_s and args.profile:
         figures["fill_profile"] = write_profile(calls)
     return figures
+
+
+def write_steps(store: ChunkStore) -> list[tuple[object, str]]:
+    """The steps of ``ChunkStore.write`` that ``--profile`` times, as (the store part or module holding
+    it, its name), in the order a write takes them (the writer's upserts of records without vectors run
+    at several steps)."""
+    return [
+        (store, "write"),
+        (store._records, "records"),
+        (store._writer, "_mark_writing"),
+        (store._writer, "_write_chunks"),
+        (store._removal, "count_out"),
+        (store._figures, "delta_records"),
+        (writer, "upsert_without_vectors"),
+        (store._removal, "delete_other_versions"),
+        (StatsDelta, "add"),
+    ]
 
 
 def write_profile(calls: dict[str, list[float]]) -> dict[str, Any]:

@@ -60,8 +60,9 @@ STORE_CALLS = (
     "archive_stats",
 )
 """The store calls a search makes (each timed whole, with its own collection look-up)..."""
-NESTED_CALLS = ("_chunks", "_articles", "_postings")
-"""...and the collection look-ups inside them (``get_collection``: one round trip each on a server)."""
+NESTED_CALLS = ("chunks", "articles", "postings")
+"""...and the collection look-ups inside them (``store.collections``'s: ``get_collection`` is one round
+trip on a server)."""
 MODEL_CALLS = ("embed_question", "sparse_query")
 
 
@@ -164,7 +165,8 @@ def profile(answerer: Answerer, questions: list[str], filters: SearchFilters | N
     ``search``, and one of filtered ``search``). ``rest`` is what the searcher spends outside the store
     and the model (rescoring, passages)."""
     store, emb = answerer.store, answerer.searcher.embeddings
-    targets = [(store, n) for n in STORE_CALLS + NESTED_CALLS] + [(emb, n) for n in MODEL_CALLS]
+    targets = [(store, n) for n in STORE_CALLS] + [(store.collections, n) for n in NESTED_CALLS]
+    targets += [(emb, n) for n in MODEL_CALLS]
     out: dict[str, Any] = {}
     for label, chosen in (("search", None), ("filtered", filters)):
         if label == "search" or chosen is not None:

@@ -76,7 +76,7 @@ async def test_help_describes_the_archive_commands_and_filters(
     assert all(len(line) < 100 for line in help_text.splitlines())
     assert f"@{emu.bot_username}" in help_text
     assert "/reingest" not in help_text and "/reingest" in admin_help.text
-    chunks = ChunkStore.open(None, sample_data_dir / "chroma", "news").count_chunks()
+    chunks = len(list(ChunkStore.open(None, sample_data_dir / "chroma", "news").visible_chunks()))
     assert stats.startswith(f"Archive\nArticles: 12\nChunks: {chunks}\nDates: 2025-12-19 … 2026-01-16")
     assert "Пример-Новости: 3" in stats and "Last ingestion: 20" in stats
     assert [c["command"] for c in emu.commands()] == [c.command for c in USER_COMMANDS]

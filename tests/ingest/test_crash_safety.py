@@ -18,6 +18,7 @@ import pytest
 from retrieval.store.chunks import ChunkStore
 from tests.conftest import REPO
 from tests.support.generate import Archive, write_archive
+from tests.support.records import chunk_records
 
 BATCH = 8  # chunks a batch: a few articles each, many batches a run
 
@@ -63,7 +64,7 @@ def snapshot(store_dir: Path) -> tuple[dict[str, object], dict[str, tuple[str, o
         cid: (c.text, (c.article_id, c.index, c.start, c.end, c.title, c.date, c.url, c.source))
         for cid, c in store.visible_chunks()
     }
-    return dict(store.articles()), chunks, store.count_chunks()
+    return dict(store.articles()), chunks, chunk_records(store)
 
 
 def assert_consistent(store_dir: Path) -> None:

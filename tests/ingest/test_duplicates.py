@@ -168,7 +168,7 @@ def test_a_story_reprinted_many_times_keeps_every_copy_and_bands_only_its_first(
     filed = stories(w.store)
     assert {filed[f"a{n}"] for n in range(20)} == {"a0"}
     assert filed["a20"] == "a20"
-    met = Stories(w.store._articles(), 100)._sharing_bands([fingerprint(w.wire)])
+    met = Stories(w.store.collections.articles(), 100)._sharing_bands([fingerprint(w.wire)])
     assert len(met) == BANDED_PER_STORY
     assert {m.article_id for m in met} == {f"a{n}" for n in range(BANDED_PER_STORY)}
 
@@ -184,7 +184,7 @@ def test_a_storys_copies_are_read_by_id_and_match_its_visible_articles_after_edi
     store, write, wire, other = w.store, w.write, w.wire, w.other
 
     def copies_read(article_id: str) -> set[str]:
-        story = Stories(store._articles(), 100).read([article_id])[article_id]
+        story = Stories(store.collections.articles(), 100).read([article_id])[article_id]
         return {c.article_id for c in story.copies}
 
     def carrying(label: str) -> set[str]:
@@ -198,14 +198,14 @@ def test_a_storys_copies_are_read_by_id_and_match_its_visible_articles_after_edi
     assert carrying("a0") == {"a0", "a1", "a4", "a5", "a6", "a7"}
     assert copies_read("a5") == carrying("a0")
     assert copies_read("a8") == carrying(stories(store)["a8"]) == {"a2", "a8"}
-    listed = Stories(store._articles(), 100)._members(["a0"])["a0"]
+    listed = Stories(store.collections.articles(), 100)._members(["a0"])["a0"]
     assert set(listed) >= carrying("a0")  # the record lists them: the read above went by id
 
-    store._articles().delete(ids=[STORY_PREFIX + "a0"])  # as an archive written before the records
+    store.collections.articles().delete(ids=[STORY_PREFIX + "a0"])  # as an archive written before the records
     assert copies_read("a5") == carrying("a0")  # read by its label
     write(range(9, 10), wire)
     assert carrying("a0") == {"a0", "a1", "a4", "a5", "a6", "a7", "a9"}
-    assert set(Stories(store._articles(), 100)._members(["a0"])["a0"]) >= carrying("a0")
+    assert set(Stories(store.collections.articles(), 100)._members(["a0"])["a0"]) >= carrying("a0")
     assert copies_read("a9") == carrying("a0")
 
 
@@ -221,7 +221,7 @@ def test_a_large_storys_first_copies_are_read_and_the_rest_counted_truly_after_r
     w.write(range(30, 31), w.other)
 
     def story_of(article_id: str, most: int | None) -> tuple[list[str], int]:
-        articles = Stories(w.store._articles(), 100)
+        articles = Stories(w.store.collections.articles(), 100)
         story = articles.of(list(articles._records([article_id]).values()), most)[article_id]
         return [c.article_id for c in story.copies], story.more
 

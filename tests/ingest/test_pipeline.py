@@ -22,6 +22,7 @@ from retrieval.store.chunks import ArticleWrite, ChunkStore
 from tests.conftest import SAMPLE
 from tests.support.generate import Archive, article_text, write_archive
 from tests.support.hashing import HashingEmbeddings
+from tests.support.records import chunk_records
 
 FULL_SIZE = 1000  # a real archive's first ingestion: past the page sizes of Chroma's reads and writes
 
@@ -58,7 +59,7 @@ def test_bookkeeping_at_full_size(tmp_path: Path, full_archive: Archive) -> None
     assert {i for i in infos if i.startswith("nerel/")} == {
         f"nerel/{p.name}" for p in (full_archive.root / "nerel").glob("*.txt")
     }
-    assert first.chunks_written == sum(i.chunks for i in infos.values()) == store.count_chunks()
+    assert first.chunks_written == sum(i.chunks for i in infos.values()) == chunk_records(store)
     assert first.chunks_written > 2 * n  # several chunks an article
     assert emb.passages_embedded == first.chunks_written
     # every article's visible chunks are exactly 0..n-1
@@ -68,7 +69,7 @@ def test_bookkeeping_at_full_size(tmp_path: Path, full_archive: Archive) -> None
     second = ingestion(store, emb, tmp_path).run([full_archive.root])
     assert (second.added, second.updated, second.unchanged, second.chunks_written) == (0, 0, n, 0)
     assert emb.passages_embedded == 0
-    assert store.count_chunks() == first.chunks_written
+    assert chunk_records(store) == first.chunks_written
 
 
 def test_offsets_quote_the_article_exactly(tmp_path: Path) -> None:
@@ -112,14 +113,14 @@ def test_edited_article_replaces_its_chunks_and_prune_removes_gone_ones(tmp_path
     ]
     assert chunks[0].title == "Новый заголовок"
     # the old version's chunks are gone from the collection, not just hidden
-    assert store.count_chunks() == sum(i.chunks for i in store.articles().values())
+    assert chunk_records(store) == sum(i.chunks for i in store.articles().values())
     assert f"nerel/{gone.name}" in store.articles()  # no --prune: kept
 
     pruned = ingestion(store, emb, tmp_path).run([archive], prune=True)
     assert pruned.pruned == 1
     assert f"nerel/{gone.name}" not in store.articles()
     assert not [c for _, c in store.visible_chunks() if c.article_id == f"nerel/{gone.name}"]
-    assert store.count_chunks() == sum(i.chunks for i in store.articles().values())
+    assert chunk_records(store) == sum(i.chunks for i in store.articles().values())
 
 
 def test_prune_is_scoped_to_the_paths_given(tmp_path: Path) -> None:
@@ -289,7 +290,7 @@ def test_a_huge_article_is_embedded_in_small_calls_and_switched_in_one_write(tmp
     huge = infos["huge.txt"].chunks
     assert (report.added, report.cancelled, len(infos)) == (n, False, n)
     assert huge > 2000 and huge > 4 * WRITE_BATCH
-    assert report.chunks_written == sum(i.chunks for i in infos.values()) == store.count_chunks()
+    assert report.chunks_written == sum(i.chunks for i in infos.values()) == chunk_records(store)
     # no model call is given more than its budget; every chunk is embedded once, both ways
     assert max(emb.calls) <= EMBED_BATCH and max(emb.sparse_calls) <= SPARSE_BATCH
     assert sum(emb.calls) == sum(emb.sparse_calls) == report.chunks_written
@@ -317,7 +318,7 @@ def test_cancel_inside_a_huge_article_stops_before_the_next_model_call(tmp_path:
     infos = store.articles()
     assert "huge.txt" not in infos and report.added == len(infos) < n
     assert visible_by_article(store) == {aid: list(range(i.chunks)) for aid, i in infos.items()}
-    assert store.count_chunks() == report.chunks_written
+    assert chunk_records(store) == report.chunks_written
 
     again = ingestion(store, RecordingEmbeddings(), tmp_path, limits=HUGE_LIMITS).run([root])
     assert (again.added, again.unchanged, again.cancelled) == (n - len(infos), len(infos), False)

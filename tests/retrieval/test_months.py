@@ -23,6 +23,7 @@ import pytest
 from ingest.pipeline import Ingestion
 from retrieval.records import ArticleInfo, SearchFilters, day_number
 from retrieval.store.chunks import ArticleWrite, ChunkStore
+from retrieval.store.figures import Figures
 from retrieval.store.months import MAX_MONTHS, month_of
 from retrieval.store.schema import is_month_collection
 from tests.support.cli import run
@@ -133,7 +134,7 @@ def test_the_month_index_matches_a_recount_after_ingest_edit_prune_crash_and_reb
         def killed(*args: Any, **kwargs: Any) -> Any:
             raise KeyboardInterrupt
 
-        patched.setattr(ChunkStore, "_stats_records", killed)
+        patched.setattr(Figures, "delta_records", killed)
         with pytest.raises(KeyboardInterrupt):
             ingest()
     ingest()  # sweeps what the killed run left, then writes the edit

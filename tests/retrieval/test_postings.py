@@ -38,7 +38,7 @@ def index_of(store: ChunkStore) -> dict[str, set[str]]:
 
 def filed(store: ChunkStore) -> dict[str, set[str]]:
     """Key -> chunk ids, as the index holds them."""
-    col = store._postings().collection
+    col = store.collections.postings().collection
     got = col.get(include=["metadatas"])
     return {
         rid[2:]: set(postings.posting_ids(m))
@@ -95,4 +95,4 @@ def test_an_emptied_key_loses_its_record(tmp_path: Path) -> None:
     assert filed(store)
     store.remove(["a"])
     assert filed(store) == {}
-    assert store._postings().collection.count() == 0
+    assert store.collections.postings().collection.count() == 0

@@ -21,10 +21,13 @@ from ingest.chunking import ChunkingConfig, chunk_article
 from ingest.pipeline import Ingestion, article_version
 from retrieval.records import Article, ArticleInfo, day_number
 from retrieval.store.chunks import ArticleWrite, ChunkStore
+from retrieval.store.figures import Figures
+from retrieval.store.removal import Removal
 from retrieval.store.shapes import chunk_id
 from retrieval.store.statistics import chunk_terms
 from retrieval.terms import KEY_PREFIX, name_keys
 from tests.support.hashing import HashingEmbeddings
+from tests.support.records import chunk_records
 
 LONG = (
     "Правительство утвердило программу ремонта дорог на три года. "
@@ -220,11 +223,11 @@ def test_figures_describe_the_new_version_when_the_old_ones_deletion_fails(
     )
     write = ArticleWrite(info, chunks, emb.embed_passages([c.text for c in chunks]), str(root.resolve()))
 
-    def crash(self: ChunkStore, col: object, keep: object) -> None:
+    def crash(self: Removal, col: object, keep: object) -> None:
         raise RuntimeError("killed after the switch")
 
     with monkeypatch.context() as m:
-        m.setattr(ChunkStore, "_delete_other_versions", crash)
+        m.setattr(Removal, "delete_other_versions", crash)
         with pytest.raises(RuntimeError, match="killed after the switch"):
             store.write([write])
 
@@ -233,14 +236,14 @@ def test_figures_describe_the_new_version_when_the_old_ones_deletion_fails(
     seen |= all_terms(after)
     check_figures(store, after, seen)
     assert set(store.chunks(old_ids)) == set(old_ids)  # the old chunks are still there, invisible
-    assert store.visible(list(store.chunks(old_ids).values())) == []
+    assert not set(old_ids) & {cid for cid, _ in store.visible_chunks()}  # search shows none of them
     expected_chunks = sum(len(chunk_article(a)) for a in after)
-    assert store.count_chunks() == expected_chunks + len(old_ids)
+    assert chunk_records(store) == expected_chunks + len(old_ids)
 
     assert store.sweep() == 1
     assert store.chunks(old_ids) == {}
     assert store.keyed([old_key], 10) == {}
-    assert store.count_chunks() == expected_chunks
+    assert chunk_records(store) == expected_chunks
     check_figures(store, after, seen)
 
     # and a later ingestion of the same files finds nothing to do and leaves the figures right
@@ -261,11 +264,10 @@ def test_figures_hold_with_term_deltas_pending_and_through_a_fold_killed_at_ever
     write_folder(root, files)
     store = ChunkStore.open(None, tmp_path / "chroma", "news")
     emb = HashingEmbeddings()
-    real_fold = ChunkStore.fold
 
     def ingest(**kw: bool) -> None:
         with monkeypatch.context() as m:
-            m.setattr(ChunkStore, "fold", lambda self: None)
+            m.setattr(Figures, "fold", lambda self: None)
             report = Ingestion(store, emb, lock_dir=tmp_path / "locks", batch_size=2).run([root], **kw)
         assert not report.skipped and not report.warnings
 
@@ -307,7 +309,7 @@ def test_figures_hold_with_term_deltas_pending_and_through_a_fold_killed_at_ever
             m.setattr(Collection, "delete", killing(Collection.delete))
             m.setattr(Collection, "modify", killing(Collection.modify))
             try:
-                real_fold(store)
+                store.fold()
             except Killed:
                 pass
             else:
@@ -318,7 +320,7 @@ def test_figures_hold_with_term_deltas_pending_and_through_a_fold_killed_at_ever
     assert limit >= 3  # it was killed after its term records, its statistics and its deletions
     assert not store.archive_stats().pending
     store.sweep()  # what a fold killed before its deletions left, the next ingestion's sweep deletes
-    assert store._articles().get(ids=list(pending))["ids"] == []
+    assert store.collections.articles().get(ids=list(pending))["ids"] == []
     check_figures(store, articles, seen)
 
 

@@ -60,9 +60,8 @@ STORE_CALLS = (
     "archive_stats",
 )
 """The store calls a search makes (each timed whole, with its own collection look-up)..."""
-NESTED_CALLS = ("chunks", "articles", "postings")
-"""...and the collection look-ups inside them (``store.collections``'s: ``get_collection`` is one round
-trip on a server)."""
+NESTED_CALLS = ("collections.chunks", "collections.articles", "collections.postings")
+"""...and the collection look-ups inside them (``get_collection``: one round trip each on a server)."""
 MODEL_CALLS = ("embed_question", "sparse_query")
 
 
@@ -133,11 +132,15 @@ def measure(answerer: Answerer, questions: list[str], filters: SearchFilters | N
 
 @contextlib.contextmanager
 def clocked(targets: Iterable[tuple[object, str]]) -> Iterator[dict[str, list[float]]]:
-    """Time every call of these methods (``(object or class, name)``) while inside, in ms by name."""
+    """Time every call of these methods (``(object or class, name)``; a dotted name reaches through
+    attributes: ``(store, "collections.chunks")``) while inside, in ms by name."""
     calls: dict[str, list[float]] = defaultdict(list)
-    saved = [(obj, name, vars(obj).get(name)) for obj, name in targets]
-    for obj, name, _ in saved:
-        setattr(obj, name, _timing(getattr(obj, name), calls[name]))
+    saved = []
+    for target, name in targets:
+        *path, attr = name.split(".")
+        obj = functools.reduce(getattr, path, target)
+        saved.append((obj, attr, vars(obj).get(attr)))
+        setattr(obj, attr, _timing(getattr(obj, attr), calls[name]))
     try:
         yield calls
     finally:
@@ -165,8 +168,7 @@ def profile(answerer: Answerer, questions: list[str], filters: SearchFilters | N
     ``search``, and one of filtered ``search``). ``rest`` is what the searcher spends outside the store
     and the model (rescoring, passages)."""
     store, emb = answerer.store, answerer.searcher.embeddings
-    targets = [(store, n) for n in STORE_CALLS] + [(store.collections, n) for n in NESTED_CALLS]
-    targets += [(emb, n) for n in MODEL_CALLS]
+    targets = [(store, n) for n in STORE_CALLS + NESTED_CALLS] + [(emb, n) for n in MODEL_CALLS]
     out: dict[str, Any] = {}
     for label, chosen in (("search", None), ("filtered", filters)):
         if label == "search" or chosen is not None:

@@ -173,10 +173,16 @@ def local_lock(lock_dir: Path, store: ChunkStore) -> Iterator[None]:
 
 
 def _write_holder(handle: IO[str], text: str) -> None:
+    """Write straight to the file, past the handle's buffer: a write the disk refused must not stay
+    buffered, or closing the handle would try it again and fail in its turn."""
     handle.seek(0)
     handle.truncate()
-    handle.write(text)
-    handle.flush()
+    _write(handle.fileno(), text.encode())
+
+
+def _write(fd: int, data: bytes) -> None:
+    while data:
+        data = data[os.write(fd, data) :]
 
 
 @contextmanager

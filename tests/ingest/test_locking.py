@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -66,23 +65,21 @@ def test_a_full_disk_when_naming_the_holder_is_a_store_full_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The lock file is written as a run starts: on a full disk that is one clear StoreFull (which the
-    bot logs in one line), not a raw OSError's traceback."""
+    bot logs in one line), not a raw OSError's traceback, nor one from closing the file after it."""
     store = ChunkStore.open(None, tmp_path / "chroma", "news")
     locks = tmp_path / "locks"
-    real_write = locking._write_holder
+    real_write = locking._write
 
-    def full(handle: Any, text: str) -> None:
-        if text:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real_write(handle, text)
+    def full(fd: int, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(locking, "_write_holder", full)
+    monkeypatch.setattr(locking, "_write", full)
     with (
         pytest.raises(StoreFull, match=r"disk holding .*\.lock is full"),
         local_lock(locks, store),
     ):
         pass
-    monkeypatch.setattr(locking, "_write_holder", real_write)
+    monkeypatch.setattr(locking, "_write", real_write)
     with local_lock(locks, store):  # once there is space, the next run takes the lock
         pass
 

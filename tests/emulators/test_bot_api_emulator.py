@@ -24,6 +24,7 @@ from telegram.ext import (
     filters,
 )
 
+from . import bot_api
 from .bot_api import BotApiEmulator, CallbackAnswer, EntityParseError, parse_html
 
 TOKEN = "123456:TEST-token_x"
@@ -357,11 +358,11 @@ async def test_waiting_too_long_shows_what_the_bot_did(emu: BotApiEmulator) -> N
 async def test_the_token_never_reaches_logs_or_records(
     emu: BotApiEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger=BotApiEmulator.__module__)
+    caplog.set_level(logging.DEBUG, logger=bot_api.__name__)
     chat = emu.private_chat(emu.user(1001, "Alice"))
     async with bot_for(emu) as bot:
         await bot.send_message(chat.id, "hi")
-    emulator_logs = [r.getMessage() for r in caplog.records if r.name == BotApiEmulator.__module__]
+    emulator_logs = [r.getMessage() for r in caplog.records if r.name == bot_api.__name__]
     assert any("sendMessage" in line for line in emulator_logs)
     assert TOKEN not in repr(emu.requests) + "\n".join(emulator_logs)
 

@@ -1,0 +1,1 @@
+"""Files to articles: one test module a job of `ingest/loaders`."""

@@ -5,7 +5,7 @@
 
 Starts a ``chroma run`` server on a free loopback port (its folder on a temporary disk), ingests
 ``sample/`` and lists three feeds with ``newsbot`` as an operator would, and runs two ``newsbot serve``
-replicas, each long polling its own local Bot API emulator (``tests/emulators/bot_api.py``; the first
+replicas, each long polling its own local Bot API emulator (``tests/emulators/bot_api/``; the first
 also reads a channel). For ``--minutes``: six askers (three per replica, a group each) ask with ``/ask``
 and now and then press 👍; six follower groups follow three topics (two of them with only the bot they
 followed through as a member, the others with both); the feed server (``tests/emulators/feed_server.py``)

@@ -17,7 +17,8 @@ _NAME_TAGS = ("Name", "Surn", "Patr", "Geox", "Orgn")
 
 
 @functools.cache
-def _analyser() -> Any:
+def analyser() -> Any:
+    """pymorphy3's analyser, loaded once."""
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
@@ -26,27 +27,27 @@ def _analyser() -> Any:
 @functools.lru_cache(maxsize=1 << 14)
 def normal_form(word: str) -> str:
     """The dictionary form of the word's likeliest reading, lower-case."""
-    return str(_analyser().parse(word)[0].normal_form)
+    return str(analyser().parse(word)[0].normal_form)
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def nominative(word: str) -> str:
     """A name's nominative form in the word's own capitalisation ("Трампа" -> "Трамп"); a word that can
     be nominative already ("Петрова" of "Анна Петрова") and other words as they are."""
-    parses = _analyser().parse(word)
+    parses = analyser().parse(word)
     if any(p.tag.case == "nomn" for p in parses if any(tag in p.tag for tag in _NAME_TAGS)):
         return word
     for parse in parses:
         if any(tag in parse.tag for tag in _NAME_TAGS):
             form = parse.inflect({"nomn"})
-            return _cased(form.word, word) if form is not None else word
+            return cased(form.word, word) if form is not None else word
     return word
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def is_numeral(word: str) -> bool:
     """Whether the word is a numeral ("девяти", "четырьмя"), not a word that starts like one ("семья")."""
-    return len(word) >= 3 and any(p.tag.POS == "NUMR" and p.score >= 0.2 for p in _analyser().parse(word))
+    return len(word) >= 3 and any(p.tag.POS == "NUMR" and p.score >= 0.2 for p in analyser().parse(word))
 
 
 def never_nominative(text: str) -> bool:
@@ -58,11 +59,12 @@ def never_nominative(text: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 14)
 def _never_nominative(word: str) -> bool:
-    parses = [p for p in _analyser().parse(word) if p.score >= 0.05 and p.tag.case]
+    parses = [p for p in analyser().parse(word) if p.score >= 0.05 and p.tag.case]
     return bool(parses) and all(p.tag.case != "nomn" for p in parses)
 
 
-def _cased(form: str, like: str) -> str:
+def cased(form: str, like: str) -> str:
+    """``form`` in the capitalisation of ``like`` (all capitals, a capital first, or lower-case)."""
     if like.isupper() and len(like) > 1:
         return form.upper()
     if like[:1].isupper():

@@ -1,9 +1,9 @@
 """Named entities in Russian text: the one place that imports natasha.
 
 natasha's slovnet NER tagger (weights inside its wheel, with the navec embeddings: offline, MIT) finds
-people (``PER``), organisations (``ORG``) and places (``LOC``) at a few milliseconds a sentence. Measured
-on held-out NEREL documents as per-article name sets: persons F1 0.92, places 0.83, organisations 0.67.
-It is trained on Russian news and finds little in English text.
+people (``PER``), organisations (``ORG``) and places (``LOC``). It is trained on Russian news and finds
+little in English text. What an article names, each entity once, is :mod:`retrieval.entities.article`'s;
+``bench/entities.py`` measures both against NEREL's annotations.
 
     recognise("Встречу принимает президент Франции Эммануэль Макрон.")
     -> (Entity("place", "Франции", 28, 35), Entity("person", "Эммануэль Макрон", 36, 52))

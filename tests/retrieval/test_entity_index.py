@@ -1,0 +1,89 @@
+"""The entity index's records as articles are filed, updated and removed; a name asked in any form or
+script finds its entity; the entities named beside one ranked by lift (pure: retrieval.entities)."""
+
+from __future__ import annotations
+
+from retrieval.entities.article import Named
+from retrieval.entities.co_mentions import beside
+from retrieval.entities.index import Entity, Filed, changes, entity_id, reposted
+from retrieval.entities.lookup import ranked, wanted
+
+PUTIN = Named("person", "Владимир Путин", "владимир путин", ("Владимира Путина", "Путин"), 2)
+PESKOV = Named("person", "Дмитрий Песков", "дмитрий песков", ("Дмитрий Песков",), 1)
+IVANKA = Named("person", "Иванка Трамп", "иванка трамп", ("Иванка Трамп",), 1)
+DONALD = Named("person", "Дональд Трамп", "дональд трамп", ("Дональда Трампа",), 1)
+
+
+def filed(records: dict[str, Entity], added: list[Filed], removed: list[Filed]) -> dict[str, Entity]:
+    """Apply a change to ``records`` as the store does."""
+    out = dict(records)
+    for eid, change in changes(added, removed).entities.items():
+        meta = change.applied(out[eid].metadata() if eid in out else None)
+        if meta is None:
+            out.pop(eid, None)
+        else:
+            out[eid] = Entity.from_metadata(meta)
+    return out
+
+
+def test_an_entity_counts_its_articles_by_month_and_outlet_and_keeps_the_forms_seen() -> None:
+    records = filed(
+        {},
+        [
+            Filed("a1", "2025-03-02", "ТАСС", (PUTIN, PESKOV)),
+            Filed("a2", "2025-04-10", "РБК", (PUTIN,)),
+            Filed("a3", None, "ТАСС", (PUTIN,)),
+        ],
+        [],
+    )
+    putin = records[entity_id("person", "владимир путин")]
+    assert putin.name == "Владимир Путин"
+    assert putin.articles == 3
+    assert putin.months == {"202503": 1, "202504": 1, "undated": 1}
+    assert putin.outlets == {"ТАСС": 2, "РБК": 1}
+    assert "Владимира Путина" in putin.variants
+
+
+def test_an_update_moves_an_article_and_a_removal_drops_the_entity_it_alone_named() -> None:
+    first = Filed("a1", "2025-03-02", "ТАСС", (PUTIN, PESKOV))
+    records = filed({}, [first], [])
+    moved = Filed("a1", "2025-05-01", "ТАСС", (PUTIN,))
+    records = filed(records, [moved], [first])
+    assert records[entity_id("person", "владимир путин")].months == {"202505": 1}
+    assert entity_id("person", "дмитрий песков") not in records
+    assert filed(records, [], [moved]) == {}
+
+
+def test_month_postings_keep_one_row_per_article_newest_first() -> None:
+    rows = reposted(
+        [["a1", "2025-03-02", "ТАСС"]], [["a2", "2025-03-20", "РБК"], ["a1", "2025-03-05", "ТАСС"]], set()
+    )
+    assert rows == [["a2", "2025-03-20", "РБК"], ["a1", "2025-03-05", "ТАСС"]]
+    assert reposted(rows, [], {"a2"}) == [["a1", "2025-03-05", "ТАСС"]]
+
+
+def test_a_name_asked_inflected_or_in_latin_letters_finds_its_cyrillic_entity() -> None:
+    records = filed({}, [Filed("a1", "2025-03-02", "ТАСС", (PUTIN, PESKOV, IVANKA, DONALD))], [])
+    words = changes([Filed("a1", "2025-03-02", "ТАСС", (PUTIN, PESKOV, IVANKA, DONALD))], []).words
+    for asked in ("Putin", "Путина", "Владимир Путин", "Vladimir Putin"):
+        found = {eid: records[eid] for key in wanted(asked) for eid in words.get(key, ())}
+        assert ranked(asked, found)[0] == entity_id("person", "владимир путин"), asked
+    found = {eid: records[eid] for key in wanted("Ivanka Trump") for eid in words.get(key, ())}
+    assert ranked("Ivanka Trump", found) == [entity_id("person", "иванка трамп")]  # not her father
+    found = {eid: records[eid] for key in wanted("Trump") for eid in words.get(key, ())}
+    assert set(ranked("Trump", found)) == {
+        entity_id("person", "иванка трамп"),
+        entity_id("person", "дональд трамп"),
+    }
+
+
+def test_the_entities_beside_one_are_ranked_by_lift_not_by_raw_count() -> None:
+    ranked_beside = beside(
+        "person:a",
+        together={"person:b": 12, "place:russia": 40, "person:once": 1},
+        articles_of={"person:b": 30, "place:russia": 9000, "person:once": 1},
+        own=50,
+        total=20000,
+    )
+    assert [b.entity_id for b in ranked_beside] == ["person:b", "place:russia"]  # a single article is chance
+    assert ranked_beside[0].lift > ranked_beside[1].lift

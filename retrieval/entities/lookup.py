@@ -1,17 +1,22 @@
-"""Which entity a name asked for means: "Путина", "Putin" or "владимир путин" -> ``person:владимир путин``.
+"""Which entity a name asked for means: "Путина", "Putin" or "Владимир Путин" -> ``person:владимир путин``.
 
 A name is looked up by the consonant keys of its words (:func:`retrieval.names.consonant_key`; the index
 files every entity under its words' keys, :mod:`retrieval.entities.index`), so that an inflected form or a
-Latin spelling finds the Cyrillic entity. Of the entities found, those that have every asked word come
-first: the one whose key is the asked name's own, then by how many articles name them.
+Latin spelling finds the Cyrillic entity. Of the entities found, those with the asked name's last word
+(a surname, mostly) fit; the one with most of the asked words is meant, a name that is not part of
+another's before one that is ("Путин" alone, in an article that never gave the full name), then the most
+named. Counted with it: the names that are part of it when it is the most named name they are part of,
+and the fuller names it is part of ("Владимир Владимирович Путин"); the rest are other entities the name
+may mean ("Иванка Трамп" for "Trump").
 
-    wanted("Putin") -> ("трмп"...)   # the keys to read
-    ranked("Putin", found) -> ["person:владимир путин", "person:путин"]
+    wanted("Vladimir Putin") -> ["влдмр", "птн"]     # the keys to read
+    resolve("Putin", found) -> Resolved("person:владимир путин", ("person:путин",), ())
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from retrieval.entities.article import Named
 from retrieval.entities.canonical import identity
@@ -19,23 +24,66 @@ from retrieval.entities.index import Entity, word_keys
 from retrieval.names import consonant_key
 
 
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The entity a name means, the entities counted with it, and other entities it may mean."""
+
+    meant: str
+    same: tuple[str, ...]
+    others: tuple[str, ...]
+
+
 def wanted(name: str) -> list[str]:
-    """The consonant keys of the asked name's words (each word of two consonants or more)."""
-    return sorted({k for w in name.split() if len(k := consonant_key(w)) >= 2})
+    """The consonant keys of the asked name's words (each word of two consonants or more), in order."""
+    return list(dict.fromkeys(k for w in name.split() if len(k := consonant_key(w)) >= 2))
 
 
-def ranked(name: str, found: Mapping[str, Entity]) -> list[str]:
-    """The ids of ``found`` (entities filed under the name's word keys) that have every asked word, best
-    first."""
-    asked = set(wanted(name))
+def resolve(name: str, found: Mapping[str, Entity]) -> Resolved | None:
+    """The entity of ``found`` (entities filed under the name's word keys) the name means, or None."""
+    asked = wanted(name)
+    if not asked:
+        return None
     own = identity(name)
-    fitting = []
-    for eid, entity in found.items():
-        keys = word_keys(Named(entity.kind, entity.name, "", entity.variants, 0))
-        if asked and asked <= keys:
-            exact = eid.split(":", 1)[1] == own or own in _identities(entity)
-            fitting.append((not exact, -entity.articles, eid))
-    return [eid for *_, eid in sorted(fitting)]
+    keys = {eid: _keys(entity) for eid, entity in found.items()}
+    fitting = [eid for eid in found if asked[-1] in keys[eid]]
+    if not fitting:
+        return None
+
+    parts = {e for e in fitting if any(_part_of(found[e], found[w]) for w in fitting if w != e)}
+
+    def rank(eid: str) -> tuple[int, bool, int, bool, str]:
+        exact = eid.split(":", 1)[1] == own or own in _identities(found[eid])
+        return (-len(set(asked) & keys[eid]), eid in parts, -found[eid].articles, not exact, eid)
+
+    fitting.sort(key=rank)
+    meant = fitting[0]
+    same = tuple(
+        eid
+        for eid in fitting[1:]
+        if _likeliest_whole(eid, found) == meant or _part_of(found[meant], found[eid])
+    )
+    others = tuple(eid for eid in fitting[1:] if eid not in same)
+    return Resolved(meant, same, others)
+
+
+def _keys(entity: Entity) -> set[str]:
+    return word_keys(Named(entity.kind, entity.name, "", entity.variants, 0))
+
+
+def _likeliest_whole(part: str, found: Mapping[str, Entity]) -> str | None:
+    """The most named of the entities ``part`` is a part of (of its kind), if any."""
+    wholes = [e for e in found if found[e].kind == found[part].kind and _part_of(found[part], found[e])]
+    return max(wholes, key=lambda e: (found[e].articles, e), default=None)
+
+
+def _part_of(part: Entity, whole: Entity) -> bool:
+    """Whether ``part``'s name is fewer words of ``whole``'s ("Путин" of "Владимир Путин")."""
+    words, of = _name_keys(part), _name_keys(whole)
+    return len(part.name.split()) < len(whole.name.split()) and bool(words) and words <= of
+
+
+def _name_keys(entity: Entity) -> set[str]:
+    return set(wanted(entity.name))
 
 
 def _identities(entity: Entity) -> set[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from retrieval.entities.article import Named
 from retrieval.entities.co_mentions import beside
 from retrieval.entities.index import Entity, Filed, changes, entity_id, reposted
-from retrieval.entities.lookup import ranked, wanted
+from retrieval.entities.lookup import Resolved, resolve, wanted
 
 PUTIN = Named("person", "Владимир Путин", "владимир путин", ("Владимира Путина", "Путин"), 2)
 PESKOV = Named("person", "Дмитрий Песков", "дмитрий песков", ("Дмитрий Песков",), 1)
@@ -63,18 +63,29 @@ def test_month_postings_keep_one_row_per_article_newest_first() -> None:
 
 
 def test_a_name_asked_inflected_or_in_latin_letters_finds_its_cyrillic_entity() -> None:
-    records = filed({}, [Filed("a1", "2025-03-02", "ТАСС", (PUTIN, PESKOV, IVANKA, DONALD))], [])
-    words = changes([Filed("a1", "2025-03-02", "ТАСС", (PUTIN, PESKOV, IVANKA, DONALD))], []).words
-    for asked in ("Putin", "Путина", "Владимир Путин", "Vladimir Putin"):
-        found = {eid: records[eid] for key in wanted(asked) for eid in words.get(key, ())}
-        assert ranked(asked, found)[0] == entity_id("person", "владимир путин"), asked
-    found = {eid: records[eid] for key in wanted("Ivanka Trump") for eid in words.get(key, ())}
-    assert ranked("Ivanka Trump", found) == [entity_id("person", "иванка трамп")]  # not her father
-    found = {eid: records[eid] for key in wanted("Trump") for eid in words.get(key, ())}
-    assert set(ranked("Trump", found)) == {
-        entity_id("person", "иванка трамп"),
-        entity_id("person", "дональд трамп"),
-    }
+    articles = [
+        Filed("a1", "2025-03-02", "ТАСС", (PUTIN, PESKOV, IVANKA, DONALD)),
+        Filed("a2", "2025-03-03", "ТАСС", (Named("person", "Путин", "путин", ("Путина",), 1),)),
+        Filed("a3", "2025-03-04", "ТАСС", (Named("person", "Трамп", "трамп", ("Трампа",), 1), DONALD)),
+    ]
+    records = filed({}, articles, [])
+    words = changes(articles, []).words
+
+    def asked(name: str) -> Resolved | None:
+        return resolve(name, {eid: records[eid] for key in wanted(name) for eid in words.get(key, ())})
+
+    putin = entity_id("person", "владимир путин")
+    for name in ("Putin", "Путина", "Владимир Путин", "Vladimir Putin", "путин"):
+        found = asked(name)
+        assert found is not None and found.meant == putin, name
+        assert found.same == (entity_id("person", "путин"),)  # the articles that name him by surname
+    ivanka = asked("Ivanka Trump")
+    assert ivanka is not None and ivanka.meant == entity_id("person", "иванка трамп")
+    assert ivanka.same == ()  # not her father's articles
+    trump = asked("Trump")
+    assert trump is not None and trump.meant == entity_id("person", "дональд трамп")  # the most named
+    assert entity_id("person", "иванка трамп") in trump.others
+    assert asked("Нобель") is None
 
 
 def test_the_entities_beside_one_are_ranked_by_lift_not_by_raw_count() -> None:

@@ -96,9 +96,8 @@ def main() -> None:
             p = right / len(ours) if ours else 0.0
             print(f"{name:<40}{len(theirs):>6}{len(ours):>7}{p:>11.3f}{right / len(theirs):>8.3f}")
     for how, (right, ours_n, theirs_n) in totals.items():
-        print(
-            f"{'over all, ' + how:<40}{theirs_n:>6}{ours_n:>7}{right / (ours_n or 1):>11.3f}{right / theirs_n:>8.3f}"
-        )
+        p, r = right / (ours_n or 1), right / theirs_n
+        print(f"{'over all, ' + how:<40}{theirs_n:>6}{ours_n:>7}{p:>11.3f}{r:>8.3f}")
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.app import ALLOWED_UPDATES, build_application  # noqa: E402
 from bot.archive import Archive  # noqa: E402
+from bot.telegram.app import ALLOWED_UPDATES, build_application  # noqa: E402
 from bot.wiring import load_embeddings, open_store  # noqa: E402
 from ingest.loaders import ArticleLimits  # noqa: E402
 from ingest.pipeline import Ingestion  # noqa: E402

@@ -1,4 +1,4 @@
-"""The news archive as the bot uses it: answers, passages, figures and ingestion runs.
+"""The news archive as the bot uses it: answers, passages, timelines, figures and ingestion runs.
 
 Every method blocks (embedding, Chroma, an LLM call) and is meant to run in a worker thread
 (``asyncio.to_thread``); the embeddings object serialises its own callers, the rest is safe to share.
@@ -13,11 +13,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from bot.query_syntax import Query, resolve_filters
-from bot.wiring import build_answerer, load_embeddings
-from ingest.loaders import ArticleLimits
+from bot.wiring import build_answerer, build_ingestion, load_embeddings
 from ingest.pipeline import Ingestion, ProgressCallback
 from retrieval.answer.answerer import Answerer, Overview
 from retrieval.answer.thread import Thread
@@ -104,12 +102,6 @@ class Archive:
         """An ingestion into the archive's store with the archive's model (not started), waiting at most
         ``wait`` seconds (by default ``NEWSBOT_INGEST_WAIT``) for another one holding the collection."""
         store = self.answerer().store
-        return Ingestion(
-            store,
-            self.embeddings,
-            lock_dir=Path(self.settings.data_dir) / "locks",
-            limits=ArticleLimits.from_settings(self.settings),
-            progress=progress,
-            cancel=cancel,
-            wait=self.settings.ingest_wait if wait is None else wait,
+        return build_ingestion(
+            self.settings, store, self.embeddings, progress=progress, cancel=cancel, wait=wait
         )

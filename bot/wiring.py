@@ -1,7 +1,18 @@
-"""The composition root: build the store and the embeddings from settings (used by the CLI and the bot)."""
+"""The composition root: the store, the embeddings, the answerer and an ingestion, built from settings
+(the command line, the bot and the benches build them here).
+
+    store = open_store(settings)                       # embedded, or the Chroma server of CHROMA_URL
+    answerer = build_answerer(settings)                # store, model, searcher, abstention, LLM if set
+    ingestion = build_ingestion(settings, store, embeddings, cancel=stop)
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
+from ingest.loaders import ArticleLimits
+from ingest.pipeline import Ingestion, ProgressCallback
 from retrieval.answer.answerer import Answerer, FollowUpRewriter, LLMComposer
 from retrieval.answer.relevance import AbstainPolicy
 from retrieval.embeddings import NewsEmbeddings, make_embeddings
@@ -55,3 +66,28 @@ def build_llm(settings: Settings, embeddings: NewsEmbeddings) -> LLMComposer | N
     from retrieval.answer.support import Support
 
     return OpenAICompatibleComposer.from_settings(settings, Support(embeddings))
+
+
+def build_ingestion(
+    settings: Settings,
+    store: ChunkStore,
+    embeddings: NewsEmbeddings,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> Ingestion:
+    """An ingestion into ``store`` (not started): the article limits of the settings, the data
+    directory's lock, waiting at most ``wait`` seconds (by default ``NEWSBOT_INGEST_WAIT``) for another
+    one holding the collection (``on_wait`` told who holds it)."""
+    return Ingestion(
+        store,
+        embeddings,
+        lock_dir=settings.data_dir / "locks",
+        limits=ArticleLimits.from_settings(settings),
+        progress=progress,
+        cancel=cancel,
+        wait=settings.ingest_wait if wait is None else wait,
+        on_wait=on_wait,
+    )

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.phrases import say
+from bot.present.phrases import say
 from tests.emulators.bot_api import BotApiEmulator, Chat, SentMessage, User
 
 REPLY_TIMEOUT = 120.0

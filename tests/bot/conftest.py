@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from bot.app import ALLOWED_UPDATES, NewsbotApp, build_application
 from bot.archive import AnswererFactory, Archive, default_answerer
+from bot.telegram.app import ALLOWED_UPDATES, NewsbotApp, build_application
 from bot.wiring import open_store
 from ingest.pipeline import Ingestion
 from retrieval.embeddings import E5Embeddings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.access import Access, Limited, OneAtATime, RateLimiter
+from bot.telegram.access import Access, Limited, OneAtATime, RateLimiter
 
 
 def test_no_allow_list_lets_everyone_in_and_admins_always_pass() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.render import render_answer
-from bot.text import format_answer, format_search
+from bot.present.html import render_answer
+from bot.present.text import format_answer, format_search
 from bot.wiring import build_answerer
 from retrieval.embeddings import E5Embeddings
 from retrieval.settings import load_settings

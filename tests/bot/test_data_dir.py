@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_application
 from bot.archive import Archive
+from bot.telegram.app import build_application
 from retrieval.embeddings import E5Embeddings
 from tests.bot.conftest import bot_settings
 from tests.emulators.bot_api import BotApiEmulator

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.app import ADMIN_COMMANDS, USER_COMMANDS, webhook_options
+from bot.telegram.app import ADMIN_COMMANDS, USER_COMMANDS, webhook_options
 from retrieval.embeddings import E5Embeddings
 from retrieval.store.chunks import ChunkStore
 from tests.bot.conftest import ADMIN_ID, bot_settings, running_bot

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import services_of
+from bot.telegram.services import services_of
 from ingest.chunking import chunk_article
 from ingest.loaders import load_paths
 from ingest.locking import local_lock
@@ -104,7 +104,7 @@ async def test_a_second_reingest_is_told_one_runs_and_cancel_stops_it_cleanly(
         emu.send_text(chat, admin, "/cancel")
         [*_, stopping] = await emu.wait_for_messages_async(chat, 3, timeout=15)
         await emu.wait_for_async(lambda: "cancelled" in emu.message(chat, status.message_id).text, timeout=60)
-        stats = app.bot_data["newsbot"].archive.stats()
+        stats = services_of(app.bot_data).archive.stats()
     final = emu.message(chat, status.message_id).text
     assert busy.text.startswith(
         f"An ingestion is already running: Re-ingesting {archive} (started by {ADMIN_ID}"

@@ -98,7 +98,7 @@ async def test_buttons_pressed_after_a_restart_still_work(
 async def test_a_button_older_than_the_cache_says_so(
     emu: BotApiEmulator, data_dir: Path, e5: E5Embeddings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.app.BUTTONS_KEPT", 3)
+    monkeypatch.setattr("bot.telegram.app.BUTTONS_KEPT", 3)
     bob = emu.user(102, "Bob", "bob")
     chat = emu.private_chat(bob)
     settings = bot_settings(emu, data_dir, bot_state_file=tmp_path / "state" / "buttons.pickle")

@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 from pydantic import ValidationError
 
-from bot.app import NewsbotApp
-from bot.services import services_of
+from bot.telegram.app import NewsbotApp
+from bot.telegram.services import services_of
 from ingest.locking import local_lock
 from retrieval.embeddings import E5Embeddings
 from retrieval.records import ArticleInfo

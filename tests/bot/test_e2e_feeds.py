@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 import pytest
 
-from bot.app import NewsbotApp
-from bot.feeds import polling_of
+from bot.telegram.app import NewsbotApp
+from bot.telegram.services import services_of
 from ingest.feeds.registry import Feed
 from retrieval.embeddings import E5Embeddings
 from tests.bot.conftest import ADMIN_ID, bot_settings, running_bot
@@ -59,7 +59,7 @@ async def eventually(read: Callable[[], T], done: Callable[[T], bool], timeout: 
 
 
 def feeds_of(app: NewsbotApp) -> Callable[[], dict[str, Feed]]:
-    polling = polling_of(app.bot_data)
+    polling = services_of(app.bot_data).feeds
     return lambda: {feed.url: feed for feed in polling.registry().feeds()}
 
 
@@ -109,7 +109,9 @@ async def test_poll_now_remove_and_refusals(
     web: FeedServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("bot.feeds.FIRST_POLL", 3600.0)  # only /pollfeeds polls in this test
+    monkeypatch.setattr(
+        "bot.telegram.jobs.feed_rounds.FIRST_POLL", 3600.0
+    )  # only /pollfeeds polls in this test
     admin, eve = emu.user(ADMIN_ID, "Ada", "ada"), emu.user(666, "Eve", "eve")
     chat, eves = emu.private_chat(admin), emu.private_chat(eve)
     url = serve_beavers(web)
@@ -154,7 +156,9 @@ async def test_stopping_the_bot_ends_a_poll_stuck_on_a_feed_that_trickles_its_an
     web: FeedServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("bot.feeds.FIRST_POLL", 3600.0)  # only /pollfeeds polls in this test
+    monkeypatch.setattr(
+        "bot.telegram.jobs.feed_rounds.FIRST_POLL", 3600.0
+    )  # only /pollfeeds polls in this test
     admin = emu.user(ADMIN_ID, "Ada", "ada")
     chat = emu.private_chat(admin)
     web.route("/slow.xml", Route(trickle=0.5))
@@ -165,7 +169,7 @@ async def test_stopping_the_bot_ends_a_poll_stuck_on_a_feed_that_trickles_its_an
             emu.send_text(chat, admin, command)
             await emu.wait_for_messages_async(chat, n, timeout=30)
         await emu.wait_for_async(lambda: web.requests_to("/slow.xml"), 60)
-        task = polling_of(app.bot_data).task
+        task = services_of(app.bot_data).feeds.task
     # leaving the block stopped the bot (post_stop): the round ended with it, its thread too
     assert task is not None and task.done() and not task.cancelled()  # not left behind after STOP_WAIT
     report = task.result()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import FLOOD_RETRIES
+from bot.telegram.app import FLOOD_RETRIES
 from retrieval.embeddings import E5Embeddings
 from tests.bot.conftest import bot_settings, running_bot
 from tests.emulators.bot_api import BotApiEmulator

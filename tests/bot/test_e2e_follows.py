@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from bot import follows
-from bot.app import NewsbotApp
+from bot.telegram.app import NewsbotApp
+from bot.telegram.services import services_of
 from bot.wiring import open_store
 from ingest.feeds.poll import FeedPoller
 from ingest.feeds.registry import FeedRegistry
@@ -104,7 +104,7 @@ async def alert_round(app: NewsbotApp) -> None:
     """One run of the bot's own alert job, and the round it started, awaited to its end."""
     [job] = app.job_queue.get_jobs_by_name("alerts") if app.job_queue else ()
     await job.run(app)
-    task = getattr(app.bot_data.get(follows.KEY), "task", None)
+    task = getattr(services_of(app.bot_data).follows, "task", None)
     if task is not None:
         await task
 

@@ -19,6 +19,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from bot.telegram.services import services_of
 from retrieval.embeddings import E5Embeddings
 from tests.bot.conftest import ADMIN_ID, TOKEN, bot_settings, running_bot
 from tests.emulators.bot_api import BotApiEmulator, Chat
@@ -68,7 +69,7 @@ async def test_questions_are_answered_during_an_ingestion_and_cancel_stops_it(
         emu.send_text(admin_chat, admin, "/cancel")
         [_, stopping] = await emu.wait_for_messages_async(admin_chat, 2, timeout=30)
         await emu.wait_for_async(lambda: "cancelled" in emu.message(admin_chat, status).text, timeout=WAIT)
-        stats = await asyncio.to_thread(app.bot_data["newsbot"].archive.stats)
+        stats = await asyncio.to_thread(services_of(app.bot_data).archive.stats)
     assert while_answered.startswith("⏳ Ingesting big.zip\nArticles 1 / 2")  # still ingesting then
     assert "водородном топливе" in answer.text and "[1]" in answer.text
     assert stopping.text.startswith("Stopping")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.archive import AnswererFactory, default_answerer
-from bot.render_split import MAX_MESSAGE
+from bot.present.split import MAX_MESSAGE
 from bot.wiring import open_store
 from ingest.pipeline import Ingestion
 from retrieval.answer.answerer import Answerer, LLMComposer

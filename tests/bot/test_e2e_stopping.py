@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import follows as bot_follows
+from bot.telegram.services import services_of
 from bot.wiring import open_store
 from ingest.loaders.article import DEFAULT_LIMITS, RawArticle, add_article
 from ingest.pipeline import Ingestion
@@ -160,7 +160,7 @@ async def test_stopping_the_bot_leaves_an_alert_round_between_two_of_its_steps(
     async with running_bot(settings, e5) as app:
         [job] = app.job_queue.get_jobs_by_name("alerts") if app.job_queue else ()
         await job.run(app)
-        task = getattr(app.bot_data.get(bot_follows.KEY), "task", None)
+        task = getattr(services_of(app.bot_data).follows, "task", None)
         assert task is not None
         bot_id = app.bot.id
         while "alert round: 200 follow(s)" not in caplog.text:

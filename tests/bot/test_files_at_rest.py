@@ -16,7 +16,7 @@ import pytest
 
 from bot.cli import main
 from bot.feedback import FeedbackStore
-from bot.uploads import download_path, new_upload_folder, prune_uploads, unpack
+from bot.telegram.upload_files import download_path, new_upload_folder, prune_uploads, unpack
 from retrieval.embeddings import E5Embeddings
 from retrieval.errors import StoreError
 from tests.bot.conftest import ADMIN_ID, bot_settings, running_bot

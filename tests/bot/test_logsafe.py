@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from bot.app import file_base_url
 from bot.logsafe import redact, redact_in_logs
+from bot.telegram.app import file_base_url
 from retrieval.errors import ConfigError
 
 TOKEN = "987654:Secret-Token_ABCdef"

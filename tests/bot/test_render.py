@@ -9,18 +9,11 @@ from datetime import date
 
 import pytest
 
-from bot.render import (
-    escape,
-    link,
-    render_answer,
-    render_progress,
-    render_search,
-    render_sources,
-    render_stats,
-    source_line,
-)
-from bot.render_split import MAX_MESSAGE, split_html, utf16_len
-from bot.report import format_stats
+from bot.present.html import render_answer, render_progress, render_sources, render_stats, source_line
+from bot.present.markup import escape, link
+from bot.present.pages import render_search
+from bot.present.report import format_stats
+from bot.present.split import MAX_MESSAGE, split_html, utf16_len
 from ingest.pipeline import Progress
 from retrieval.records import Answer, Chunk, Citation, Copy, Passage, StoreStats
 from tests.emulators.bot_api import parse_html

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application
 from bot.archive import Archive
-from bot.threads import ChatThreads
-from bot.uploads import new_upload_folder
+from bot.telegram.app import build_application
+from bot.telegram.threads import ChatThreads
+from bot.telegram.upload_files import new_upload_folder
 from retrieval.embeddings import E5Embeddings
 from retrieval.settings import Settings
 from tests.bot.conftest import bot_settings, running_bot

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.uploads import (
+from bot.telegram.upload_files import (
     UploadError,
     check_document,
     download_path,

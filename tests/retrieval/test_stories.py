@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.text import format_answer, format_search
+from bot.present.text import format_answer, format_search
 from ingest.pipeline import Ingestion
 from retrieval.answer.answer_json import passage_json
 from retrieval.answer.answerer import Answerer

@@ -1,0 +1,269 @@
+"""Every localized word in one place, in Russian and English: what the bot says, the words around answers
+and passages, the timeline's, and the command menu.
+
+Two ways pick the language. What the bot says to someone (:data:`PHRASES`, through :func:`say`) follows
+their Telegram client's (``language_code``): Russian for ``ru``, ``uk`` and ``be``, English otherwise
+(:func:`language`). The words around an answer, a search or a timeline (:data:`WORDS`,
+:data:`TIMELINE`) follow the language of the question itself, as the answer does. Phrases are HTML;
+``{…}`` fields are filled with already escaped values.
+"""
+
+from __future__ import annotations
+
+_RUSSIAN_CLIENTS = ("ru", "uk", "be")
+
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "not_allowed": ("Sorry, this bot answers only its members. Ask its owner to add your id: {user_id}."),
+        "rate_limited": "You are asking faster than I can read 🙂 Please wait {seconds} s and ask again.",
+        "empty_ask": (
+            "Ask me something after the command, e.g. <code>/ask who represents the US in Paris?</code>"
+        ),
+        "empty_search": (
+            "Give me words to look for, e.g. <code>/search ключевая ставка since:2025-12-01</code>"
+        ),
+        "bad_filter": "⚠️ {reason}",
+        "sorry": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "store_down": "Sorry, the archive is unavailable right now. Please try again in a minute.",
+        "expired": "This answer is too old for its buttons; please ask again.",
+        "new_thread": "OK, a new conversation: your next question starts afresh.",
+        "thanks_up": "Thanks! 👍 recorded.",
+        "thanks_down": "Thanks! 👎 recorded; it helps to improve the answers.",
+        "admin_only": "Sorry, only the archive's administrators can do that.",
+        "no_archive_dir": "NEWSBOT_ARCHIVE_DIR is not set, so there is nothing to re-ingest.",
+        "busy": "An ingestion is already running: {what}. Send /cancel to stop it.",
+        "nothing_to_cancel": "No ingestion is running.",
+        "cancelling": "Stopping within seconds; the archive stays consistent.",
+        "receiving": "📥 Receiving {name}…",
+        "kept_busy": "Saved {name}, but another ingestion started meanwhile; send /reingest later.",
+        "download_failed": "❌ Could not get {name} from Telegram ({reason}); send it again, please.",
+        "upload_failed": "❌ Could not take {name}: something went wrong on my side; the details are logged.",
+        "inline_hint": "Type words to search the archive",
+        "empty_timeline": (
+            "Give me words to count, e.g. <code>/timeline Уиткофф since:2025-12-01</code>: a chart of the "
+            "articles that mention them, per week or month"
+        ),
+        "no_words": "⚠️ «{words}» has only common words (в, и, the, of…); give names or other words.",
+        "inline_down": "The archive is unavailable right now",
+        "empty_follow": (
+            "Give me words to follow, e.g. <code>/follow ключевая ставка</code>: when new articles match, "
+            "I write here"
+        ),
+        "followed": "🔔 Following «{words}»: when new articles match, I write here. /following lists them.",
+        "already_following": "You follow «{words}» already. /following lists your follows.",
+        "follows_full": "This chat has {most} follows, the most it may have; remove one with /following.",
+        "follows_full_user": (
+            "You have started {most} follows across your chats, the most one person may have; remove one "
+            "with /following in its chat."
+        ),
+        "follow_cut": "(Its words were cut to their first {n} characters, as a question's are.)",
+        "no_follows": "This chat follows nothing yet: <code>/follow words</code> starts.",
+        "following": "🔔 This chat follows (✖ stops one):",
+        "unfollowed": "Stopped following «{words}».",
+        "not_following": "This chat does not follow «{words}»; /following lists what it does.",
+        "alert": "🔔 New on {follows}:",
+        "alert_more": "{follows} and {n} more",
+    },
+    "ru": {
+        "not_allowed": (
+            "Извините, бот отвечает только своим участникам. Попросите владельца добавить ваш id: {user_id}."
+        ),
+        "rate_limited": "Вы спрашиваете быстрее, чем я читаю 🙂 Подождите {seconds} с и спросите снова.",
+        "empty_ask": (
+            "Напишите вопрос после команды, например <code>/ask Что писали о морозах в январе?</code>"
+        ),
+        "empty_search": (
+            "Напишите, что искать, например <code>/search ключевая ставка since:2025-12-01</code>"
+        ),
+        "bad_filter": "⚠️ {reason}",
+        "sorry": "Извините, у меня что-то сломалось. Попробуйте ещё раз чуть позже.",
+        "store_down": "Извините, архив сейчас недоступен. Попробуйте через минуту.",
+        "expired": "Кнопки этого ответа устарели; задайте вопрос снова.",
+        "new_thread": "Хорошо, начнём заново: следующий вопрос — новый разговор.",
+        "thanks_up": "Спасибо! 👍 учтён.",
+        "thanks_down": "Спасибо! 👎 учтён, это поможет улучшить ответы.",
+        "admin_only": "Извините, это могут делать только администраторы архива.",
+        "no_archive_dir": "NEWSBOT_ARCHIVE_DIR не задан: переиндексировать нечего.",
+        "busy": "Индексация уже идёт: {what}. Остановить: /cancel.",
+        "nothing_to_cancel": "Индексация не идёт.",
+        "cancelling": "Останавливаю, это займёт несколько секунд; архив останется целостным.",
+        "receiving": "📥 Получаю {name}…",
+        "kept_busy": "Файл {name} сохранён, но уже началась другая индексация; отправьте /reingest позже.",
+        "download_failed": "❌ Не удалось получить {name} из Telegram ({reason}); отправьте его ещё раз.",
+        "upload_failed": "❌ Не удалось принять {name}: у меня что-то сломалось; подробности в журнале.",
+        "inline_hint": "Напишите, что искать в архиве",
+        "empty_timeline": (
+            "Напишите, что считать, например <code>/timeline Уиткофф since:2025-12-01</code>: график "
+            "статей, которые это упоминают, по неделям или месяцам"
+        ),
+        "no_words": "⚠️ В «{words}» только служебные слова (в, и, the, of…); напишите имена или другие слова.",
+        "inline_down": "Архив сейчас недоступен",
+        "empty_follow": (
+            "Напишите, за чем следить, например <code>/follow ключевая ставка</code>: когда появятся "
+            "подходящие статьи, я напишу сюда"
+        ),
+        "followed": "🔔 Слежу за «{words}»: о новых подходящих статьях напишу сюда. Список: /following.",
+        "already_following": "Вы уже следите за «{words}». Список: /following.",
+        "follows_full": "В этом чате уже {most} подписок, больше нельзя; уберите одну через /following.",
+        "follows_full_user": (
+            "Вы уже завели {most} подписок во всех своих чатах, больше нельзя; уберите одну через /following "
+            "в её чате."
+        ),
+        "follow_cut": "(Слова сокращены до первых {n} символов, как у вопроса.)",
+        "no_follows": "Этот чат пока ни за чем не следит: начните с <code>/follow слова</code>.",
+        "following": "🔔 Этот чат следит за (✖ отменяет):",
+        "unfollowed": "Больше не слежу за «{words}».",
+        "not_following": "Этот чат не следит за «{words}»; список: /following.",
+        "alert": "🔔 Новое по {follows}:",
+        "alert_more": "{follows} и ещё {n}",
+    },
+}
+
+
+def language(language_code: str | None) -> str:
+    return "ru" if (language_code or "").split("-")[0].lower() in _RUSSIAN_CLIENTS else "en"
+
+
+def say(key: str, language_code: str | None, **fields: object) -> str:
+    return PHRASES[language(language_code)][key].format(**fields)
+
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "sources": "Sources",
+        "quotes": "Quoted passages",
+        "button": "Quotes",
+        "read_as": "Read as",
+        "all_copies": "All copies",
+        "nothing": "Nothing found",
+        "undated": "undated",
+        "strong": "strong match",
+        "related": "related",
+        "weak": "weak match",
+        "hidden": "{n} weak matches hidden.",
+        "show_all": "--all shows them.",
+        "weak_below": "Weak matches below:",
+        "also_in": "also in",
+        "more_copies": "and {n} more",
+    },
+    "ru": {
+        "sources": "Источники",
+        "quotes": "Цитаты источников",
+        "button": "Цитаты",
+        "read_as": "Понял вопрос так",
+        "all_copies": "Все копии",
+        "nothing": "Ничего не найдено",
+        "undated": "без даты",
+        "strong": "сильное совпадение",
+        "related": "по теме",
+        "weak": "слабое совпадение",
+        "hidden": "Скрыто слабых совпадений: {n}.",
+        "show_all": "--all покажет все.",
+        "weak_below": "Дальше — слабые совпадения:",
+        "also_in": "также в",
+        "more_copies": "и ещё {n}",
+    },
+}
+"""The words around answers, passages and searches (plain text and HTML alike), by the question's
+language (:func:`retrieval.search.searcher.question_language`)."""
+
+TIMELINE: dict[str, dict[str, str]] = {
+    "en": {
+        "all": "mention all of these words",
+        "none": "no article mentions {them}",
+        "it": "it",
+        "them": "them all",
+        "week": "by week",
+        "month": "by month",
+        "year": "by year",
+        "week_of": "week of {day}",
+        "busiest": "Busiest: {period} ({n})",
+        "undated": "Undated: {n} of them, not on the chart",
+        "earliest": "Earliest:",
+        "other": "other",
+        "axis_week": "week",
+        "axis_month": "month",
+        "axis_year": "year",
+        "axis_count": "articles",
+        "title": "“{words}”: articles {per}",
+        "per_week": "per week",
+        "per_month": "per month",
+        "per_year": "per year",
+    },
+    "ru": {
+        "all": "упоминают все эти слова",
+        "none": "ни одна статья {them} не упоминает",
+        "it": "их",
+        "them": "их все",
+        "week": "по неделям",
+        "month": "по месяцам",
+        "year": "по годам",
+        "week_of": "неделя с {day}",
+        "busiest": "Больше всего: {period} ({n})",
+        "undated": "Без даты: {n} из них, на графике их нет",
+        "earliest": "Первые:",
+        "other": "другие",
+        "axis_week": "неделя",
+        "axis_month": "месяц",
+        "axis_year": "год",
+        "axis_count": "статей",
+        "title": "«{words}»: статьи {per}",
+        "per_week": "по неделям",
+        "per_month": "по месяцам",
+        "per_year": "по годам",
+    },
+}
+"""The timeline's caption and chart, by the language of the words counted."""
+
+ARTICLE_FORMS = {"en": ("article", "articles", "articles"), "ru": ("статья", "статьи", "статей")}
+
+
+def articles(n: int, lang: str) -> str:
+    """``n`` with the word for articles in the number's form: "1 article", "3 статьи", "5 статей"."""
+    one, few, many = ARTICLE_FORMS[lang]
+    if lang == "en":
+        return f"{n} {one if n == 1 else many}"
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} {one}"
+    return f"{n} {few if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else many}"
+
+
+# The command menu (``setMyCommands``): each language's descriptions, the admins' commands last. Telegram
+# shows the menu of the client's language_code, "" (the default) to everyone else.
+MENU: dict[str, dict[str, str]] = {
+    "en": {
+        "ask": "a short answer with sources",
+        "search": "passages with date, outlet and link",
+        "timeline": "when was it in the news: a chart per week or month",
+        "stats": "what the archive holds",
+        "new": "start a new conversation (follow-ups forget the earlier questions)",
+        "follow": "tell me when new articles match these words",
+        "following": "what this chat follows (buttons to stop)",
+        "unfollow": "stop following these words",
+        "help": "how to ask, filters, examples",
+        "feeds": "the news feeds: last poll, last success, errors",
+        "addfeed": "add a news feed: URL [source]",
+        "removefeed": "remove a news feed: URL",
+        "pollfeeds": "poll the news feeds now",
+        "reingest": "re-read the archive folder (add 'prune' to drop what is gone)",
+        "cancel": "stop a running ingestion",
+    },
+    "ru": {
+        "ask": "короткий ответ с источниками",
+        "search": "фрагменты с датой, изданием и ссылкой",
+        "timeline": "когда об этом писали: график по неделям или месяцам",
+        "stats": "что есть в архиве",
+        "new": "начать новый разговор (уточнения забудут прежние вопросы)",
+        "follow": "сообщать о новых статьях по этим словам",
+        "following": "за чем следит этот чат (кнопки отмены)",
+        "unfollow": "перестать следить за этими словами",
+        "help": "как спрашивать, фильтры, примеры",
+        "feeds": "новостные ленты: последний опрос, успех, ошибки",
+        "addfeed": "добавить ленту: URL [источник]",
+        "removefeed": "убрать ленту: URL",
+        "pollfeeds": "опросить ленты сейчас",
+        "reingest": "перечитать папку архива (добавьте 'prune', чтобы убрать исчезнувшее)",
+        "cancel": "остановить идущую индексацию",
+    },
+}
+MENU_LANGUAGE_CODES = ("", *_RUSSIAN_CLIENTS)

@@ -1,0 +1,82 @@
+"""Plain-text renderings of ingestion reports and archive statistics (the CLI prints them, the bot shows
+them in HTML).
+
+A problem names a file, a zip member or a record by what the input called it, so each problem line is
+made :func:`~retrieval.printable.printable`: a name cannot add a line to the report or drive a terminal.
+So is each outlet's name in the archive's figures.
+"""
+
+from __future__ import annotations
+
+from retrieval.printable import printable
+from retrieval.records import IngestReport, StoreStats
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def summary_line(report: IngestReport) -> str:
+    rate = report.chunks_written / report.seconds if report.seconds > 0 else 0.0
+    head = "Ingestion cancelled" if report.cancelled else "Ingestion finished"
+    return (
+        f"{head}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.pruned} pruned, {len(report.skipped)} skipped; {report.chunks_written} chunks written "
+        f"in {format_duration(report.seconds)} ({rate:.1f} chunks/s)."
+    )
+
+
+def format_ingest_report(report: IngestReport, *, limit: int = MAX_PROBLEMS_SHOWN) -> str:
+    lines = [summary_line(report)]
+    for title, problems in (("Skipped", report.skipped), ("Warnings", report.warnings)):
+        if not problems:
+            continue
+        lines.append(f"{title} ({len(problems)}):")
+        lines.extend(f"  {printable(str(p))}" for p in problems[:limit])
+        if len(problems) > limit:
+            lines.append(f"  … and {len(problems) - limit} more")
+    return "\n".join(lines)
+
+
+def stats_lines(stats: StoreStats, *, internals: bool = True, top_sources: int = 15) -> list[str]:
+    """The archive's figures as lines of plain text; ``internals`` adds the store's location and model."""
+    span = (
+        f"{stats.min_date.isoformat()} … {stats.max_date.isoformat()}"
+        if stats.min_date and stats.max_date
+        else "no dated articles"
+    )
+    lines = [f"Articles: {stats.articles}", f"Chunks: {stats.chunks}", f"Dates: {span}"]
+    if internals:
+        lines += [f"Embedding model: {stats.embedding or 'none yet'}", f"Store: {stats.location}"]
+    lines += [f"Last ingestion: {stats.last_ingest or 'never'}", f"Sources ({len(stats.sources)}):"]
+    items = list(stats.sources.items())
+    lines.extend(f"  {printable(name)}: {count}" for name, count in items[:top_sources])
+    if len(items) > top_sources:
+        lines.append(f"  … and {len(items) - top_sources} more")
+    return lines
+
+
+def format_stats(stats: StoreStats, *, top_sources: int = 15) -> str:
+    return "\n".join(stats_lines(stats, top_sources=top_sources))
+
+
+def stats_json(stats: StoreStats) -> dict[str, object]:
+    return {
+        "articles": stats.articles,
+        "chunks": stats.chunks,
+        "min_date": stats.min_date.isoformat() if stats.min_date else None,
+        "max_date": stats.max_date.isoformat() if stats.max_date else None,
+        "sources": stats.sources,
+        "embedding": stats.embedding,
+        "location": stats.location,
+        "last_ingest": stats.last_ingest,
+    }

@@ -1,0 +1,41 @@
+"""``/help`` (``/start``): what the bot does and what the archive holds; ``/stats``: the archive's
+figures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+
+from bot.present.help import render_help
+from bot.present.html import render_stats
+from bot.telegram.context import BotContext
+from bot.telegram.guards import admit
+from retrieval.errors import NewsbotError
+
+log = logging.getLogger("newsbot.bot")
+
+
+async def on_stats(update: Update, context: BotContext) -> None:
+    services = context.services
+    message = update.effective_message
+    if message is None or not await admit(update, services):
+        return
+    stats = await asyncio.to_thread(services.archive.stats)
+    await message.reply_html(render_stats(stats))
+
+
+async def on_help(update: Update, context: BotContext) -> None:
+    services = context.services
+    message = update.effective_message
+    if message is None or not await admit(update, services):
+        return
+    try:
+        overview = await asyncio.to_thread(services.archive.overview)
+    except NewsbotError as exc:
+        log.warning("no archive overview for /help: %s", exc)
+        overview = None
+    user = update.effective_user
+    admin = services.access.is_admin(user.id if user else None)
+    await message.reply_html(render_help(overview, context.bot.username, admin=admin))

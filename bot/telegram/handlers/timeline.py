@@ -1,0 +1,49 @@
+"""``/timeline words [filters]``: when was it in the news? A chart of the articles that mention the words,
+per week or month, under a caption (:mod:`bot.present.timeline`, :mod:`bot.present.chart`); the caption
+alone when there is nothing to draw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Message, Update
+
+from bot.present.chart import render_chart
+from bot.present.markup import escape
+from bot.present.phrases import language, say
+from bot.present.timeline import render_caption
+from bot.query_syntax import Query
+from bot.telegram.asking import work_on
+from bot.telegram.context import BotContext
+from bot.telegram.messages import command_argument, user_language
+from retrieval.search.mentions import NoWords
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineReply:
+    """What the bot sends: the chart with the caption, or the caption alone when there is nothing to draw."""
+
+    caption: str
+    png: bytes | None = None
+
+
+async def on_timeline(update: Update, context: BotContext) -> None:
+    services = context.services
+    raw = command_argument(update.effective_message.text if update.effective_message else "")
+    lang = language(user_language(update))
+
+    def work(query: Query) -> TimelineReply:
+        try:
+            timeline = services.archive.timeline(query)
+        except NoWords:
+            return TimelineReply(say("no_words", user_language(update), words=escape(query.text)))
+        caption = render_caption(timeline, lang)
+        return TimelineReply(caption, render_chart(timeline, lang) if timeline.periods else None)
+
+    async def reply(message: Message, rendered: TimelineReply) -> None:
+        if rendered.png is None:
+            await message.reply_html(rendered.caption)
+        else:
+            await message.reply_photo(rendered.png, caption=rendered.caption)
+
+    await work_on(update, services, raw, "empty_timeline", work, reply)

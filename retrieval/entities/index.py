@@ -9,7 +9,8 @@ Records, each read by its id (no scans on the question path):
                     (month ``undated`` for articles without a date)
 ``w:<consonant key>``  the entities one of whose words has that consonant key (:func:`retrieval.names.
                     consonant_key`): how "Putin" or "Путина" finds "Владимир Путин"
-``m:<YYYYMM>``      how many articles of the month name each entity (the most named of a period)
+``m:<YYYYMM>``      how many articles of the month name each entity (the most named of a period);
+                    ``m:<YYYYMM>|<outlet>`` the same of one outlet
 
     delta = changes(added=[Filed("a1", "2025-03-02", "ТАСС", entities)], removed=[])
     summary = delta.entities["person:владимир путин"].applied(None)   # the new record's fields
@@ -43,6 +44,12 @@ def entity_id(kind: str, key: str) -> str:
 def month_of(day: str | None) -> str:
     """``2025-03-02`` -> ``202503``; no day -> ``undated``."""
     return day[:4] + day[5:7] if day and len(day) >= 7 else UNDATED
+
+
+def tally_of(month: str, outlet: str | None = None) -> str:
+    """The id (without its prefix) of a month's tally of entities, of all outlets or of one:
+    ``202503`` or ``202503|тасс``."""
+    return f"{month}|{outlet.casefold()}" if outlet else month
 
 
 def word_keys(named: Named) -> set[str]:
@@ -139,7 +146,7 @@ class Delta:
     words: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     """consonant key -> entity ids to add (a word key is never unfiled: a lookup checks the entity)"""
     months: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    """month -> entity id -> change in its article count"""
+    """month tally (:func:`tally_of`) -> entity id -> change in its article count"""
 
 
 def changes(added: Iterable[Filed], removed: Iterable[Filed]) -> Delta:
@@ -154,6 +161,7 @@ def changes(added: Iterable[Filed], removed: Iterable[Filed]) -> Delta:
                 entry.months[month] += sign
                 entry.outlets[article.outlet] += sign
                 delta.months[month][eid] += sign
+                delta.months[tally_of(month, article.outlet)][eid] += sign
                 if sign > 0:
                     entry.name = named.name
                     entry.variants.update(dict.fromkeys(named.variants, named.mentions))

@@ -27,6 +27,7 @@ from retrieval.entities.index import (
     Delta,
     Entity,
     reposted,
+    tally_of,
 )
 from retrieval.entities.lookup import wanted
 from retrieval.store.client import update_records, upsert_without_vectors
@@ -81,10 +82,10 @@ class EntityIndex:
                     return out[:limit]
         return out
 
-    def most_named(self, months: Sequence[str], limit: int) -> Counter[str]:
-        """Entity id -> how many articles of ``months`` name it, the ``limit`` most named."""
+    def most_named(self, months: Sequence[str], limit: int, outlet: str | None = None) -> Counter[str]:
+        """Entity id -> how many articles of ``months`` (of ``outlet``) name it, the ``limit`` most named."""
         total: Counter[str] = Counter()
-        for meta in self.read([MONTH + m for m in months]).values():
+        for meta in self.read([MONTH + tally_of(m, outlet) for m in months]).values():
             total.update(_json(meta.get("counts"), {}))
         return Counter(dict(total.most_common(limit)))
 

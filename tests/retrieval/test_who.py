@@ -9,6 +9,7 @@ from pathlib import Path
 
 from retrieval.entities.article import article_entities
 from retrieval.entities.index import Filed, changes, entity_id
+from retrieval.entities.most_named import most_named
 from retrieval.entities.who import Fact, Window, who
 from retrieval.store.client import make_client
 from retrieval.store.entities import EntityIndex
@@ -106,3 +107,19 @@ def test_the_names_beside_one_are_those_named_with_it_twice_or_more(tmp_path: Pa
 def test_a_name_nobody_mentions_gets_no_report(tmp_path: Path) -> None:
     index, facts = archive(tmp_path)
     assert who("Witkoff", index, reader(facts), Window(), total_articles=6) is None
+
+
+def test_the_most_named_of_a_period_count_the_days_asked_and_the_outlet(tmp_path: Path) -> None:
+    index, _ = archive(tmp_path)
+    months = ["202501", "202502", "202503", "undated"]
+    people = most_named(index, Window(), months, kind="person", limit=3)
+    assert people[0].name == "Владимир Путин" and people[0].articles == 4
+    assert {p.name: p.articles for p in people[1:]} == {"Дмитрий Песков": 2, "Сергей Шойгу": 2}
+    since = {
+        p.name: p.articles for p in most_named(index, Window(since=date(2025, 2, 10)), months, kind="person")
+    }
+    assert since["Владимир Путин"] == 2 and since["Дмитрий Песков"] == 1  # 3 February is left out
+    rbk = most_named(index, Window(outlet="РБК"), months, kind="person")
+    assert [(p.name, p.articles) for p in rbk] == [("Дмитрий Песков", 1), ("Путин", 1)]
+    places = most_named(index, Window(), months, kind="place")
+    assert {p.name for p in places} >= {"Минск", "Москва"}

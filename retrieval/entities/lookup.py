@@ -60,7 +60,7 @@ def resolve(name: str, found: Mapping[str, Entity]) -> Resolved | None:
     same = tuple(
         eid
         for eid in fitting[1:]
-        if _likeliest_whole(eid, found) == meant or _part_of(found[meant], found[eid])
+        if likeliest_whole(eid, found) == meant or _part_of(found[meant], found[eid])
     )
     others = tuple(eid for eid in fitting[1:] if eid not in same)
     return Resolved(meant, same, others)
@@ -70,7 +70,7 @@ def _keys(entity: Entity) -> set[str]:
     return word_keys(Named(entity.kind, entity.name, "", entity.variants, 0))
 
 
-def _likeliest_whole(part: str, found: Mapping[str, Entity]) -> str | None:
+def likeliest_whole(part: str, found: Mapping[str, Entity]) -> str | None:
     """The most named of the entities ``part`` is a part of (of its kind), if any."""
     wholes = [e for e in found if found[e].kind == found[part].kind and _part_of(found[part], found[e])]
     return max(wholes, key=lambda e: (found[e].articles, e), default=None)

@@ -3,7 +3,8 @@
 The index keeps, per month, how many articles name each entity (of all outlets and of each:
 :func:`retrieval.entities.index.tally_of`). A window of whole months is summed from those tallies; a month
 the window cuts (``--since 2025-03-10``) is counted again for the leading entities from their postings,
-day by day, so that the figures are exact for the days asked.
+day by day, so that the figures are exact for the days asked. A name that is part of a leading one
+("Путин" in articles that never give the full name) is counted with it.
 
     most_named(index, Window(since=date(2025, 3, 1)), kind="person", limit=20)
     -> [Counted("person:владимир путин", "Владимир Путин", "person", 41), …]
@@ -17,6 +18,7 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from retrieval.entities.index import UNDATED, Entity
+from retrieval.entities.lookup import likeliest_whole
 from retrieval.entities.who import Counted, Window
 
 WIDER = 3
@@ -47,17 +49,25 @@ def most_named(
     cut = [m for m in asked if m != UNDATED and _cut(m, window)]
     if cut:
         leading = [e for e, _ in tally.most_common(limit * WIDER)]
-        whole = [m for m in asked if m not in cut]
-        partial = index.most_named(whole, limit=10**6, outlet=window.outlet)
+        full = [m for m in asked if m not in cut]
+        partial = index.most_named(full, limit=10**6, outlet=window.outlet)
         tally = Counter(
             {
                 e: partial.get(e, 0) + sum(window.keeps(r) for r in index.articles(e, cut, limit=10**9))
                 for e in leading
             }
         )
-    top = [(e, n) for e, n in tally.most_common(limit) if n > 0]
-    known = index.entities([e for e, _ in top])
-    return [Counted(e, known[e].name, known[e].kind, n) for e, n in top if e in known]
+    leading = [e for e, n in tally.most_common(limit * WIDER) if n > 0]
+    known = index.entities(leading)
+    for part in leading:  # "Путин" alone counts with "Владимир Путин" (never in the same article)
+        host = likeliest_whole(part, known) if part in known else None
+        if host is not None:
+            tally[host] += tally.pop(part)
+    return [
+        Counted(e, known[e].name, known[e].kind, n)
+        for e, n in tally.most_common(limit)
+        if e in known and n > 0
+    ]
 
 
 def _cut(month: str, window: Window) -> bool:

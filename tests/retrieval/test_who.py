@@ -113,13 +113,13 @@ def test_the_most_named_of_a_period_count_the_days_asked_and_the_outlet(tmp_path
     index, _ = archive(tmp_path)
     months = ["202501", "202502", "202503", "undated"]
     people = most_named(index, Window(), months, kind="person", limit=3)
-    assert people[0].name == "Владимир Путин" and people[0].articles == 4
+    assert people[0].name == "Владимир Путин" and people[0].articles == 5  # "Путин" alone in a2 too
     assert {p.name: p.articles for p in people[1:]} == {"Дмитрий Песков": 2, "Сергей Шойгу": 2}
     since = {
         p.name: p.articles for p in most_named(index, Window(since=date(2025, 2, 10)), months, kind="person")
     }
     assert since["Владимир Путин"] == 2 and since["Дмитрий Песков"] == 1  # 3 February is left out
     rbk = most_named(index, Window(outlet="РБК"), months, kind="person")
-    assert [(p.name, p.articles) for p in rbk] == [("Дмитрий Песков", 1), ("Путин", 1)]
+    assert {p.name: p.articles for p in rbk} == {"Владимир Путин": 1, "Дмитрий Песков": 1}
     places = most_named(index, Window(), months, kind="place")
     assert {p.name for p in places} >= {"Минск", "Москва"}

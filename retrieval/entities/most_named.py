@@ -28,6 +28,8 @@ WIDER = 3
 class Index(Protocol):
     """The reads of :class:`retrieval.store.entities.EntityIndex` this needs."""
 
+    def candidates(self, name: str) -> dict[str, Entity]: ...
+
     def entities(self, entity_ids: Sequence[str]) -> dict[str, Entity]: ...
 
     def articles(
@@ -60,8 +62,12 @@ def most_named(
     leading = [e for e, n in tally.most_common(limit * WIDER) if n > 0]
     known = index.entities(leading)
     for part in leading:  # "Путин" alone counts with "Владимир Путин" (never in the same article)
-        host = likeliest_whole(part, known) if part in known else None
+        if part not in known or " " in known[part].name:
+            continue
+        wholes = {**known, **index.candidates(known[part].name)}
+        host = likeliest_whole(part, wholes)
         if host is not None:
+            known.setdefault(host, wholes[host])
             tally[host] += tally.pop(part)
     return [
         Counted(e, known[e].name, known[e].kind, n)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import urlparse
 
@@ -48,8 +47,9 @@ from telegram.ext import (
 from bot.archive import Archive
 from bot.logsafe import redact_in_logs
 from bot.present.phrases import MENU, MENU_LANGUAGE_CODES, language
-from bot.telegram.context import CONTEXT_TYPES, BotContext
+from bot.telegram.context import CONTEXT_TYPES
 from bot.telegram.errors import on_error
+from bot.telegram.guards import Handler
 from bot.telegram.handlers import (
     about,
     admin,
@@ -101,7 +101,6 @@ class NewsbotApplication(Application[Any, Any, Any, Any, Any, Any]):
 
 
 NewsbotApp = Application[Any, Any, Any, Any, Any, Any]
-Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 def command_menu(lang: str, *, admin: bool) -> list[BotCommand]:

@@ -24,7 +24,7 @@ from telegram.error import TelegramError
 from bot.present.markup import escape
 from bot.present.phrases import say
 from bot.query_syntax import FilterError, Query, parse_query
-from bot.telegram.guards import admit
+from bot.telegram.guards import admitted
 from bot.telegram.messages import user_language
 from bot.telegram.services import Services
 
@@ -52,8 +52,8 @@ async def work_on(
     the rate limit as they arrive). Nothing is done when not admitted or rate-limited; without a question
     the usage is shown; a filter mistake is explained.
     """
-    message = update.effective_message
-    if message is None or not await admit(update, services):
+    message = await admitted(update, services)
+    if message is None:
         return
     query = parse_query(raw)
     if not query.text:

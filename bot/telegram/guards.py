@@ -1,8 +1,12 @@
 """Admission: whether the bot acts on an update, decided in one place for every handler.
 
-    if not await admit(update, context.services):                        # questions, /stats, /follow …
-    if not await admit(update, services, counts=False):                  # /new, buttons, inline queries
-    if not await admit(update, services, admin=("/reingest", "/reingest prune")):   # administrators
+    @for_members()                          # questions, /stats, /follow …: the handler gets the message
+    async def on_stats(update: Update, context: BotContext, message: Message) -> None: ...
+
+    @for_admins("/cancel")                  # administrators only
+    async def on_cancel(update: Update, context: BotContext, message: Message) -> None: ...
+
+    if not await admit(update, services, counts=False):      # within a handler: buttons, inline queries
 
 In this order:
 
@@ -24,19 +28,54 @@ handler answers it with no results). Whatever the flood, each refusal is said on
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.present.phrases import say
 from bot.telegram.messages import user_language
 
 if TYPE_CHECKING:
+    from bot.telegram.context import BotContext
     from bot.telegram.services import Services
 
 log = logging.getLogger("newsbot.bot")
 admin_log = logging.getLogger("newsbot.bot.admin")
+OnMessage = Callable[[Update, "BotContext", Message], Awaitable[None]]
+"""A handler given the message it acts on."""
+Handler = Callable[[Update, "BotContext"], Coroutine[Any, Any, None]]
+"""A handler as python-telegram-bot calls it."""
+
+
+def for_members(*, counts: bool = True) -> Callable[[OnMessage], Handler]:
+    """A handler of messages run only when :func:`admit` lets the update through: the allow-list and,
+    when it ``counts``, the rate limit."""
+    return _guard(counts=counts)
+
+
+def for_admins(command: str, action: Callable[[Update], str] | None = None) -> Callable[[OnMessage], Handler]:
+    """A handler of messages run for administrators only; the log names ``action(update)`` (by default
+    ``command``) and ``command`` is what "admins only" is said once a minute for."""
+    return _guard(admin=(command, action or (lambda update: command)))
+
+
+def _guard(
+    *, counts: bool = True, admin: tuple[str, Callable[[Update], str]] | None = None
+) -> Callable[[OnMessage], Handler]:
+    def guard(handler: OnMessage) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: BotContext) -> None:
+            told = None if admin is None else (admin[0], admin[1](update))
+            message = await admitted(update, context.services, counts=counts, admin=told)
+            if message is not None:
+                await handler(update, context, message)
+
+        return guarded
+
+    return guard
 
 
 async def admit(
@@ -48,6 +87,16 @@ async def admit(
     if admin is not None:
         return await _admin(update, services, *admin)
     return await _allowed(update, services) and (not counts or await _within_rate(update, services))
+
+
+async def admitted(
+    update: Update, services: Services, *, counts: bool = True, admin: tuple[str, str] | None = None
+) -> Message | None:
+    """The update's message when :func:`admit` lets it through (None when it has none, or is refused)."""
+    message = update.effective_message
+    if message is None or not await admit(update, services, counts=counts, admin=admin):
+        return None
+    return message
 
 
 async def _allowed(update: Update, services: Services) -> bool:

@@ -1,7 +1,7 @@
 """Reading and editing Telegram messages: what a command was given, whether a text is meant for the
 bot, the sender's language, and a status message edited in place.
 
-    command_argument("/ask@newsbot_bot кто?")     -> "кто?"
+    command_argument("/ask@newsbot_bot кто?")     -> "кто?"   (argument_of(update): its message's)
     addressed_text(message, bot)                   -> the question, or None when not meant for the bot
     board = MessageBoard(status)                   # await board.edit(html); await board.send(html)
 """
@@ -26,6 +26,12 @@ def command_argument(text: str | None) -> str:
     """What follows ``/command`` (or ``/command@bot``), newlines and quotes kept."""
     parts = (text or "").split(maxsplit=1)
     return parts[1] if len(parts) > 1 else ""
+
+
+def argument_of(update: Update) -> str:
+    """What follows the command in the update's message ("" without a message)."""
+    message = update.effective_message
+    return command_argument(message.text if message else "")
 
 
 def addressed_text(message: Message, bot: Bot) -> str | None:

@@ -68,7 +68,7 @@ class Services:
             answering=asyncio.Semaphore(max(1, settings.max_concurrent_answers)),
             feedback=FeedbackStore.under(Path(settings.data_dir)),
             jobs=IngestJobs(archive),
-            feeds=FeedPolling(archive, settings),
+            feeds=FeedPolling(archive),
             channels=ChannelInbox(archive, limits, stopping=stopping, wait=settings.ingest_wait),
             stopping=stopping,
         )

@@ -6,31 +6,26 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.present.help import render_help
 from bot.present.html import render_stats
 from bot.telegram.context import BotContext
-from bot.telegram.guards import admit
+from bot.telegram.guards import for_members
 from retrieval.errors import NewsbotError
 
 log = logging.getLogger("newsbot.bot")
 
 
-async def on_stats(update: Update, context: BotContext) -> None:
-    services = context.services
-    message = update.effective_message
-    if message is None or not await admit(update, services):
-        return
-    stats = await asyncio.to_thread(services.archive.stats)
+@for_members()
+async def on_stats(update: Update, context: BotContext, message: Message) -> None:
+    stats = await asyncio.to_thread(context.services.archive.stats)
     await message.reply_html(render_stats(stats))
 
 
-async def on_help(update: Update, context: BotContext) -> None:
+@for_members()
+async def on_help(update: Update, context: BotContext, message: Message) -> None:
     services = context.services
-    message = update.effective_message
-    if message is None or not await admit(update, services):
-        return
     try:
         overview = await asyncio.to_thread(services.archive.overview)
     except NewsbotError as exc:

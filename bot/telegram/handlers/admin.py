@@ -15,9 +15,9 @@ from bot.present.html import render_progress
 from bot.present.markup import escape
 from bot.present.phrases import say
 from bot.telegram.context import BotContext
-from bot.telegram.guards import admit
+from bot.telegram.guards import for_admins
 from bot.telegram.jobs.ingestion import IngestRun, describe_running
-from bot.telegram.messages import MessageBoard, command_argument, user_language
+from bot.telegram.messages import MessageBoard, argument_of, user_language
 from bot.telegram.services import Services
 
 
@@ -30,13 +30,14 @@ async def refuse_if_busy(message: Message, services: Services, update: Update) -
     return True
 
 
-async def on_reingest(update: Update, context: BotContext) -> None:
+def _prune(update: Update) -> bool:
+    return argument_of(update).strip().lower() == "prune"
+
+
+@for_admins("/reingest", action=lambda update: "/reingest prune" if _prune(update) else "/reingest")
+async def on_reingest(update: Update, context: BotContext, message: Message) -> None:
     services = context.services
-    message = update.effective_message
-    prune = command_argument(message.text if message else "").strip().lower() == "prune"
-    action = "/reingest" + (" prune" if prune else "")
-    if message is None or not await admit(update, services, admin=("/reingest", action)):
-        return
+    prune = _prune(update)
     if await refuse_if_busy(message, services, update):
         return
     archive_dir = services.settings.archive_dir
@@ -49,10 +50,7 @@ async def on_reingest(update: Update, context: BotContext) -> None:
     services.jobs.start(run, MessageBoard(status))
 
 
-async def on_cancel(update: Update, context: BotContext) -> None:
-    services = context.services
-    message = update.effective_message
-    if message is None or not await admit(update, services, admin=("/cancel", "/cancel")):
-        return
-    run = services.jobs.cancel()
+@for_admins("/cancel")
+async def on_cancel(update: Update, context: BotContext, message: Message) -> None:
+    run = context.services.jobs.cancel()
     await message.reply_html(say("cancelling" if run else "nothing_to_cancel", user_language(update)))

@@ -17,7 +17,7 @@ from bot.present.phrases import say
 from bot.query_syntax import Query
 from bot.telegram.asking import asker_of, work_on
 from bot.telegram.context import BotContext
-from bot.telegram.guards import admit
+from bot.telegram.guards import for_members
 from bot.telegram.keyboards import ShownAnswer, answer_keyboard
 from bot.telegram.messages import addressed_text, command_argument, user_language
 from retrieval.answer.thread import Thread
@@ -59,11 +59,9 @@ async def answer_question(update: Update, context: BotContext, raw: str) -> None
     await work_on(update, services, raw, "empty_ask", ask, reply)
 
 
-async def on_new(update: Update, context: BotContext) -> None:
+@for_members(counts=False)
+async def on_new(update: Update, context: BotContext, message: Message) -> None:
     """``/new``: the next question starts a conversation of its own."""
-    message = update.effective_message
-    if message is None or not await admit(update, context.services, counts=False):
-        return
     context.threads.start_afresh(asker_of(update, message))
     await message.reply_html(say("new_thread", user_language(update)))
 

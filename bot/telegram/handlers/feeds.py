@@ -16,14 +16,14 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.present.feeds import render_feeds
 from bot.present.markup import escape
 from bot.telegram.context import BotContext
-from bot.telegram.guards import admit
+from bot.telegram.guards import for_admins
 from bot.telegram.jobs.feed_rounds import FeedPolling
-from bot.telegram.messages import MessageBoard, command_argument
+from bot.telegram.messages import MessageBoard, argument_of
 from ingest.feeds.registry import Feed, FeedError, FeedRegistry
 from retrieval.printable import printable
 
@@ -35,26 +35,23 @@ async def _registry_call(polling: FeedPolling, work: Callable[[FeedRegistry], T]
     return await asyncio.to_thread(lambda: work(polling.registry()))
 
 
-async def on_feeds(update: Update, context: BotContext) -> None:
+def _typed(command: str) -> Callable[[Update], str]:
+    """What the log names of an admin's command: as typed, with its argument."""
+    return lambda update: f"{command} {argument_of(update)}".strip()
+
+
+@for_admins("/feeds")
+async def on_feeds(update: Update, context: BotContext, message: Message) -> None:
     services = context.services
-    polling = services.feeds
-    message = update.effective_message
-    if message is None or not await admit(update, services, admin=("/feeds", "/feeds")):
-        return
-    feeds = await _registry_call(polling, lambda registry: registry.feeds())
+    feeds = await _registry_call(services.feeds, lambda registry: registry.feeds())
     for part in render_feeds(feeds, services.settings.feed_interval):
         await message.reply_html(part, do_quote=False)
 
 
-async def on_addfeed(update: Update, context: BotContext) -> None:
+@for_admins("/addfeed", action=_typed("/addfeed"))
+async def on_addfeed(update: Update, context: BotContext, message: Message) -> None:
     services = context.services
-    polling = services.feeds
-    message = update.effective_message
-    argument = command_argument(message.text if message else "")
-    if message is None or not await admit(
-        update, services, admin=("/addfeed", f"/addfeed {argument}".strip())
-    ):
-        return
+    argument = argument_of(update)
     url, source = [*argument.split(maxsplit=1), "", ""][:2]
     if not url:
         await message.reply_html(
@@ -67,7 +64,7 @@ async def on_addfeed(update: Update, context: BotContext) -> None:
         return registry.add(url, source.strip() or None), known
 
     try:
-        feed, known = await _registry_call(polling, add)
+        feed, known = await _registry_call(services.feeds, add)
     except FeedError as exc:
         await message.reply_html(f"⚠️ {escape(printable(str(exc)))}")
         return
@@ -81,20 +78,14 @@ async def on_addfeed(update: Update, context: BotContext) -> None:
     )
 
 
-async def on_removefeed(update: Update, context: BotContext) -> None:
-    services = context.services
-    polling = services.feeds
-    message = update.effective_message
-    url = command_argument(message.text if message else "").strip()
-    if message is None or not await admit(
-        update, services, admin=("/removefeed", f"/removefeed {url}".strip())
-    ):
-        return
+@for_admins("/removefeed", action=_typed("/removefeed"))
+async def on_removefeed(update: Update, context: BotContext, message: Message) -> None:
+    url = argument_of(update).strip()
     if not url:
         await message.reply_html("Give the feed's URL, as /feeds lists it: <code>/removefeed URL</code>")
         return
     try:
-        removed = await _registry_call(polling, lambda registry: registry.remove(url))
+        removed = await _registry_call(context.services.feeds, lambda registry: registry.remove(url))
     except FeedError as exc:
         await message.reply_html(f"⚠️ {escape(printable(str(exc)))}")
         return
@@ -104,12 +95,9 @@ async def on_removefeed(update: Update, context: BotContext) -> None:
         await message.reply_html(f"{escape(url)} is not in the feed list (see /feeds).")
 
 
-async def on_pollfeeds(update: Update, context: BotContext) -> None:
-    services = context.services
-    polling = services.feeds
-    message = update.effective_message
-    if message is None or not await admit(update, services, admin=("/pollfeeds", "/pollfeeds")):
-        return
+@for_admins("/pollfeeds")
+async def on_pollfeeds(update: Update, context: BotContext, message: Message) -> None:
+    polling = context.services.feeds
     if polling.running:
         await message.reply_html("A feed poll is running already; /feeds shows how the feeds stand.")
         return

@@ -16,27 +16,25 @@ import logging
 import time
 from collections.abc import Sequence
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.present.follows import WORDS_SHOWN, shown_words
 from bot.present.markup import escape
 from bot.present.phrases import language, say
 from bot.query_syntax import FilterError, parse_query
 from bot.telegram.context import BotContext
-from bot.telegram.guards import admit
+from bot.telegram.guards import admit, admitted, for_members
 from bot.telegram.keyboards import Unfollow, drop_keyboard, follows_keyboard
-from bot.telegram.messages import command_argument, unless_unchanged, user_language
+from bot.telegram.messages import argument_of, command_argument, unless_unchanged, user_language
 from retrieval.follows.store import Follow, Refused
 from retrieval.records import SearchFilters
 
 log = logging.getLogger("newsbot.bot.follows")
 
 
-async def on_follow(update: Update, context: BotContext) -> None:
+@for_members()
+async def on_follow(update: Update, context: BotContext, message: Message) -> None:
     services = context.services
-    message = update.effective_message
-    if message is None or not await admit(update, services):
-        return
     lang = user_language(update)
     query = parse_query(command_argument(message.text))
     if not query.text:
@@ -90,11 +88,9 @@ def _listing(follows: Sequence[Follow], lang: str | None) -> str:
     return say("following", lang) if follows else say("no_follows", lang)
 
 
-async def on_following(update: Update, context: BotContext) -> None:
+@for_members()
+async def on_following(update: Update, context: BotContext, message: Message) -> None:
     services = context.services
-    message = update.effective_message
-    if message is None or not await admit(update, services):
-        return
     follows = await asyncio.to_thread(
         lambda: services.follows_for(context.bot.id).store.of_chat(message.chat_id)
     )
@@ -105,12 +101,12 @@ async def on_following(update: Update, context: BotContext) -> None:
 async def on_unfollow(update: Update, context: BotContext) -> None:
     """``/unfollow words``: stop the chat's follow of these words; without words, the list."""
     services = context.services
-    message = update.effective_message
-    words = command_argument(message.text if message else "").strip()
+    words = argument_of(update).strip()
     if not words:
         await on_following(update, context)
         return
-    if message is None or not await admit(update, services):
+    message = await admitted(update, services)
+    if message is None:
         return
 
     def unfollow() -> Follow | None:

@@ -10,7 +10,7 @@ from bot.query_syntax import Query
 from bot.telegram.asking import work_on
 from bot.telegram.context import BotContext
 from bot.telegram.keyboards import page_keyboard
-from bot.telegram.messages import command_argument
+from bot.telegram.messages import argument_of
 from bot.telegram.services import Services
 
 SEARCH_RESULTS = 20
@@ -26,7 +26,7 @@ def search_pages(services: Services, query: Query, *, all_copies: bool = False) 
 
 async def on_search(update: Update, context: BotContext) -> None:
     services = context.services
-    raw = command_argument(update.effective_message.text if update.effective_message else "")
+    raw = argument_of(update)
 
     async def reply(message: Message, pages: SearchPages) -> None:
         await message.reply_html(pages.pages[0], reply_markup=page_keyboard(pages, 0))

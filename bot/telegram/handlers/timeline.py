@@ -15,7 +15,7 @@ from bot.present.timeline import render_caption
 from bot.query_syntax import Query
 from bot.telegram.asking import work_on
 from bot.telegram.context import BotContext
-from bot.telegram.messages import command_argument, user_language
+from bot.telegram.messages import argument_of, user_language
 from retrieval.search.mentions import NoWords
 
 
@@ -29,7 +29,7 @@ class TimelineReply:
 
 async def on_timeline(update: Update, context: BotContext) -> None:
     services = context.services
-    raw = command_argument(update.effective_message.text if update.effective_message else "")
+    raw = argument_of(update)
     lang = language(user_language(update))
 
     def work(query: Query) -> TimelineReply:

@@ -24,7 +24,6 @@ from bot.telegram.jobs.tasks import wait_or_cancel
 from ingest.feeds.poll import FeedPoller, PollReport
 from retrieval.errors import NewsbotError
 from retrieval.printable import printable
-from retrieval.settings import Settings
 
 if TYPE_CHECKING:
     from telegram.ext import JobQueue
@@ -45,7 +44,6 @@ class FeedPolling:
     """This process's feed rounds: one at a time, each a task of its own (``start``), and the registry."""
 
     archive: Archive
-    settings: Settings
     cancel: threading.Event = field(default_factory=threading.Event)
     task: asyncio.Task[PollReport | None] | None = None
     _poller: FeedPoller | None = None
@@ -64,7 +62,7 @@ class FeedPolling:
         store = self.archive.answerer().store
         with self._lock:
             if self._poller is None:
-                self._poller = FeedPoller(store, self.archive.embeddings, self.settings)
+                self._poller = FeedPoller(store, self.archive.embeddings, self.archive.settings)
             return self._poller
 
     def start(self, *, only_due: bool, board: StatusBoard | None = None) -> asyncio.Task[PollReport | None]:

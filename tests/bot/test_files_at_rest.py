@@ -20,7 +20,7 @@ from bot.telegram.upload_files import download_path, new_upload_folder, prune_up
 from retrieval.embeddings import E5Embeddings
 from retrieval.errors import StoreError
 from tests.bot.conftest import ADMIN_ID, bot_settings, running_bot
-from tests.bot.test_uploads import TRAM, make_zip
+from tests.bot.telegram.test_uploads import TRAM, make_zip
 from tests.emulators.bot_api import BotApiEmulator, SentMessage
 
 MB = 2**20

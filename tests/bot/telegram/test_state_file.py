@@ -9,6 +9,8 @@ import os
 import pickle
 import stat
 import subprocess
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ import pytest
 
 from bot.archive import Archive
 from bot.telegram.app import build_application
+from bot.telegram.persistence import KEPT_TYPES, MOVED
 from bot.telegram.threads import ChatThreads
 from bot.telegram.upload_files import new_upload_folder
 from retrieval.embeddings import E5Embeddings
@@ -283,3 +286,33 @@ async def test_the_state_folder_and_file_are_private_from_the_start(
         os.umask(previous)
     assert mode(tmp_path / "new") == mode(state.parent) == 0o700
     assert [p.name for p in state.parent.iterdir()] == ["state.pickle"]  # no temporary file left
+
+
+# -- a file saved before bot/ was laid out in folders ---------------------------------------------------
+
+
+async def test_a_state_file_naming_the_modules_of_before_still_loads(
+    emu: BotApiEmulator,
+    sample_data_dir: Path,
+    e5: E5Embeddings,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A conversation saved when the threads lived in ``bot.threads`` is read back, not refused."""
+    old = types.ModuleType("bot.threads")
+    old.ChatThreads = ChatThreads  # type: ignore[attr-defined]
+    with monkeypatch.context() as then:
+        then.setitem(sys.modules, "bot.threads", old)
+        then.setattr(ChatThreads, "__module__", "bot.threads")
+        content = saved_state(chat_data={101: {"threads": ChatThreads()}})
+    assert b"bot.threads" in content and b"bot.telegram.threads" not in content
+    state = private_file(tmp_path / "state" / "state.pickle", content)
+    loaded = await start_and_stop(bot_settings(emu, sample_data_dir, bot_state_file=state), e5)
+    assert loaded is not None and isinstance(loaded["chat_data"][101]["threads"], ChatThreads)
+    assert state_lines(caplog) == []  # neither refused nor unreadable
+
+
+def test_every_module_a_kept_class_moved_from_names_where_it_is_now() -> None:
+    for new in MOVED.values():
+        assert any(name.startswith(f"{new}.") for name in KEPT_TYPES), new

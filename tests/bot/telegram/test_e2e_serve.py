@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.bot.conftest import TOKEN
-from tests.bot.test_e2e_command_menu import USER_MENU
+from tests.bot.telegram.test_e2e_command_menu import USER_MENU
 from tests.emulators.bot_api import BotApiEmulator
 from tests.support.chroma_server import TokenGate
 

@@ -22,7 +22,17 @@ from retrieval.errors import StoreUnavailable
 from retrieval.follows.store import FollowStore
 from retrieval.records import SearchFilters
 from tests.bot.conftest import running_bot
-from tests.bot.test_e2e_follows import BASE, FOLLOW, ICE, PUPS, SEALS, alert_round, ingest, say, settings_for
+from tests.bot.telegram.test_e2e_follows import (
+    BASE,
+    FOLLOW,
+    ICE,
+    PUPS,
+    SEALS,
+    alert_round,
+    ingest,
+    say,
+    settings_for,
+)
 from tests.emulators.bot_api import BotApiEmulator, SentMessage
 
 OTHER_TOKEN = "515151:TEST-other_newsbot_token"

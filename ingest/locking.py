@@ -60,7 +60,7 @@ def _pid_alive(pid: int) -> bool:
 
 class LeaseSite(Protocol):
     """Where a lease is kept: a collection's metadata (:class:`ChunkStore`'s for ingestion,
-    :class:`retrieval.store.client.CollectionMetadata` for the others)."""
+    :class:`retrieval.store.collections.CollectionMetadata` for the others)."""
 
     name: str
 

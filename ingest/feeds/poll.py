@@ -36,7 +36,6 @@ from retrieval.errors import IngestLocked, NewsbotError, StoreError
 from retrieval.records import Article
 from retrieval.settings import Settings
 from retrieval.store.chunks import ChunkStore
-from retrieval.store.client import CollectionMetadata
 
 from .entries import FeedEntry, entry_article, parse_feed
 from .errors import FetchCancelled, FetchError
@@ -87,7 +86,7 @@ class PollReport:
 
 def poll_lease(store: ChunkStore) -> Lease:
     """The lease one polling process holds at a time, kept with the feeds (not the chunks)."""
-    return Lease(CollectionMetadata(store.client, FeedRegistry(store).name), "feeds")
+    return Lease(store.collections.feeds_metadata(), "feeds")
 
 
 class FeedPoller:

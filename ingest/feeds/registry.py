@@ -1,14 +1,15 @@
 """The list of feeds and their state, kept with the archive in the store so that every bot replica and
 ``newsbot watch`` share it: the one place that sees the feeds collection's records.
 
-The collection ``<name>-feeds`` (next to the archive's ``<name>``) holds:
+The collection ``<name>-feeds`` (named, with its records' ids and kinds, in :mod:`retrieval.store.schema`)
+holds:
 
-- ``f:<key>``, one per feed: its URL, source name, when it was added, last poll, last success, last
+- a feed record per feed: its URL, source name, when it was added, last poll, last success, last
   error, articles added so far, and the ETag / Last-Modified of its last response (conditional GET);
-- ``e:<key>:<entry key>``, one per entry ingested from it: the entry's fingerprint and the id of the
-  article made from it, so that an unchanged entry's page is not fetched again.
+- an entry record per entry ingested from it: the entry's fingerprint and the id of the article made from
+  it, so that an unchanged entry's page is not fetched again.
 
-``<key>`` is a digest of the feed's URL (a URL may be longer than Chroma allows an id to be).
+A feed's key is a digest of its URL (a URL may be longer than Chroma allows an id to be).
 """
 
 from __future__ import annotations
@@ -22,17 +23,16 @@ from typing import Any
 from chromadb.api.models.Collection import Collection
 
 from retrieval.store.chunks import ChunkStore
-from retrieval.store.client import translate_errors, update_metadata, upsert_without_vectors
+from retrieval.store.client import translate_errors, update_records, upsert_without_vectors
+from retrieval.store.reads import read_by_ids, rows
+from retrieval.store.schema import ENTRY_PREFIX, FEED_PREFIX, FeedKind, feeds_collection
 
 from .errors import FeedError
 from .guard import feed_url
 
 __all__ = ["Feed", "FeedError", "FeedRegistry", "KnownEntry"]
 
-FEEDS_SUFFIX = "-feeds"
 _BATCH = 500
-_FEED = "f:"
-_ENTRY = "e:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +87,10 @@ class FeedRegistry:
 
     def __init__(self, store: ChunkStore) -> None:
         self.store = store
-        self.name = store.name + FEEDS_SUFFIX
-        self._col: Collection | None = None
+        self.name = feeds_collection(store.name)
 
-    @translate_errors
     def _collection(self) -> Collection:
-        if self._col is None:
-            self._col = self.store.client.get_or_create_collection(self.name, embedding_function=None)
-        return self._col
+        return self.store.collections.feeds()
 
     # -- the list ------------------------------------------------------------------------------------
 
@@ -108,10 +104,11 @@ class FeedRegistry:
         if known is not None:
             if source is None or source == known.source:
                 return known
-            update_metadata(self._collection(), [_FEED + _key(url)], [{"source": source}], _BATCH)
+            update_records(self._collection(), [FEED_PREFIX + _key(url)], [{"source": source}], _BATCH)
             return self.get(url) or known
-        meta = {"kind": "feed", "url": url, "source": source or "", "added_at": datetime.now(UTC).isoformat()}
-        upsert_without_vectors(self._collection(), [_FEED + _key(url)], [meta], _BATCH)
+        added_at = datetime.now(UTC).isoformat()
+        meta = {"kind": FeedKind.FEED, "url": url, "source": source or "", "added_at": added_at}
+        upsert_without_vectors(self._collection(), [FEED_PREFIX + _key(url)], [meta], _BATCH)
         return _feed_from(meta)
 
     @translate_errors
@@ -123,28 +120,20 @@ class FeedRegistry:
             return False
         col = self._collection()
         col.delete(where={"feed": _key(url)})
-        col.delete(ids=[_FEED + _key(url)])
+        col.delete(ids=[FEED_PREFIX + _key(url)])
         return True
 
     @translate_errors
     def feeds(self) -> list[Feed]:
         """Every listed feed, in the order they were added."""
-        got = self._collection().get(where={"kind": "feed"}, include=["metadatas"])
-        feeds = [_feed_from(meta) for meta in got["metadatas"] or [] if meta]
+        got = rows(self._collection().get(where={"kind": FeedKind.FEED}, include=["metadatas"]))
+        feeds = [_feed_from(row.metadata) for row in got if row.metadata]
         return sorted(feeds, key=lambda f: (f.added_at, f.url))
 
     @translate_errors
     def get(self, url: str) -> Feed | None:
-        got = self._collection().get(ids=[_FEED + _key(feed_url(url))], include=["metadatas"])
-        metas = got["metadatas"] or []
-        return _feed_from(metas[0]) if got["ids"] and metas and metas[0] else None
-
-    def require(self, url: str) -> Feed:
-        """The listed feed at ``url``, or :class:`FeedError` saying it is not listed."""
-        feed = self.get(url)
-        if feed is None:
-            raise FeedError(f"{feed_url(url)} is not in the feed list (see: newsbot feeds list)")
-        return feed
+        got = rows(self._collection().get(ids=[FEED_PREFIX + _key(feed_url(url))], include=["metadatas"]))
+        return _feed_from(got[0].metadata) if got and got[0].metadata else None
 
     # -- the poller's state --------------------------------------------------------------------------
 
@@ -168,21 +157,19 @@ class FeedRegistry:
         meta["articles_added"] = feed.articles_added + added  # a stopped poll keeps what it wrote
         if error is None:
             meta |= {"last_success": _stamp(when), "etag": etag or "", "last_modified": last_modified or ""}
-        update_metadata(self._collection(), [_FEED + _key(feed.url)], [meta], _BATCH)
+        update_records(self._collection(), [FEED_PREFIX + _key(feed.url)], [meta], _BATCH)
 
     @translate_errors
     def known_entries(self, url: str, entry_ids: Sequence[str]) -> dict[str, KnownEntry]:
         """What was remembered of these entries of the feed, by entry id."""
         feed_key = _key(feed_url(url))
         ids = {_entry_id(feed_key, e): e for e in dict.fromkeys(entry_ids)}
-        found: dict[str, KnownEntry] = {}
-        rids = list(ids)
-        for i in range(0, len(rids), _BATCH):
-            got = self._collection().get(ids=rids[i : i + _BATCH], include=["metadatas"])
-            for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-                if meta:
-                    found[ids[rid]] = KnownEntry(str(meta.get("fingerprint")), str(meta.get("article")))
-        return found
+        return {
+            ids[row.id]: KnownEntry(str(row.metadata.get("fingerprint")), str(row.metadata.get("article")))
+            for batch in read_by_ids(self._collection(), list(ids), _BATCH, include=["metadatas"])
+            for row in batch
+            if row.metadata
+        }
 
     @translate_errors
     def remember_entries(self, url: str, entries: Mapping[str, KnownEntry]) -> None:
@@ -193,11 +180,11 @@ class FeedRegistry:
         feed_key = _key(url)
         ids = [_entry_id(feed_key, e) for e in entries]
         metas = [
-            {"kind": "entry", "feed": feed_key, "fingerprint": k.fingerprint, "article": k.article_id}
+            {"kind": FeedKind.ENTRY, "feed": feed_key, "fingerprint": k.fingerprint, "article": k.article_id}
             for k in entries.values()
         ]
         upsert_without_vectors(self._collection(), ids, metas, _BATCH)
 
 
 def _entry_id(feed_key: str, entry_id: str) -> str:
-    return f"{_ENTRY}{feed_key}:{_key(entry_id)}"
+    return f"{ENTRY_PREFIX}{feed_key}:{_key(entry_id)}"

@@ -1,19 +1,20 @@
 """The follows in Chroma: who follows what, which articles each follow was sent, how far matching got.
 
 One collection per archive, ``<name>-follows`` (shared by every replica, kept when the archive is
-rebuilt), of records without vectors of their own:
+rebuilt; named, with its records' ids and kinds, in :mod:`retrieval.store.schema`), of records without
+vectors of their own:
 
-- ``f:<follow id>``: a follow (kind ``follow``): its chat, words, filters, language, when it began, who
-  began it, the bot it was made through (whose replicas send its alerts), and its words' query vector
-  (made once, when it began, by the model it names);
-- ``s:<follow id>:<article id>``: that article was sent for that follow (kind ``sent``), and by which
-  claim: a follow never sends an article twice, whichever replica sends and however often a round is
-  run again (:meth:`FollowStore.claim`);
-- ``c:<chat id>:<n>`` and ``u:<user id>:<n>``: the chat's and the user's ``n``-th place (kind ``slot``),
-  held by one follow (:meth:`FollowStore.add`);
-- ``cursor:<bot id>``: the switch time (``ingested``, see :meth:`ChunkStore.ingested_after`) of the
-  newest article that bot's rounds matched so far (``cursor``: of all bots, as kept before each bot kept
-  its own).
+- a follow: its chat, words, filters, language, when it began, who began it, the bot it was made through
+  (whose replicas send its alerts), and its words' query vector (made once, when it began, by the model
+  it names);
+- a sent record: that article was sent for that follow, and by which claim: a follow never sends an
+  article twice, whichever replica sends and however often a round is run again
+  (:meth:`FollowStore.claim`);
+- a place (kind ``slot``): the chat's or the user's ``n``-th place, held by one follow
+  (:meth:`FollowStore.add`);
+- a cursor per bot: the switch time (``ingested``, see :meth:`ChunkStore.ingested_after`) of the newest
+  article that bot's rounds matched so far (and the one of all bots, as kept before each bot kept its
+  own).
 
 A chat has ``per_chat`` places and a user ``per_user`` (across all chats); a follow is made only once it
 holds one of each. Taking a place is Chroma's ``add`` of its record, which keeps a record that exists as it
@@ -39,15 +40,21 @@ from typing import Any
 import numpy as np
 from chromadb.api.models.Collection import Collection
 
-from retrieval.records import SearchFilters, day_from_number, day_number
+from retrieval.records import SearchFilters, day_number
 from retrieval.store.chunks import ChunkStore
-from retrieval.store.client import translate_errors, upsert_without_vectors
-from retrieval.store.shapes import placeholders
+from retrieval.store.client import add_without_vectors, translate_errors, upsert_without_vectors
+from retrieval.store.reads import Row, read_by_ids, rows
+from retrieval.store.schema import (
+    CHAT_PLACE_PREFIX,
+    CURSOR_ID,
+    FOLLOW_PREFIX,
+    SENT_PREFIX,
+    USER_PLACE_PREFIX,
+    FollowKind,
+    follows_collection,
+)
+from retrieval.store.shapes import day_from
 
-FOLLOWS_SUFFIX = "-follows"
-_FOLLOW = "f:"
-_SENT = "s:"
-_CURSOR = "cursor"
 SLOT_GRACE = 60.0
 """Seconds after which a place whose follow was never written counts as free (see the module docstring)."""
 
@@ -85,7 +92,7 @@ class Refused:
 
 def follow_metadata(f: Follow) -> dict[str, Any]:
     meta: dict[str, Any] = {
-        "kind": "follow",
+        "kind": FollowKind.FOLLOW,
         "chat": f.chat_id,
         "words": f.words,
         "language": f.language,
@@ -108,15 +115,14 @@ def follow_metadata(f: Follow) -> dict[str, Any]:
 
 
 def follow_from(record_id: str, meta: Mapping[str, Any]) -> Follow:
-    since, until, sources = meta.get("since"), meta.get("until"), meta.get("sources")
-    user, vector, bot = meta.get("user"), meta.get("vector"), meta.get("bot")
+    sources, user, vector, bot = meta.get("sources"), meta.get("user"), meta.get("vector"), meta.get("bot")
     return Follow(
-        id=record_id.removeprefix(_FOLLOW),
+        id=record_id.removeprefix(FOLLOW_PREFIX),
         chat_id=int(meta["chat"]),
         words=str(meta.get("words", "")),
         filters=SearchFilters(
-            since=day_from_number(int(since)) if since is not None else None,
-            until=day_from_number(int(until)) if until is not None else None,
+            since=day_from(meta, "since"),
+            until=day_from(meta, "until"),
             sources=tuple(json.loads(str(sources))) if sources else (),
         ),
         language=str(meta.get("language", "en")),
@@ -129,7 +135,7 @@ def follow_from(record_id: str, meta: Mapping[str, Any]) -> Follow:
 
 
 def sent_id(follow_id: str, article_id: str) -> str:
-    return f"{_SENT}{follow_id}:{article_id}"
+    return f"{SENT_PREFIX}{follow_id}:{article_id}"
 
 
 def follow_id_for(chat_id: int, words: str, filters: SearchFilters) -> str:
@@ -146,32 +152,29 @@ class FollowStore:
     def __init__(self, store: ChunkStore) -> None:
         self.store = store
         self.location = store.location
-        self.name = store.name + FOLLOWS_SUFFIX
-        self._collection: Collection | None = None
+        self.name = follows_collection(store.name)
 
-    @translate_errors
     def _col(self) -> Collection:
-        if self._collection is None:
-            self._collection = self.store.client.get_or_create_collection(self.name, embedding_function=None)
-        return self._collection
+        return self.store.collections.follows()
 
-    def _upsert(self, ids: Sequence[str], metas: Sequence[Mapping[str, Any]]) -> None:
-        upsert_without_vectors(self._col(), ids, metas, max(1, self.store.client.get_max_batch_size()))
+    def _read(self, ids: Sequence[str]) -> list[Row]:
+        """The records with these ids that exist (their metadata)."""
+        col, batch = self._col(), self.store.collections.batch()
+        return [row for part in read_by_ids(col, ids, batch, include=["metadatas"]) for row in part]
 
     def _follows(self, where: Any) -> list[Follow]:
-        got = self._col().get(where=where, include=["metadatas"])
-        rows = zip(got["ids"], got["metadatas"] or [], strict=True)
-        return sorted((follow_from(rid, meta or {}) for rid, meta in rows), key=lambda f: (f.created, f.id))
+        got = rows(self._col().get(where=where, include=["metadatas"]))
+        return sorted((follow_from(row.id, row.metadata) for row in got), key=lambda f: (f.created, f.id))
 
     @translate_errors
     def of_chat(self, chat_id: int) -> list[Follow]:
         """The chat's follows, oldest first."""
-        return self._follows({"$and": [{"kind": "follow"}, {"chat": chat_id}]})
+        return self._follows({"$and": [{"kind": FollowKind.FOLLOW}, {"chat": chat_id}]})
 
     @translate_errors
     def all(self) -> list[Follow]:
         """Every chat's follows."""
-        return self._follows({"kind": "follow"})
+        return self._follows({"kind": FollowKind.FOLLOW})
 
     @translate_errors
     def sent_by(self, bot_id: int) -> list[Follow]:
@@ -208,8 +211,8 @@ class FollowStore:
         follow = Follow(fid, chat_id, words, filters, language, now, user_id, vector, vector_model, bot_id)
         unplaced = sum(f.user_id is None for f in have)  # made before places: counted by number
         caps = [
-            (f"c:{chat_id}", per_chat - unplaced, Refused("chat", per_chat)),
-            (f"u:{user_id}", per_user, Refused("user", per_user)),
+            (f"{CHAT_PLACE_PREFIX}{chat_id}", per_chat - unplaced, Refused("chat", per_chat)),
+            (f"{USER_PLACE_PREFIX}{user_id}", per_user, Refused("user", per_user)),
         ]
         taken: list[str] = []
         try:
@@ -225,31 +228,30 @@ class FollowStore:
             raise
         if kept.get("place") != taken[0]:  # the same follow, made at the same moment by another request
             self._give_back(taken, follow.id)
-            return follow_from(_FOLLOW + follow.id, kept), False
+            return follow_from(FOLLOW_PREFIX + follow.id, kept), False
         return follow, True
 
     def _write_new(self, follow: Follow, place: str) -> Mapping[str, Any]:
         """Write the follow unless its record exists (``add`` keeps it as it is); the record as it is now."""
-        col, rid = self._col(), _FOLLOW + follow.id
-        meta = follow_metadata(follow) | {"place": place}
-        col.add(ids=[rid], embeddings=placeholders([rid]), metadatas=[meta])
-        return (col.get(ids=[rid], include=["metadatas"])["metadatas"] or [{}])[0] or {}
+        return self._add_and_read(FOLLOW_PREFIX + follow.id, follow_metadata(follow) | {"place": place})
+
+    def _add_and_read(self, rid: str, meta: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Add the record ``rid`` unless it exists; its metadata as read back ({} when it is gone)."""
+        add_without_vectors(self._col(), [rid], [meta], 1)
+        got = self._read([rid])
+        return got[0].metadata if got else {}
 
     def _take_place(self, scope: str, most: int, follow: Follow, now: float) -> str | None:
         """One of the ``most`` places of ``scope`` for ``follow`` (that place's record id), or None when
         all are held: each free place is claimed by ``add`` and read back, until one is the follow's."""
         if most <= 0:
             return None
-        col = self._col()
         ids = [f"{scope}:{n}" for n in range(most)]
-        got = col.get(ids=ids, include=["metadatas"])
-        held = {rid: meta or {} for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)}
+        held = {row.id: row.metadata for row in self._read(ids)}
         self._free_abandoned(held, now)
         for place in (i for i in ids if i not in held):
-            meta: dict[str, Any] = {"kind": "slot", "follow": follow.id, "at": now}
-            col.add(ids=[place], embeddings=placeholders([place]), metadatas=[meta])
-            back = (col.get(ids=[place], include=["metadatas"])["metadatas"] or [{}])[0] or {}
-            if back.get("follow") == follow.id:
+            meta: dict[str, Any] = {"kind": FollowKind.SLOT, "follow": follow.id, "at": now}
+            if self._add_and_read(place, meta).get("follow") == follow.id:
                 return place
         return None
 
@@ -260,11 +262,10 @@ class FollowStore:
         old = {r: str(m.get("follow")) for r, m in held.items() if float(m.get("at", 0.0)) < now - SLOT_GRACE}
         if not old:
             return
-        col = self._col()
-        there = set(col.get(ids=[_FOLLOW + f for f in set(old.values())], include=[])["ids"])
+        there = {row.id for row in self._read([FOLLOW_PREFIX + f for f in set(old.values())])}
         for rid, holder in old.items():
-            if _FOLLOW + holder not in there:
-                col.delete(ids=[rid], where={"follow": holder})
+            if FOLLOW_PREFIX + holder not in there:
+                self._col().delete(ids=[rid], where={"follow": holder})
                 del held[rid]
 
     def _give_back(self, places: Sequence[str], holder: str) -> None:
@@ -275,14 +276,14 @@ class FollowStore:
     def remove(self, chat_id: int, follow_id: str) -> Follow | None:
         """Remove the chat's follow ``follow_id`` and what it was sent; the follow, or None when the
         chat has no such follow (removed already, or another chat's)."""
-        got = self._col().get(ids=[_FOLLOW + follow_id], include=["metadatas"])
-        if not got["ids"]:
+        got = self._read([FOLLOW_PREFIX + follow_id])
+        if not got:
             return None
-        follow = follow_from(got["ids"][0], (got["metadatas"] or [{}])[0] or {})
+        follow = follow_from(got[0].id, got[0].metadata)
         if follow.chat_id != chat_id:
             return None
         # the follow first, then its places (freed only once it is gone) and what it was sent
-        self._col().delete(ids=[_FOLLOW + follow_id])
+        self._col().delete(ids=[FOLLOW_PREFIX + follow_id])
         self._col().delete(where={"follow": follow_id})
         return follow
 
@@ -297,30 +298,20 @@ class FollowStore:
         first would have."""
         if not pairs:
             return set()
-        col = self._col()
         wanted = {sent_id(f, a): (f, a) for f, a in pairs}
-        ids = list(wanted)
         metas: list[Mapping[str, Any]] = [
-            {"kind": "sent", "follow": f, "article": a, "claim": token, "at": now} for f, a in wanted.values()
+            {"kind": FollowKind.SENT, "follow": f, "article": a, "claim": token, "at": now}
+            for f, a in wanted.values()
         ]
-        batch = max(1, self.store.client.get_max_batch_size())
-        for i in range(0, len(ids), batch):
-            part = ids[i : i + batch]
-            col.add(ids=part, embeddings=placeholders(part), metadatas=list(metas[i : i + batch]))
-        got = col.get(ids=ids, include=["metadatas"])
-        return {
-            wanted[rid]
-            for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
-            if (meta or {}).get("claim") == token
-        }
+        add_without_vectors(self._col(), list(wanted), metas, self.store.collections.batch())
+        return {wanted[row.id] for row in self._read(list(wanted)) if row.metadata.get("claim") == token}
 
     @translate_errors
     def cursor(self, bot_id: int | None = None) -> float | None:
         """The switch time of the newest article the bot ``bot_id``'s rounds matched so far (the one kept
         for all bots before each kept its own, until the bot has its own; None before the first round)."""
-        ids = [_CURSOR] if bot_id is None else [f"{_CURSOR}:{bot_id}", _CURSOR]
-        got = self._col().get(ids=ids, include=["metadatas"])
-        kept = {rid: meta for rid, meta in zip(got["ids"], got["metadatas"] or [], strict=True) if meta}
+        ids = [CURSOR_ID] if bot_id is None else [f"{CURSOR_ID}:{bot_id}", CURSOR_ID]
+        kept = {row.id: row.metadata for row in self._read(ids) if row.metadata}
         for rid in ids:
             if rid in kept:
                 return float(str(kept[rid]["ingested"]))
@@ -328,5 +319,6 @@ class FollowStore:
 
     @translate_errors
     def set_cursor(self, ingested: float, bot_id: int | None = None) -> None:
-        rid = _CURSOR if bot_id is None else f"{_CURSOR}:{bot_id}"
-        self._upsert([rid], [{"kind": "cursor", "ingested": ingested}])
+        rid = CURSOR_ID if bot_id is None else f"{CURSOR_ID}:{bot_id}"
+        meta = {"kind": FollowKind.CURSOR, "ingested": ingested}
+        upsert_without_vectors(self._col(), [rid], [meta], self.store.collections.batch())

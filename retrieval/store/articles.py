@@ -12,16 +12,33 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from retrieval.records import ArticleInfo, Story
+from chromadb.api.models.Collection import Collection
+
+from retrieval.records import ArticleInfo
 from retrieval.store.client import translate_errors
 from retrieval.store.collections import Collections
 from retrieval.store.reads import read_by_ids, read_pages
 from retrieval.store.schema import ARTICLE_PREFIX, Kind
 from retrieval.store.shapes import article_from
-from retrieval.store.stories import Stories
 
 PAGE = 5000
 """Records read per call, by page or by id."""
+
+
+def read_records(articles: Collection, article_ids: Sequence[str], size: int) -> dict[str, Mapping[str, Any]]:
+    """The records of those articles that exist in the ``-articles`` collection (visible or being
+    written), by article id: reads by id, ``size`` a read."""
+    ids = [ARTICLE_PREFIX + a for a in dict.fromkeys(article_ids)]
+    return {
+        row.id[len(ARTICLE_PREFIX) :]: row.metadata
+        for batch in read_by_ids(articles, ids, size, include=["metadatas"])
+        for row in batch
+    }
+
+
+def visible(records: Mapping[str, Mapping[str, Any]]) -> dict[str, ArticleInfo]:
+    """The visible articles among these records (by article id)."""
+    return {aid: article_from(aid, meta) for aid, meta in records.items() if meta.get("kind") == Kind.ARTICLE}
 
 
 class ArticleRecords:
@@ -50,21 +67,12 @@ class ArticleRecords:
 
     def records(self, article_ids: Sequence[str]) -> dict[str, Mapping[str, Any]]:
         """The records of those articles that exist (visible or being written), by article id."""
-        ids = [ARTICLE_PREFIX + a for a in dict.fromkeys(article_ids)]
-        return {
-            row.id[len(ARTICLE_PREFIX) :]: row.metadata
-            for batch in read_by_ids(self.collections.articles(), ids, PAGE, include=["metadatas"])
-            for row in batch
-        }
+        return read_records(self.collections.articles(), article_ids, PAGE)
 
     @translate_errors
     def infos(self, article_ids: Sequence[str]) -> dict[str, ArticleInfo]:
         """The visible ones of these articles, by id."""
-        return {
-            aid: article_from(aid, meta)
-            for aid, meta in self.records(article_ids).items()
-            if meta.get("kind") == Kind.ARTICLE
-        }
+        return visible(self.records(article_ids))
 
     @translate_errors
     def ingested_after(self, since: float) -> list[ArticleInfo]:
@@ -83,10 +91,3 @@ class ArticleRecords:
             for aid, meta in self.records(article_ids).items()
             if meta.get("kind") == Kind.ARTICLE
         }
-
-    @translate_errors
-    def stories_of(self, infos: Sequence[ArticleInfo]) -> dict[str, Story]:
-        """The story of each of these visible articles (their records, as :meth:`infos` reads them), with
-        all its visible articles (:mod:`retrieval.store.stories`: the stories' member records and their
-        articles' records, by id)."""
-        return Stories(self.collections.articles(), self.collections.batch()).of(infos)

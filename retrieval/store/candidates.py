@@ -15,11 +15,9 @@ from typing import Any
 import numpy as np
 
 from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector
-from retrieval.store.articles import ArticleRecords
 from retrieval.store.client import translate_errors
-from retrieval.store.collections import Collections
-from retrieval.store.figures import Figures
 from retrieval.store.months import MAX_MONTHS, day_clause, months_in
+from retrieval.store.part import ArchivePart
 from retrieval.store.reads import read_by_ids
 from retrieval.store.schema import Kind
 from retrieval.store.shapes import chunk_from, chunk_id, sparse_from, where
@@ -42,14 +40,8 @@ class StoredChunk:
     similarity: float | None = None
 
 
-class Candidates:
+class Candidates(ArchivePart):
     """The chunk reads of a question, over one archive."""
-
-    def __init__(self, collections: Collections, articles: ArticleRecords, figures: Figures) -> None:
-        self.collections = collections
-        self.articles = articles
-        self.figures = figures
-        self.location = collections.location
 
     @translate_errors
     def nearest(

@@ -2,10 +2,14 @@
 
 Each method hands over to the module for its job; read those for the contracts:
 
-- :mod:`~retrieval.store.schema`: what the archive's collections are called and the records each holds;
+- :mod:`~retrieval.store.schema`: what the archive's collections (and those beside it: the feeds, the
+  follows) are called and the records each holds;
 - :mod:`~retrieval.store.collections`: opening and keeping them, the embedding model and layout an
   archive was written with, its generation;
 - :mod:`~retrieval.store.articles`: the article records (which version of an article is visible);
+- :mod:`~retrieval.store.stories`: near-duplicate articles grouped in stories as they are written
+  (:mod:`~retrieval.store.fingerprints`: their MinHash; :mod:`~retrieval.store.story_members`: the
+  stories' member records);
 - :mod:`~retrieval.store.figures`: the statistics and the document frequencies, kept with the archive;
 - :mod:`~retrieval.store.writer`: writing new versions of articles, crash-safely (the switch);
 - :mod:`~retrieval.store.removal`: removing articles, and the sweep after a killed run;
@@ -30,13 +34,14 @@ from retrieval.records import ArticleInfo, Chunk, SearchFilters, StoreStats, Sto
 from retrieval.settings import CHROMA_TIMEOUT
 from retrieval.store.articles import ArticleRecords
 from retrieval.store.candidates import Candidates, StoredChunk
-from retrieval.store.client import make_client
+from retrieval.store.client import make_client, translate_errors
 from retrieval.store.collections import Collections
 from retrieval.store.figures import Figures
 from retrieval.store.removal import Removal
 from retrieval.store.scans import MATCHING_PAGE, Scans
 from retrieval.store.schema import META_LAST_INGEST
 from retrieval.store.statistics import ArchiveStats
+from retrieval.store.stories import Stories
 from retrieval.store.writer import ArticleWrite, Writer
 
 __all__ = ["ArticleWrite", "ChunkStore", "StoredChunk"]
@@ -130,7 +135,7 @@ class ChunkStore:
             **{META_LAST_INGEST: datetime.now(UTC).isoformat(timespec="seconds")}
         )
 
-    # -- articles: retrieval.store.articles ------------------------------------------------------------
+    # -- articles and their stories: retrieval.store.articles, retrieval.store.stories ------------------
 
     def articles(self) -> dict[str, ArticleInfo]:
         """Every visible article, by id."""
@@ -152,9 +157,11 @@ class ChunkStore:
         """The visible articles switched in after ``since`` (epoch seconds), earliest first."""
         return self._records.ingested_after(since)
 
+    @translate_errors
     def stories_of(self, infos: Sequence[ArticleInfo]) -> dict[str, Story]:
-        """The story of each of these visible articles, with all its visible articles."""
-        return self._records.stories_of(infos)
+        """The story of each of these visible articles (their records, as :meth:`article_infos` reads
+        them), with all its visible articles: :mod:`retrieval.store.stories`."""
+        return Stories(self.collections.articles(), self.collections.batch()).of(infos)
 
     # -- figures: retrieval.store.figures --------------------------------------------------------------
 

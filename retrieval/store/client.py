@@ -345,12 +345,26 @@ def upsert_without_vectors(
     """Upsert records that carry no vector of their own, ``batch`` at a time (one call is one write in
     Chroma's log: all of it or nothing). Chroma wants a vector anyway: each gets a one-dimensional one
     of its own (a graph of equal vectors makes Chroma's writes twice as slow)."""
+    _write_without_vectors(col.upsert, ids, metas, batch)
+
+
+def add_without_vectors(
+    col: Collection, ids: Sequence[str], metas: Sequence[Mapping[str, Any]], batch: int
+) -> None:
+    """Add records that carry no vector of their own, as :func:`upsert_without_vectors` does, but with
+    Chroma's ``add``, which keeps a record that exists as it is (how a claim is taken: read it back)."""
+    _write_without_vectors(col.add, ids, metas, batch)
+
+
+def _write_without_vectors(
+    write: Callable[..., None], ids: Sequence[str], metas: Sequence[Mapping[str, Any]], batch: int
+) -> None:
     for i in range(0, len(ids), batch):
         part = list(ids[i : i + batch])
-        col.upsert(ids=part, embeddings=placeholders(part), metadatas=list(metas[i : i + batch]))
+        write(ids=part, embeddings=placeholders(part), metadatas=list(metas[i : i + batch]))
 
 
-def update_metadata(
+def update_records(
     col: Collection, ids: Sequence[str], metas: Sequence[Mapping[str, Any]], batch: int
 ) -> None:
     """Replace existing records' metadata, ``batch`` at a time, leaving their vectors as they are (a
@@ -359,21 +373,11 @@ def update_metadata(
         col.update(ids=list(ids[i : i + batch]), metadatas=list(metas[i : i + batch]))
 
 
-class CollectionMetadata:
-    """The metadata of the collection ``name`` (created on first use), read afresh and updated by merge:
-    where a lease that is not ingestion's lives (the feed poller's with the feeds, the alerts' with the
-    follows), so that its heartbeats never race with the chunk collection's generation bumps."""
+def __getattr__(name: str) -> Any:
+    """``CollectionMetadata``, at the place it was imported from before it moved (modules import it from
+    :mod:`retrieval.store.collections`; read lazily here, as that module imports this one)."""
+    if name == "CollectionMetadata":
+        from retrieval.store.collections import CollectionMetadata
 
-    def __init__(self, client: ClientAPI, name: str) -> None:
-        self.client = client
-        self.name = name
-
-    @translate_errors
-    def metadata(self) -> dict[str, Any]:
-        col = self.client.get_or_create_collection(self.name, embedding_function=None)
-        return dict(col.metadata or {})
-
-    @translate_errors
-    def update_metadata(self, **values: Any) -> None:
-        col = self.client.get_or_create_collection(self.name, embedding_function=None)
-        col.modify(metadata={**(col.metadata or {}), **values})
+        return CollectionMetadata
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,8 @@
 and layout the archive was written with, and its generation.
 
 :mod:`retrieval.store.schema` names the collections and says what each holds; :class:`Collections` is
-the one object of a store that gets or creates them, and every part of the store asks it for them.
+the one object of a store that gets or creates them (:func:`~retrieval.store.opening.open_collection`),
+and every part of the store, the feed list and the follows ask it for them.
 
 - A collection object is fetched once and kept (each fetch is a round trip to a server). Every read of
   the chunk collection's metadata (:meth:`Collections.metadata`, :meth:`~Collections.generation`: once
@@ -12,6 +13,9 @@ the one object of a store that gets or creates them, and every part of the store
   archive written with another model or layout; the other collections are created on first use.
 - The generation is bumped on every change to the archive (:meth:`Collections.bump_generation`): a
   process compares it to tell that what it read of the archive (its figures) is stale.
+- The collections beside the archive (the feeds, the follows) are created on first use and kept apart:
+  a rebuild, which drops the archive's, keeps them. Their own metadata holds the leases that are not
+  ingestion's (:class:`CollectionMetadata`).
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ from retrieval.store.schema import (
     META_SCHEMA,
     SCHEMA,
     articles_collection,
+    chunks_collection,
+    feeds_collection,
+    follows_collection,
     keys_collection,
 )
 
@@ -48,10 +55,14 @@ class Collections:
         check_name(name)
         self.client = client
         self.name = name
+        """The archive's name, from which :mod:`~retrieval.store.schema` names its collections."""
+        self.chunks_name = chunks_collection(name)
         self.location = location
         self.month_index = month_index
         self.kept: dict[str, Collection] = {}
-        """The collection objects fetched, by name (the month index keeps its own here too)."""
+        """The archive's collection objects fetched, by name (the month index keeps its own here too)."""
+        self.beside: dict[str, Collection] = {}
+        """The objects of the collections beside the archive (feeds, follows), by name."""
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -60,20 +71,20 @@ class Collections:
         """The chunk collection fetched afresh (None: it does not exist); the kept collections are
         dropped when it is not the one kept (the archive was deleted or rebuilt)."""
         try:
-            col = self.client.get_collection(self.name, embedding_function=None)
+            col = self.client.get_collection(self.chunks_name, embedding_function=None)
         except (NotFoundError, ValueError):
             self.kept.clear()
             return None
-        kept = self.kept.get(self.name)
+        kept = self.kept.get(self.chunks_name)
         if kept is not None and kept.id != col.id:
             self.kept.clear()
-        self.kept[self.name] = col
+        self.kept[self.chunks_name] = col
         return col
 
     def chunks(self, create_for: tuple[str, int] | None = None) -> Collection | None:
         """The chunk collection, kept or fetched (None: it does not exist); created for ``create_for``
         (model id, dimension) when given."""
-        kept = self.kept.get(self.name)
+        kept = self.kept.get(self.chunks_name)
         if kept is not None:
             return kept
         col = self.fetch_chunks()
@@ -81,7 +92,7 @@ class Collections:
             return col
         model_id, dim = create_for
         col = self._create(
-            self.name,
+            self.chunks_name,
             configuration=vector_index(),
             metadata={
                 META_EMBEDDING: model_id,
@@ -91,14 +102,14 @@ class Collections:
                 META_MONTHS: self.month_index,
             },
         )
-        self.kept[self.name] = col
+        self.kept[self.chunks_name] = col
         return col
 
     def live_chunks(self) -> Collection:
         """The chunk collection, which must exist."""
         col = self.chunks()
         if col is None:
-            raise StoreError(f"collection {self.name!r} does not exist; call ensure() first")
+            raise StoreError(f"collection {self.chunks_name!r} does not exist; call ensure() first")
         return col
 
     def articles(self) -> Collection:
@@ -112,6 +123,22 @@ class Collections:
     def months(self) -> Months:
         """The month index's collections."""
         return Months(self.client, self.name, self.batch(), self.kept)
+
+    def feeds(self) -> Collection:
+        """The ``-feeds`` collection beside the archive (created on first use)."""
+        return self._beside(feeds_collection(self.name))
+
+    def follows(self) -> Collection:
+        """The ``-follows`` collection beside the archive (created on first use)."""
+        return self._beside(follows_collection(self.name))
+
+    def feeds_metadata(self) -> CollectionMetadata:
+        """The ``-feeds`` collection's own metadata (where the feed poller's lease lives)."""
+        return CollectionMetadata(self.client, feeds_collection(self.name))
+
+    def follows_metadata(self) -> CollectionMetadata:
+        """The ``-follows`` collection's own metadata (where the alert senders' leases live)."""
+        return CollectionMetadata(self.client, follows_collection(self.name))
 
     def has_months(self, col: Collection) -> bool:
         """Whether the archive keeps a month index (every archive created since it exists does)."""
@@ -127,6 +154,12 @@ class Collections:
             col = self.kept[name] = self._create(name)
         return col
 
+    def _beside(self, name: str) -> Collection:
+        col = self.beside.get(name)
+        if col is None:
+            col = self.beside[name] = self._create(name)
+        return col
+
     @translate_errors
     def _create(self, name: str, **options: Any) -> Collection:
         return open_collection(self.client, name, **options)
@@ -136,7 +169,7 @@ class Collections:
         """Delete the archive's collections (``--rebuild``)."""
         self.months().drop()
         self.kept.clear()
-        for name in (self.name, articles_collection(self.name), keys_collection(self.name)):
+        for name in (self.chunks_name, articles_collection(self.name), keys_collection(self.name)):
             with contextlib.suppress(NotFoundError, ValueError):
                 self.client.delete_collection(name)
 
@@ -201,3 +234,24 @@ class Collections:
     def bump_generation(self, **extra: Any) -> None:
         """Mark a change to the archive (with ``extra`` metadata merged in the same update)."""
         self.update_metadata(**{META_GENERATION: self.generation() + 1, **extra})
+
+
+class CollectionMetadata:
+    """The metadata of the collection ``name`` (created on first use), read afresh and updated by merge:
+    where a lease that is not ingestion's lives (the feed poller's with the feeds, the alerts' with the
+    follows: :meth:`Collections.feeds_metadata`, :meth:`Collections.follows_metadata`), so that its
+    heartbeats never race with the chunk collection's generation bumps. Each call opens the collection
+    afresh: a kept object's metadata is the one it was fetched with."""
+
+    def __init__(self, client: ClientAPI, name: str) -> None:
+        self.client = client
+        self.name = name
+
+    @translate_errors
+    def metadata(self) -> dict[str, Any]:
+        return dict(open_collection(self.client, self.name).metadata or {})
+
+    @translate_errors
+    def update_metadata(self, **values: Any) -> None:
+        col = open_collection(self.client, self.name)
+        col.modify(metadata={**(col.metadata or {}), **values})

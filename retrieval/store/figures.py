@@ -31,7 +31,7 @@ from retrieval.store.statistics import ArchiveStats, StatsDelta, TermDelta, fold
 FOLD_AFTER = 16
 """Pending term deltas after which a write folds them into the term records."""
 _READ = 5000
-"""Term records read per call."""
+"""Term records and term deltas read per call by id."""
 
 
 class Figures:
@@ -46,9 +46,8 @@ class Figures:
     @translate_errors
     def archive_stats(self) -> ArchiveStats:
         """The archive's figures, as ingestion keeps them (one small read)."""
-        got = self.collections.articles().get(ids=[STATS_ID], include=["metadatas"])
-        metas = got["metadatas"] or []
-        return ArchiveStats.from_metadata(metas[0] if got["ids"] and metas else None)
+        got = rows(self.collections.articles().get(ids=[STATS_ID], include=["metadatas"]))
+        return ArchiveStats.from_metadata(got[0].metadata if got else None)
 
     def store_stats(self) -> StoreStats:
         """The archive's figures with what the chunk collection's metadata says of it, for people."""
@@ -98,8 +97,9 @@ class Figures:
         with self._deltas_lock:
             missing = [i for i in ids if i not in self._deltas]
             if missing:
-                for row in rows(self.collections.articles().get(ids=missing, include=["metadatas"])):
-                    self._deltas[row.id] = TermDelta.from_metadata(row.metadata)
+                articles = self.collections.articles()
+                for batch in read_by_ids(articles, missing, _READ, include=["metadatas"]):
+                    self._deltas |= {row.id: TermDelta.from_metadata(row.metadata) for row in batch}
                 for rid in missing:
                     self._deltas.setdefault(rid, None)
             self._deltas = {i: self._deltas[i] for i in ids}

@@ -21,7 +21,7 @@ from typing import Any
 
 from chromadb.api.models.Collection import Collection
 
-from retrieval.store.client import update_metadata, upsert_without_vectors
+from retrieval.store.client import update_records, upsert_without_vectors
 from retrieval.store.reads import read_by_ids
 from retrieval.store.schema import POSTING_PREFIX
 
@@ -106,7 +106,7 @@ class Postings:
             elif key in current:
                 empty.append(_record_id(key))
         upsert_without_vectors(self.collection, list(new), list(new.values()), self.batch)
-        update_metadata(self.collection, list(changed), list(changed.values()), self.batch)
+        update_records(self.collection, list(changed), list(changed.values()), self.batch)
         for i in range(0, len(empty), self.batch):
             self.collection.delete(ids=empty[i : i + self.batch])
 

@@ -19,30 +19,22 @@ from typing import Any
 import numpy as np
 from chromadb.api.models.Collection import Collection
 
-from retrieval.store.articles import ArticleRecords
 from retrieval.store.client import translate_errors, upsert_without_vectors
-from retrieval.store.collections import Collections
-from retrieval.store.figures import Figures
+from retrieval.store.part import ArchivePart
 from retrieval.store.postings import by_key
-from retrieval.store.reads import read_by_ids, rows
+from retrieval.store.reads import Row, read_by_ids, rows
 from retrieval.store.schema import ARTICLE_PREFIX, FINGERPRINT_PREFIX, Kind
 from retrieval.store.shapes import chunk_from, chunk_id
 from retrieval.store.statistics import StatsDelta
-from retrieval.store.stories import Stories
+from retrieval.store.story_members import StoryMembers
 from retrieval.terms import name_keys
 
 _DELETE = 500
 """Articles whose chunks one ``where`` selects and deletes."""
 
 
-class Removal:
+class Removal(ArchivePart):
     """Removing articles and chunks from one archive."""
-
-    def __init__(self, collections: Collections, articles: ArticleRecords, figures: Figures) -> None:
-        self.collections = collections
-        self.articles = articles
-        self.figures = figures
-        self.location = collections.location
 
     @translate_errors
     def remove(self, article_ids: Sequence[str]) -> None:
@@ -50,7 +42,7 @@ class Removal:
         chunks and records are deleted."""
         if not article_ids:
             return
-        most = self.collections.batch() - 2  # as in a write: the switch is one upsert
+        most = self.per_switch()
         if len(article_ids) > most:
             for i in range(0, len(article_ids), most):
                 self.remove(article_ids[i : i + most])
@@ -66,7 +58,7 @@ class Removal:
         ids += [ARTICLE_PREFIX + aid for aid in old]
         metas += [dict(m) | {"kind": Kind.REMOVED, "writing": True} for m in old.values()]
         upsert_without_vectors(articles, ids, metas, self.collections.batch())
-        Stories(articles, self.collections.batch()).leave(departed(old, {}))
+        StoryMembers(articles, self.collections.batch()).leave(departed(old, {}))
         self.delete_articles(list(old))
         self.collections.bump_generation()
         self.figures.fold_when_due()
@@ -92,7 +84,8 @@ class Removal:
                 self.collections.batch(),
             )
         pending = set(self.figures.archive_stats().pending)
-        orphans = [i for i in articles.get(where={"kind": Kind.DELTA}, include=[])["ids"] if i not in pending]
+        deltas = rows(articles.get(where={"kind": Kind.DELTA}, include=[]))
+        orphans = [row.id for row in deltas if row.id not in pending]
         if orphans:  # a fold killed after it cleared the pending list
             articles.delete(ids=orphans)
         return len(unfinished)
@@ -115,10 +108,10 @@ class Removal:
         """Delete chunks (and their keys) of these articles whose version is not the one to keep."""
         for aid, version in keep.items():
             clause: Any = {"$and": [{"article_id": aid}, {"version": {"$ne": version}}]}
-            stale = col.get(where=clause, include=["documents", "metadatas"])
-            if stale["ids"]:
+            stale = rows(col.get(where=clause, include=["documents", "metadatas"]))
+            if stale:
                 self._unindex(col, stale)
-                col.delete(ids=stale["ids"])
+                col.delete(ids=[row.id for row in stale])
 
     def delete_articles(self, article_ids: Sequence[str]) -> None:
         """Delete these articles' chunks (out of the indexes first), article and fingerprint records."""
@@ -127,23 +120,20 @@ class Removal:
             part = list(article_ids[i : i + _DELETE])
             clause: Any = {"article_id": {"$in": part}}
             if col is not None:
-                got = col.get(where=clause, include=["documents", "metadatas"])
-                self._unindex(col, got)
+                self._unindex(col, rows(col.get(where=clause, include=["documents", "metadatas"])))
                 col.delete(where=clause)
             self.collections.articles().delete(
                 ids=[p + a for a in part for p in (ARTICLE_PREFIX, FINGERPRINT_PREFIX)]
             )
 
-    def _unindex(self, col: Collection, chunks: Any) -> None:
-        """Take these chunks (a ``get`` with their documents and metadata), about to be deleted, out of
-        the month index and the name index."""
+    def _unindex(self, col: Collection, chunks: Sequence[Row]) -> None:
+        """Take these chunks (read with their documents and metadata), about to be deleted, out of the
+        month index and the name index."""
         if self.collections.has_months(col):
-            self.collections.months().remove(chunks["ids"], chunks["metadatas"] or [])
-        ids, texts = chunks["ids"], chunks["documents"] or []
-        if ids:
-            self.collections.postings().change(
-                add={}, drop=by_key(zip(ids, map(name_keys, texts), strict=True))
-            )
+            self.collections.months().remove([c.id for c in chunks], [c.metadata for c in chunks])
+        if chunks:
+            filed = ((c.id, name_keys(c.document or "")) for c in chunks)
+            self.collections.postings().change(add={}, drop=by_key(filed))
 
 
 def departed(old: Mapping[str, Mapping[str, Any]], now: Mapping[str, str]) -> dict[str, list[str]]:

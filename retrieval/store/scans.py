@@ -14,11 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from retrieval.records import Chunk, SearchFilters
-from retrieval.store.articles import ArticleRecords
 from retrieval.store.candidates import StoredChunk
 from retrieval.store.client import translate_errors
-from retrieval.store.collections import Collections
-from retrieval.store.figures import Figures
+from retrieval.store.part import ArchivePart
 from retrieval.store.reads import read_pages
 from retrieval.store.shapes import chunk_from, where
 
@@ -28,14 +26,8 @@ _PAGE = 5000
 """Chunks read per call of :meth:`Scans.visible_chunks`."""
 
 
-class Scans:
+class Scans(ArchivePart):
     """The whole-collection reads of one archive."""
-
-    def __init__(self, collections: Collections, articles: ArticleRecords, figures: Figures) -> None:
-        self.collections = collections
-        self.articles = articles
-        self.figures = figures
-        self.location = collections.location
 
     @translate_errors
     def matching(

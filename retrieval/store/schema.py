@@ -1,7 +1,8 @@
 """What an archive's collections are called and what records each holds: the store's schema, in one place.
 
-Pure names and constants; nothing here talks to Chroma. An archive named ``<name>`` (``NEWSBOT_COLLECTION``)
-is four kinds of collection:
+Pure names and constants; nothing here talks to Chroma (:class:`retrieval.store.collections.Collections`
+opens every collection named here). An archive named ``<name>`` (``NEWSBOT_COLLECTION``) is these
+collections, each named by a function below:
 
 ``<name>``: the chunks (:mod:`retrieval.store.writer` writes them, :mod:`retrieval.store.candidates`
 reads them)
@@ -32,16 +33,29 @@ reads them)
     ``a:<article>``       ``pending``      an article's first version being written (not visible yet)
     ``a:<article>``       ``removed``      an article being removed (no longer visible)
     ``f:<article>``       ``fingerprint``  its MinHash signature and band keys
-                                           (:mod:`~retrieval.store.stories`)
+                                           (:mod:`~retrieval.store.fingerprints`)
     ``s:<story>``         ``story``        the ids of the articles filed in a story
+                                           (:mod:`~retrieval.store.stories`)
     ``t:<term>``          ``term``         a search term's document frequency (``df``) as of delta ``seq``
     ``d:<seq>:<tag>``     ``delta``        one write's changes to the document frequencies, not yet folded
     ``stats``             ``stats``        the archive's figures
                                            (:class:`~retrieval.store.statistics.ArchiveStats`)
     ====================  ===============  =========================================================
 
-Beside an archive, not part of it (a rebuild keeps them): ``<name>-feeds`` (:mod:`ingest.feeds.registry`)
-and ``<name>-follows`` (:mod:`retrieval.follows.store`), each named and described in its own module.
+Beside the archive, not part of it (a rebuild keeps them), records without vectors of their own, told
+apart by ``kind`` too:
+
+``<name>-feeds``: the feed list and the poller's state (:mod:`ingest.feeds.registry`, :class:`FeedKind`)
+    ``f:<feed>`` (``feed``: its URL, outlet, the poller's state) and ``e:<feed>:<entry>`` (``entry``: an
+    entry ingested from it, its fingerprint and article), ``<feed>`` and ``<entry>`` digests of the
+    feed's URL and the entry's id. The collection's metadata holds the poller's lease
+    (``newsbot_feeds_lock_*``).
+
+``<name>-follows``: the follows (:mod:`retrieval.follows.store`, :class:`FollowKind`)
+    ``f:<follow>`` (``follow``), ``s:<follow>:<article>`` (``sent``: that article was sent for that
+    follow), ``c:<chat>:<n>`` and ``u:<user>:<n>`` (``slot``: a chat's and a user's ``n``-th place, held
+    by one follow), ``cursor`` and ``cursor:<bot>`` (``cursor``: how far the bot's matching got). The
+    collection's metadata holds each bot's alert-sending lease (``newsbot_alerts:<bot>_lock_*``).
 """
 
 from __future__ import annotations
@@ -53,6 +67,13 @@ SCHEMA = 3
 
 ARTICLES_SUFFIX = "-articles"
 KEYS_SUFFIX = "-keys"
+FEEDS_SUFFIX = "-feeds"
+FOLLOWS_SUFFIX = "-follows"
+
+
+def chunks_collection(archive: str) -> str:
+    """The chunk collection bears the archive's own name."""
+    return archive
 
 
 def articles_collection(archive: str) -> str:
@@ -70,6 +91,14 @@ def month_collection(archive: str, month: int) -> str:
 
 def is_month_collection(archive: str, name: str) -> bool:
     return re.fullmatch(re.escape(archive) + r"-m\d{6}", name) is not None
+
+
+def feeds_collection(archive: str) -> str:
+    return archive + FEEDS_SUFFIX
+
+
+def follows_collection(archive: str) -> str:
+    return archive + FOLLOWS_SUFFIX
 
 
 # -- the chunk collection's metadata ---------------------------------------------------------------------
@@ -111,3 +140,35 @@ class Kind:
     TERM = "term"
     DELTA = "delta"
     STATS = "stats"
+
+
+# -- the records of the -feeds collection ----------------------------------------------------------------
+
+FEED_PREFIX = "f:"
+ENTRY_PREFIX = "e:"
+
+
+class FeedKind:
+    """The ``kind`` of each record of the ``-feeds`` collection (see the module docstring)."""
+
+    FEED = "feed"
+    ENTRY = "entry"
+
+
+# -- the records of the -follows collection --------------------------------------------------------------
+
+FOLLOW_PREFIX = "f:"
+SENT_PREFIX = "s:"
+CHAT_PLACE_PREFIX = "c:"
+USER_PLACE_PREFIX = "u:"
+CURSOR_ID = "cursor"
+"""The cursor kept for all bots before each kept its own (``cursor:<bot>``)."""
+
+
+class FollowKind:
+    """The ``kind`` of each record of the ``-follows`` collection (see the module docstring)."""
+
+    FOLLOW = "follow"
+    SENT = "sent"
+    SLOT = "slot"
+    CURSOR = "cursor"

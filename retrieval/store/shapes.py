@@ -67,8 +67,14 @@ def chunk_metadata(chunk: Chunk, version: str, sparse: SparseVector | None) -> d
     return meta
 
 
+def day_from(meta: Mapping[str, Any], key: str = "day") -> date | None:
+    """The date a record's ``key`` names as a day number (``YYYYMMDD``: :func:`day_number`); None when
+    the record has none."""
+    day = meta.get(key)
+    return day_from_number(int(day)) if day is not None else None
+
+
 def chunk_from(document: str | None, meta: Mapping[str, Any]) -> Chunk:
-    day = meta.get("day")
     return Chunk(
         article_id=str(meta["article_id"]),
         index=int(meta["index"]),
@@ -76,7 +82,7 @@ def chunk_from(document: str | None, meta: Mapping[str, Any]) -> Chunk:
         start=int(meta["start"]),
         end=int(meta["end"]),
         title=str(meta.get("title", "")),
-        date=day_from_number(int(day)) if day is not None else None,
+        date=day_from(meta),
         url=meta.get("url"),
         source=meta.get("source"),
     )
@@ -114,13 +120,12 @@ def article_metadata(
 
 
 def article_from(article_id: str, meta: Mapping[str, Any]) -> ArticleInfo:
-    day = meta.get("day")
     return ArticleInfo(
         id=article_id,
         content_hash=str(meta["version"]),
         chunks=int(meta["chunks"]),
         title=str(meta.get("title", "")),
-        date=day_from_number(int(day)) if day is not None else None,
+        date=day_from(meta),
         source=meta.get("source"),
         url=meta.get("url"),
         origin=str(meta.get("origin", "")),

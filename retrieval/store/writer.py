@@ -32,12 +32,14 @@ from retrieval.store.articles import ArticleRecords
 from retrieval.store.client import translate_errors, upsert_without_vectors
 from retrieval.store.collections import Collections
 from retrieval.store.figures import Figures
+from retrieval.store.fingerprints import article_text
+from retrieval.store.part import ArchivePart
 from retrieval.store.postings import by_key
 from retrieval.store.removal import Removal, departed
 from retrieval.store.schema import ARTICLE_PREFIX, Kind
 from retrieval.store.shapes import article_metadata, chunk_id, chunk_metadata
 from retrieval.store.statistics import StatsDelta
-from retrieval.store.stories import Stories, article_text
+from retrieval.store.stories import Stories
 from retrieval.terms import name_keys
 
 
@@ -52,26 +54,21 @@ class ArticleWrite:
     sparse: Sequence[SparseVector] | None = None
 
 
-class Writer:
+class Writer(ArchivePart):
     """Writing articles to one archive."""
 
     def __init__(
         self, collections: Collections, articles: ArticleRecords, figures: Figures, removal: Removal
     ) -> None:
-        self.collections = collections
-        self.articles = articles
-        self.figures = figures
+        super().__init__(collections, articles, figures)
         self.removal = removal
-        self.location = collections.location
 
     @translate_errors
     def write(self, writes: Sequence[ArticleWrite]) -> int:
         """Replace the given articles by their new versions, crash-safely (see the module docstring)."""
         if not writes:
             return 0
-        most = (
-            self.collections.batch() - 2
-        )  # the switch is one upsert: these articles, the statistics, the delta
+        most = self.per_switch()
         if len(writes) > most:
             return sum(self.write(writes[i : i + most]) for i in range(0, len(writes), most))
         col = self.collections.live_chunks()
@@ -92,7 +89,7 @@ class Writer:
         switched = [replace(w.info, ingested=time.time()) for w in writes]  # when: what follows watch
         stories = Stories(articles, self.collections.batch())
         switched = stories.file(switched, [article_text(w.chunks) for w in writes])
-        stories.leave(departed(old, {i.id: i.story for i in switched}))
+        stories.members.leave(departed(old, {i.id: i.story for i in switched}))
         ids += [ARTICLE_PREFIX + w.info.id for w in writes]
         metas += [article_metadata(i, w.root, writing=True) for i, w in zip(switched, writes, strict=True)]
         upsert_without_vectors(articles, ids, metas, self.collections.batch())

@@ -14,8 +14,9 @@ from retrieval.embeddings import E5Embeddings
 from retrieval.records import Article, ArticleInfo
 from retrieval.search.searcher import Searcher
 from retrieval.store.chunks import ChunkStore
+from retrieval.store.fingerprints import THRESHOLD, fingerprint
 from retrieval.store.schema import STORY_PREFIX
-from retrieval.store.stories import BANDED_PER_STORY, THRESHOLD, Stories, fingerprint
+from retrieval.store.stories import BANDED_PER_STORY, Stories
 from tests.support import reprints
 from tests.support.hashing import HashingEmbeddings
 from tests.support.writes import one_chunk
@@ -198,14 +199,14 @@ def test_a_storys_copies_are_read_by_id_and_match_its_visible_articles_after_edi
     assert carrying("a0") == {"a0", "a1", "a4", "a5", "a6", "a7"}
     assert copies_read("a5") == carrying("a0")
     assert copies_read("a8") == carrying(stories(store)["a8"]) == {"a2", "a8"}
-    listed = Stories(store.collections.articles(), 100)._members(["a0"])["a0"]
+    listed = Stories(store.collections.articles(), 100).members.read(["a0"])["a0"]
     assert set(listed) >= carrying("a0")  # the record lists them: the read above went by id
 
     store.collections.articles().delete(ids=[STORY_PREFIX + "a0"])  # as an archive written before the records
     assert copies_read("a5") == carrying("a0")  # read by its label
     write(range(9, 10), wire)
     assert carrying("a0") == {"a0", "a1", "a4", "a5", "a6", "a7", "a9"}
-    assert set(Stories(store.collections.articles(), 100)._members(["a0"])["a0"]) >= carrying("a0")
+    assert set(Stories(store.collections.articles(), 100).members.read(["a0"])["a0"]) >= carrying("a0")
     assert copies_read("a9") == carrying("a0")
 
 
@@ -221,8 +222,8 @@ def test_a_large_storys_first_copies_are_read_and_the_rest_counted_truly_after_r
     w.write(range(30, 31), w.other)
 
     def story_of(article_id: str, most: int | None) -> tuple[list[str], int]:
-        articles = Stories(w.store.collections.articles(), 100)
-        story = articles.of(list(articles._records([article_id]).values()), most)[article_id]
+        infos = list(w.store.article_infos([article_id]).values())
+        story = Stories(w.store.collections.articles(), 100).of(infos, most)[article_id]
         return [c.article_id for c in story.copies], story.more
 
     def carrying(label: str) -> set[str]:

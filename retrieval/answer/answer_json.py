@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Protocol
 
-from retrieval.records import Answer, Citation, Copy, Passage, ShortAnswer
+from retrieval.records import Answer, Citation, Passage, ShortAnswer
+
+
+class _Article(Protocol):
+    """What a chunk, a copy and a citation each say of their article."""
+
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def date(self) -> date | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
+
+
+def article_json(a: _Article) -> dict[str, Any]:
+    """The article a passage, a citation or one of their copies ("also in") points to."""
+    return {
+        "article_id": a.article_id,
+        "title": a.title,
+        "date": a.date.isoformat() if a.date else None,
+        "url": a.url,
+        "source": a.source,
+    }
 
 
 def passage_json(p: Passage) -> dict[str, Any]:
     c = p.chunk
     return {
-        "article_id": c.article_id,
-        "title": c.title,
-        "date": c.date.isoformat() if c.date else None,
-        "url": c.url,
-        "source": c.source,
+        **article_json(c),
         "index": c.index,
         "start": c.start,
         "end": c.end,
@@ -22,32 +45,18 @@ def passage_json(p: Passage) -> dict[str, Any]:
         "score": round(p.score, 5),
         "similarity": round(p.similarity, 5),
         "strength": p.strength or None,
-        "also_in": [copy_json(c) for c in p.copies],
+        "also_in": [article_json(c) for c in p.copies],
         "also_in_more": p.more_copies,
-    }
-
-
-def copy_json(c: Copy) -> dict[str, Any]:
-    return {
-        "article_id": c.article_id,
-        "title": c.title,
-        "date": c.date.isoformat() if c.date else None,
-        "url": c.url,
-        "source": c.source,
     }
 
 
 def citation_json(c: Citation) -> dict[str, Any]:
     return {
         "n": c.n,
-        "article_id": c.article_id,
-        "title": c.title,
-        "date": c.date.isoformat() if c.date else None,
-        "url": c.url,
-        "source": c.source,
+        **article_json(c),
         "quote": c.quote,
         "origin": c.origin,
-        "also_in": [copy_json(x) for x in c.copies],
+        "also_in": [article_json(x) for x in c.copies],
         "also_in_more": c.more_copies,
     }
 

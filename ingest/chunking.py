@@ -16,10 +16,8 @@ from typing import Any
 from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitter
 from razdel import sentenize
 
-from retrieval.boilerplate import prose_start
+from retrieval.boilerplate import Span, prose_start, strip_span
 from retrieval.records import Article, Chunk
-
-Span = tuple[int, int]
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _WORD_SEPARATORS = ["\n", "; ", ", ", " ", ""]
@@ -48,15 +46,7 @@ def _paragraphs(text: str) -> list[Span]:
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
-    return [(s, e) for s, e in (_strip(text, s, e) for s, e in spans) if e > s]
-
-
-def _strip(text: str, start: int, end: int) -> Span:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    return [(s, e) for s, e in (strip_span(text, s, e) for s, e in spans) if e > s]
 
 
 def _cut_long(text: str, start: int, end: int, size: int) -> list[Span]:
@@ -73,7 +63,7 @@ def _cut_long(text: str, start: int, end: int, size: int) -> list[Span]:
     for piece in splitter.split_text(text[start:end]):
         found = text.find(piece, pos, end)
         s = found if found >= 0 else pos
-        spans.append(_strip(text, s, s + len(piece)))
+        spans.append(strip_span(text, s, s + len(piece)))
         pos = s + len(piece)
     return [(s, e) for s, e in spans if e > s]
 
@@ -84,7 +74,7 @@ def sentence_spans(text: str, size: int) -> Iterable[tuple[Span, bool]]:
     for p_start, p_end in _paragraphs(text):
         first = True
         for sent in sentenize(text[p_start:p_end]):
-            s, e = _strip(text, p_start + sent.start, p_start + sent.stop)
+            s, e = strip_span(text, p_start + sent.start, p_start + sent.stop)
             if e <= s:
                 continue
             pieces = [(s, e)] if e - s <= size else _cut_long(text, s, e, size)

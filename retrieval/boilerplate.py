@@ -320,10 +320,11 @@ def quotable_spans(text: str, title: str = "") -> list[Span]:
             pending = next(left_out, None)
         spans.append((part, end))
         start = end + 1
-    return [trimmed for s, e in spans if (trimmed := _strip(text, s, e))[1] > trimmed[0]]
+    return [trimmed for s, e in spans if (trimmed := strip_span(text, s, e))[1] > trimmed[0]]
 
 
-def _strip(text: str, start: int, end: int) -> Span:
+def strip_span(text: str, start: int, end: int) -> Span:
+    """The span ``start:end`` of ``text`` without the white space at its ends."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -23,15 +23,14 @@ How a round scales, for F follows with U distinct words among them and A new art
   under another model) is embedded, once per process, in the round's first steps. Nothing per article
   either: an article's chunk vectors are read from the store, one read by id per article;
 - arithmetic: per article one product of the (U x d) follows' vectors and its chunks' (d x c), i.e.
-  U x C dot products in all, vectorised (1,000 follows x 50 chunks: 19 M multiply-adds, about a
-  millisecond);
+  U x C dot products in all, vectorised;
 - text: the mention rule for each distinct words that similarity did not match already and that name
   something, against each paragraph of the article: at most U x C checks of tens of microseconds
   (an English name against a Russian paragraph is compared by transcription with each of its words).
 
 So a round costs O(U x C) cheap work and no model call, where matching follow by follow with a search each
-(a model pass, store reads and scoring per follow and batch) cost O(F x A) searches: 1,021 follows x 5
-new articles took 156 s of CPU. ``bench/alerts.py`` prints the figures.
+(a model pass, store reads and scoring per follow and batch) would cost O(F x A) searches
+(``bench/alerts.py`` prints the figures).
 
 A round is taken in steps (:meth:`FollowMatcher.steps`): a follow's words embedded when it came without a
 vector, then one article matched per step. The caller decides between two steps whether to go on (the bot

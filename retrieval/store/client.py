@@ -16,7 +16,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 from urllib.parse import urlparse
 
 import chromadb
@@ -373,11 +373,16 @@ def update_records(
         col.update(ids=list(ids[i : i + batch]), metadatas=list(metas[i : i + batch]))
 
 
-def __getattr__(name: str) -> Any:
-    """``CollectionMetadata``, at the place it was imported from before it moved (modules import it from
-    :mod:`retrieval.store.collections`; read lazily here, as that module imports this one)."""
-    if name == "CollectionMetadata":
-        from retrieval.store.collections import CollectionMetadata
+if TYPE_CHECKING:
+    from retrieval.store.collections import CollectionMetadata as CollectionMetadata
+else:
 
-        return CollectionMetadata
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def __getattr__(name: str) -> Any:
+        """``CollectionMetadata``, where it was imported from before it moved to
+        :mod:`retrieval.store.collections` (imported when asked for: that module imports this one). Out
+        of the type checker's sight, which sees the import above and so still reports any other name."""
+        if name == "CollectionMetadata":
+            from retrieval.store.collections import CollectionMetadata
+
+            return CollectionMetadata
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

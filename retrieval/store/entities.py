@@ -30,7 +30,7 @@ from retrieval.entities.index import (
     tally_of,
 )
 from retrieval.entities.lookup import wanted
-from retrieval.store.client import update_metadata, upsert_without_vectors
+from retrieval.store.client import update_records, upsert_without_vectors
 from retrieval.store.reads import read_by_ids
 
 _READ = 1000
@@ -124,7 +124,7 @@ class EntityIndex:
         changed = {rid: meta for rid, meta in writes.items() if meta is not None and rid in current}
         gone = [rid for rid, meta in writes.items() if meta is None and rid in current]
         upsert_without_vectors(self.collection, list(new), list(new.values()), self.batch)
-        update_metadata(self.collection, list(changed), list(changed.values()), self.batch)
+        update_records(self.collection, list(changed), list(changed.values()), self.batch)
         for i in range(0, len(gone), self.batch):
             self.collection.delete(ids=gone[i : i + self.batch])
 

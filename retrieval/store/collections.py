@@ -29,6 +29,7 @@ from chromadb.errors import NotFoundError
 
 from retrieval.errors import EmbeddingMismatch, StoreError
 from retrieval.store.client import check_name, translate_errors
+from retrieval.store.entities import EntityIndex
 from retrieval.store.months import Months
 from retrieval.store.opening import open_collection, vector_index, widen
 from retrieval.store.postings import Postings
@@ -41,6 +42,7 @@ from retrieval.store.schema import (
     SCHEMA,
     articles_collection,
     chunks_collection,
+    entities_collection,
     feeds_collection,
     follows_collection,
     keys_collection,
@@ -120,6 +122,10 @@ class Collections:
         """The name index, over the ``-keys`` collection (created on first use)."""
         return Postings(self._kept(keys_collection(self.name)), self.batch())
 
+    def entities(self) -> EntityIndex:
+        """The entity index, over the ``-entities`` collection (created on first use)."""
+        return EntityIndex(self._kept(entities_collection(self.name)), self.batch())
+
     def months(self) -> Months:
         """The month index's collections."""
         return Months(self.client, self.name, self.batch(), self.kept)
@@ -169,7 +175,8 @@ class Collections:
         """Delete the archive's collections (``--rebuild``)."""
         self.months().drop()
         self.kept.clear()
-        for name in (self.chunks_name, articles_collection(self.name), keys_collection(self.name)):
+        archive = (self.chunks_name, articles_collection(self.name), keys_collection(self.name))
+        for name in (*archive, entities_collection(self.name)):
             with contextlib.suppress(NotFoundError, ValueError):
                 self.client.delete_collection(name)
 

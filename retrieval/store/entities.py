@@ -18,6 +18,7 @@ from typing import Any
 
 from chromadb.api.models.Collection import Collection
 
+from retrieval.entities.article import Named
 from retrieval.entities.index import (
     ENTITY,
     MONTH,
@@ -26,14 +27,34 @@ from retrieval.entities.index import (
     WORD,
     Delta,
     Entity,
+    Filed,
+    entity_id,
     reposted,
     tally_of,
 )
 from retrieval.entities.lookup import wanted
 from retrieval.store.client import update_records, upsert_without_vectors
 from retrieval.store.reads import read_by_ids
+from retrieval.store.shapes import day_from
 
 _READ = 1000
+ENTITIES_FIELD = "entities"
+"""An article record's field: the JSON list of the ids of the entities it is filed under."""
+
+
+def entity_field(named: Sequence[Named]) -> dict[str, str]:
+    """An article record's :data:`ENTITIES_FIELD` for the entities it names."""
+    return {ENTITIES_FIELD: json.dumps([entity_id(n.kind, n.key) for n in named], ensure_ascii=False)}
+
+
+def filed_of(article_id: str, meta: Mapping[str, Any]) -> Filed:
+    """What the index filed of an article, from its record (to unfile it: ids, day and outlet)."""
+    named = []
+    for eid in _json(meta.get(ENTITIES_FIELD), []):
+        kind, _, key = str(eid).partition(":")
+        named.append(Named(kind, "", key, (), 0))
+    day = day_from(meta)
+    return Filed(article_id, day.isoformat() if day else None, str(meta.get("source") or ""), tuple(named))
 
 
 class EntityIndex:

@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 from chromadb.api.models.Collection import Collection
 
+from retrieval.entities.index import changes
 from retrieval.store.client import translate_errors, upsert_without_vectors
+from retrieval.store.entities import filed_of
 from retrieval.store.part import ArchivePart
 from retrieval.store.postings import by_key
 from retrieval.store.reads import Row, read_by_ids, rows
@@ -54,6 +56,7 @@ class Removal(ArchivePart):
         visible = [dict(m) | {"id": aid} for aid, m in old.items() if m.get("kind") == Kind.ARTICLE]
         if col is not None:
             self.count_out(col, delta, visible)
+        self.collections.entities().change(changes([], [filed_of(m["id"], m) for m in visible]))
         ids, metas = self.figures.delta_records(delta)
         ids += [ARTICLE_PREFIX + aid for aid in old]
         metas += [dict(m) | {"kind": Kind.REMOVED, "writing": True} for m in old.values()]

@@ -18,6 +18,13 @@ reads them)
     One record per key (a name, number or rarer word), id ``k:<key>`` (:data:`POSTING_PREFIX`):
     ``ids``, the JSON list of the chunks filed under it.
 
+``<name>-entities``: the entity index (:mod:`retrieval.store.entities`)
+    The people, organisations and places articles name, each read by id: ``e:<kind>:<key>`` an entity,
+    ``p:<kind>:<key>:<YYYYMM>`` its articles of a month, ``w:<key>`` the entities under a word's consonant
+    key, ``m:<YYYYMM>`` (and ``m:<YYYYMM>|<outlet>``) how many articles of a month name each entity; the
+    records' fields are :mod:`retrieval.entities.index`'s. An article record's ``entities`` lists the ids
+    of the entities it is filed under.
+
 ``<name>-m<YYYYMM>``: the month index (:mod:`retrieval.store.months`), one collection per calendar month
     One record per dated chunk of that month, with the chunk's id and vector; metadata ``day`` and
     ``source`` (what a date or outlet filter needs).
@@ -69,6 +76,7 @@ ARTICLES_SUFFIX = "-articles"
 KEYS_SUFFIX = "-keys"
 FEEDS_SUFFIX = "-feeds"
 FOLLOWS_SUFFIX = "-follows"
+ENTITIES_SUFFIX = "-entities"
 
 
 def chunks_collection(archive: str) -> str:
@@ -91,6 +99,10 @@ def month_collection(archive: str, month: int) -> str:
 
 def is_month_collection(archive: str, name: str) -> bool:
     return re.fullmatch(re.escape(archive) + r"-m\d{6}", name) is not None
+
+
+def entities_collection(archive: str) -> str:
+    return archive + ENTITIES_SUFFIX
 
 
 def feeds_collection(archive: str) -> str:

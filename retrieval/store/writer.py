@@ -27,10 +27,13 @@ from typing import Any
 import numpy as np
 from chromadb.api.models.Collection import Collection
 
+from retrieval.entities.article import Named, article_entities
+from retrieval.entities.index import Filed, changes
 from retrieval.records import ArticleInfo, Chunk, SparseVector
 from retrieval.store.articles import ArticleRecords
 from retrieval.store.client import translate_errors, upsert_without_vectors
 from retrieval.store.collections import Collections
+from retrieval.store.entities import entity_field, filed_of
 from retrieval.store.figures import Figures
 from retrieval.store.fingerprints import article_text
 from retrieval.store.part import ArchivePart
@@ -88,10 +91,22 @@ class Writer(ArchivePart):
         ids, metas = self.figures.delta_records(delta)
         switched = [replace(w.info, ingested=time.time()) for w in writes]  # when: what follows watch
         stories = Stories(articles, self.collections.batch())
-        switched = stories.file(switched, [article_text(w.chunks) for w in writes])
+        texts = [article_text(w.chunks) for w in writes]
+        switched = stories.file(switched, texts)
         stories.members.leave(departed(old, {i.id: i.story for i in switched}))
+        named = [article_entities(text) for text in texts]
+        self.collections.entities().change(  # filed before the switch, as the name index is
+            changes(
+                [_filed(i, found) for i, found in zip(switched, named, strict=True)],
+                [filed_of(w.info.id, old[w.info.id]) for w in writes if _visible(old, w)],
+            )
+        )
+        fields = [entity_field(found) for found in named]
         ids += [ARTICLE_PREFIX + w.info.id for w in writes]
-        metas += [article_metadata(i, w.root, writing=True) for i, w in zip(switched, writes, strict=True)]
+        metas += [
+            article_metadata(i, w.root, writing=True) | f
+            for i, w, f in zip(switched, writes, fields, strict=True)
+        ]
         upsert_without_vectors(articles, ids, metas, self.collections.batch())
         self.removal.delete_other_versions(
             col, {w.info.id: w.info.content_hash for w in writes if w.info.id in old}
@@ -99,7 +114,10 @@ class Writer(ArchivePart):
         upsert_without_vectors(
             articles,
             [ARTICLE_PREFIX + w.info.id for w in writes],
-            [article_metadata(i, w.root, writing=False) for i, w in zip(switched, writes, strict=True)],
+            [
+                article_metadata(i, w.root, writing=False) | f
+                for i, w, f in zip(switched, writes, fields, strict=True)
+            ],
             self.collections.batch(),
         )
         self.collections.bump_generation()  # other processes re-read the figures (dates, outlets) at once
@@ -145,6 +163,10 @@ class Writer(ArchivePart):
             )
         if self.collections.has_months(col):
             self.collections.months().add(ids, vectors, metas)
+
+
+def _filed(info: ArticleInfo, named: tuple[Named, ...]) -> Filed:
+    return Filed(info.id, info.date.isoformat() if info.date else None, info.source or "", named)
 
 
 def _visible(old: Mapping[str, Mapping[str, Any]], w: ArticleWrite) -> bool:

@@ -3,9 +3,10 @@
 The composition root at the edge: it reads settings, builds the parts, and turns errors into one clear
 line on stderr and an exit status (0 ok, 1 failed, 2 bad usage or configuration). One module per group
 of commands: :mod:`~bot.cli.store` (ingest, stats), :mod:`~bot.cli.answers` (search, ask, eval),
-:mod:`~bot.cli.timeline`, :mod:`~bot.cli.serve` (serve, feedback), :mod:`~bot.cli.feeds` (feeds,
-watch). Each imports Telegram, matplotlib, Chroma and the model only inside the command that needs
-them, so ``newsbot --help`` and every ``newsbot COMMAND --help`` load none of them.
+:mod:`~bot.cli.timeline`, :mod:`~bot.cli.entities` (who, entities), :mod:`~bot.cli.serve` (serve,
+feedback), :mod:`~bot.cli.feeds` (feeds, watch). Each imports Telegram, matplotlib, Chroma and the
+model only inside the command that needs them, so ``newsbot --help`` and every ``newsbot COMMAND --help``
+load none of them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
-from bot.cli import answers, feeds, serve, store, timeline
+from bot.cli import answers, entities, feeds, serve, store, timeline
 from retrieval.errors import ConfigError, NewsbotError
 from retrieval.settings import Settings, describe_error, env_file, load_settings
 
@@ -35,9 +36,10 @@ REQUIRED_TEXT = {
     "question": 'give a question, e.g. newsbot ask "who represents the US in Paris?"',
     "query": 'give words to look for, e.g. newsbot search "key rate"',
     "words": "give words to count, e.g. newsbot timeline Уиткофф",
+    "name": "give a name, e.g. newsbot who Путин",
 }
 """Positional texts that must not be blank, and what to tell a person who left one empty."""
-GROUPS = (store, answers, timeline, serve, feeds)
+GROUPS = (store, answers, timeline, entities, serve, feeds)
 """The modules of the commands, in the order ``newsbot --help`` lists them."""
 
 

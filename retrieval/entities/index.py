@@ -161,7 +161,8 @@ def changes(added: Iterable[Filed], removed: Iterable[Filed]) -> Delta:
                 entry.months[month] += sign
                 entry.outlets[article.outlet] += sign
                 delta.months[month][eid] += sign
-                delta.months[tally_of(month, article.outlet)][eid] += sign
+                if article.outlet:
+                    delta.months[tally_of(month, article.outlet)][eid] += sign
                 if sign > 0:
                     entry.name = named.name
                     entry.variants.update(dict.fromkeys(named.variants, named.mentions))

@@ -33,8 +33,10 @@ from retrieval.entities.index import (
     tally_of,
 )
 from retrieval.entities.lookup import wanted
+from retrieval.entities.who import Fact
 from retrieval.store.client import update_records, upsert_without_vectors
 from retrieval.store.reads import read_by_ids
+from retrieval.store.schema import ARTICLE_PREFIX, Kind
 from retrieval.store.shapes import day_from
 
 _READ = 1000
@@ -45,6 +47,27 @@ ENTITIES_FIELD = "entities"
 def entity_field(named: Sequence[Named]) -> dict[str, str]:
     """An article record's :data:`ENTITIES_FIELD` for the entities it names."""
     return {ENTITIES_FIELD: json.dumps([entity_id(n.kind, n.key) for n in named], ensure_ascii=False)}
+
+
+def article_facts(articles: Collection, article_ids: Sequence[str]) -> dict[str, Fact]:
+    """What ``who`` shows of the visible articles among ``article_ids``, from their records (by id)."""
+    out: dict[str, Fact] = {}
+    ids = [ARTICLE_PREFIX + a for a in dict.fromkeys(article_ids)]
+    for rows in read_by_ids(articles, ids, _READ, include=["metadatas"]):
+        for row in rows:
+            if row.metadata.get("kind") != Kind.ARTICLE:
+                continue
+            aid = row.id[len(ARTICLE_PREFIX) :]
+            filed = filed_of(aid, row.metadata)
+            out[aid] = Fact(
+                aid,
+                str(row.metadata.get("title") or ""),
+                filed.day,
+                filed.outlet,
+                str(row.metadata["url"]) if row.metadata.get("url") else None,
+                tuple(entity_id(n.kind, n.key) for n in filed.entities),
+            )
+    return out
 
 
 def filed_of(article_id: str, meta: Mapping[str, Any]) -> Filed:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from retrieval.records import Chunk
+from retrieval.search.figures import background_z
 from retrieval.search.passages import outside, paragraph, passage
-from retrieval.search.searcher import background_z
 from retrieval.store.statistics import Moments
 
 # Paragraph one: chunks 0-1 (one space apart); two: chunk 2 alone; three: chunks 3-8, 300 chars each.

@@ -17,6 +17,7 @@ from retrieval.answer.answerer import Answerer
 from retrieval.answer.relevance import AbstainPolicy
 from retrieval.embeddings import E5Embeddings
 from retrieval.records import Chunk, Copy, Passage, Story
+from retrieval.search.passages import PassageBuilder
 from retrieval.search.searcher import Searcher
 from retrieval.search.stories import group_by_story
 from retrieval.store.chunks import ChunkStore
@@ -76,7 +77,7 @@ def test_also_in_is_the_same_when_the_story_was_not_read_ahead(
     # search reads the stories of the provisional best candidates while the sparse pass runs, and
     # those of any passage outside them once the passages are chosen
     ahead = answerer.search(reprints.QUERY, 5).passages
-    monkeypatch.setattr(Searcher, "_stories", lambda *args: {})
+    monkeypatch.setattr(PassageBuilder, "_stories", lambda *args: {})
     late = answerer.search(reprints.QUERY, 5).passages
     assert [(p.article_id, p.copies) for p in late] == [(p.article_id, p.copies) for p in ahead]
     assert any(p.copies for p in late)

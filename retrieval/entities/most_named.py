@@ -15,28 +15,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Protocol
 
-from retrieval.entities.index import UNDATED, Entity
+from retrieval.entities.index import UNDATED
 from retrieval.entities.lookup import likeliest_whole
-from retrieval.entities.who import Counted, Window
+from retrieval.entities.who import Counted, Index, Window
 
 WIDER = 3
 """How many more entities than asked are recounted when the window cuts a month."""
-
-
-class Index(Protocol):
-    """The reads of :class:`retrieval.store.entities.EntityIndex` this needs."""
-
-    def candidates(self, name: str) -> dict[str, Entity]: ...
-
-    def entities(self, entity_ids: Sequence[str]) -> dict[str, Entity]: ...
-
-    def articles(
-        self, entity_id: str, months: Sequence[str] | None = None, limit: int = 100
-    ) -> list[list[str]]: ...
-
-    def most_named(self, months: Sequence[str], limit: int, outlet: str | None = None) -> Counter[str]: ...
 
 
 def most_named(

@@ -28,7 +28,7 @@ CO_MENTION_ARTICLES = 300
 
 
 class Index(Protocol):
-    """The reads of :class:`retrieval.store.entities.EntityIndex` this needs."""
+    """The reads of :class:`retrieval.store.entities.EntityIndex` the reports need."""
 
     def candidates(self, name: str) -> dict[str, Entity]: ...
 
@@ -37,6 +37,8 @@ class Index(Protocol):
     def articles(
         self, entity_id: str, months: Sequence[str] | None = None, limit: int = 100
     ) -> list[list[str]]: ...
+
+    def most_named(self, months: Sequence[str], limit: int, outlet: str | None = None) -> Counter[str]: ...
 
 
 @dataclass(frozen=True, slots=True)

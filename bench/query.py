@@ -33,125 +33,32 @@ search makes. ``--json`` prints one JSON object per scale instead of the tables.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.serving import MARK, MODEL_CALLS, NESTED_CALLS, STORE_CALLS, clocked  # noqa: E402
+from bench.querying import note  # noqa: E402
+from bench.querying.processes import chroma_server, run_serving, server_memory_mb  # noqa: E402
+from bench.querying.synthetic import FRESH_ID, filled_store, fresh_writer  # noqa: E402
+from bench.querying.tables import print_figures, print_growth  # noqa: E402
 from bot.wiring import load_embeddings, open_store  # noqa: E402
 from retrieval.embeddings import NewsEmbeddings  # noqa: E402
-from retrieval.evaluation import percentile  # noqa: E402
-from retrieval.records import ArticleInfo, Chunk  # noqa: E402
 from retrieval.settings import Settings, load_settings  # noqa: E402
-from retrieval.store import writer  # noqa: E402
-from retrieval.store.chunks import ArticleWrite, ChunkStore, StoredChunk  # noqa: E402
+from retrieval.store.chunks import ChunkStore, StoredChunk  # noqa: E402
 from retrieval.store.shapes import chunk_from, sparse_from  # noqa: E402
-from retrieval.store.statistics import StatsDelta  # noqa: E402
-from tests.support.chroma_server import ChromaServer  # noqa: E402
 
-SERVING = REPO / "bench" / "serving.py"
 COLLECTION = "bench-scale"
-ARTICLE_CHUNKS = 5
-WRITE_ARTICLES = 1000
-"""Articles per write of the fill (5,000 chunks): most of a write's cost is its name-index keys, and a
-batch's distinct keys grow slower than its chunks (7,500 for 1,000 dev chunks, 20,000 for 5,000)."""
-SPREAD_DAYS = 4 * 365
 SOURCE_PAGE = 1000
-
-FRESH_ID = "bench-fresh"
-FRESH_TITLE = "В Квырлянске прошёл фестиваль квантовых пеликанов"
-FRESH_TEXT = (
-    "В Квырлянске завершился первый фестиваль квантовых пеликанов. Его организатор, орнитолог Аристарх "
-    "Зюзельбах, рассказал, что пеликаны научились различать сорок два оттенка ультрафиолета, и пообещал "
-    "провести следующий фестиваль на Мнёвинском озере."
-)
-FRESH_QUESTION = "Что рассказал орнитолог Аристарх Зюзельбах о квантовых пеликанах?"
-
-
-def note(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-# -- the Chroma server --------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def chroma_server(path: Path, log_dir: Path) -> Iterator[ChromaServer]:
-    """A ``chroma run`` on ``path`` (its log in ``log_dir``), stopped on the way out."""
-    server = ChromaServer(path)
-    server.log = log_dir / f"chroma-{server.port}.log"
-    server.start(timeout=600)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def server_memory_mb(server: ChromaServer) -> tuple[float | None, float | None]:
-    """The server's resident memory now and its peak (VmRSS, VmHWM), with any child processes."""
-    if server.proc is None:
-        return None, None
-    pids, rss, hwm = [server.proc.pid], 0, 0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            for task in Path(f"/proc/{pid}/task").iterdir():
-                pids += [int(p) for p in (task / "children").read_text().split()]
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                key, _, value = line.partition(":")
-                if key in ("VmRSS", "VmHWM"):
-                    kb = int(value.split()[0])
-                    rss, hwm = (rss + kb, hwm) if key == "VmRSS" else (rss, hwm + kb)
-    return round(rss / 1024, 1), round(hwm / 1024, 1)
-
-
-# -- the serving process ------------------------------------------------------------------------------
-
-
-def run_serving(
-    env: dict[str, str], args: argparse.Namespace, n: int, fresh: Callable[[], float] | None = None
-) -> dict[str, Any]:
-    """Start ``bench/serving.py`` with these settings, and return its figures. With ``fresh`` (which
-    writes the new article and returns when the write ended), also ``fresh_s``."""
-    command = [sys.executable, str(SERVING), "--questions", str(args.questions), "-n", str(n)]
-    command += ["--profile"] if args.profile else []
-    if fresh is not None:
-        command += ["--fresh-id", FRESH_ID, "--fresh-question", FRESH_QUESTION]
-    command += ["--spawned", repr(time.time())]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env={**os.environ, **env})
-    figures: dict[str, Any] = {}
-    written = 0.0
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if not line.startswith(MARK):
-            sys.stderr.write(line)
-            continue
-        message = json.loads(line[len(MARK) :])
-        kind = message.pop("kind")
-        if kind == "polling" and fresh is not None:
-            written = fresh()
-        elif kind == "fresh":
-            found = message.pop("found_at")
-            message["fresh_s"] = round(found - written, 3) if found is not None else None
-        figures.update(message)
-    if proc.wait() != 0:
-        sys.exit(f"the serving process failed (exit {proc.returncode}); its error is above")
-    return figures
 
 
 # -- part one: the configured store -------------------------------------------------------------------
@@ -199,72 +106,6 @@ def read_source(store: ChunkStore, limit: int) -> list[StoredChunk]:
 # -- part two: synthetic stores -----------------------------------------------------------------------
 
 
-def synthetic(source: list[StoredChunk], start: int, count: int, last_day: date) -> list[ArticleWrite]:
-    """``count`` synthetic chunks, five to an article, numbered from ``start`` (deterministic)."""
-    rng = np.random.default_rng(start)
-    writes = []
-    for a in range(start, start + count, ARTICLE_CHUNKS):
-        members = [source[(a + i) % len(source)] for i in range(min(ARTICLE_CHUNKS, start + count - a))]
-        aid, first = f"syn-{a}", members[0].chunk
-        day = last_day - timedelta(days=(a // ARTICLE_CHUNKS) * 7919 % SPREAD_DAYS)
-        chunks = [
-            Chunk(aid, i, m.chunk.text, m.chunk.start, m.chunk.end, first.title, day, None, first.source)
-            for i, m in enumerate(members)
-        ]
-        vectors = np.asarray([m.vector for m in members], dtype=np.float32)
-        vectors += rng.normal(0, 0.02, vectors.shape).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        sparse = [m.sparse for m in members if m.sparse is not None]
-        info = ArticleInfo(aid, "v1", len(chunks), first.title, day, first.source, origin="bench")
-        writes.append(ArticleWrite(info, chunks, vectors, "", sparse if len(sparse) == len(chunks) else None))
-    return writes
-
-
-def fill(store: ChunkStore, source: list[StoredChunk], size: int, emb: NewsEmbeddings, keep: bool) -> float:
-    """Fill the store to ``size`` synthetic chunks through ``ChunkStore.write``; the seconds it took (0:
-    a kept store of that size was reused; a kept store that holds fewer is filled on from there)."""
-    store.ensure(emb.model_id, emb.dim)
-    store.sweep()
-    store.remove([FRESH_ID])
-    have = store.archive_stats().chunks if keep else 0
-    if have == size:
-        note(f"  reusing the {size:,} chunks already in {store.location}")
-        return 0.0
-    if have > size or have % (ARTICLE_CHUNKS * WRITE_ARTICLES):
-        have = 0
-    if not have:
-        store.drop()
-        store.ensure(emb.model_id, emb.dim)
-    last_day = max((c.chunk.date for c in source if c.chunk.date), default=date(2025, 12, 31))
-    step, t0 = ARTICLE_CHUNKS * WRITE_ARTICLES, time.perf_counter()
-    starts = range(have, size, step)
-    for i, start in enumerate(starts, 1):
-        store.write(synthetic(source, start, min(step, size - start), last_day))
-        if i == len(starts) or i % max(1, len(starts) // 10) == 0:
-            done = min(start + step, size)
-            note(f"  filled {done:,} / {size:,} chunks in {time.perf_counter() - t0:.0f} s")
-    store.mark_ingested()
-    return time.perf_counter() - t0
-
-
-def fresh_writer(store: ChunkStore, emb: NewsEmbeddings) -> Callable[[], float]:
-    """What writes the new article as ingestion would (write, then mark the ingestion); it returns the
-    wall-clock time the write ended."""
-    day = store.archive_stats().date_range[1]
-    chunk = Chunk(FRESH_ID, 0, FRESH_TEXT, 0, len(FRESH_TEXT), FRESH_TITLE, day, None, "bench")
-    vectors = emb.embed_passages([FRESH_TEXT])
-    sparse = emb.sparse_passages([FRESH_TEXT]) if emb.sparse_dim else None
-    info = ArticleInfo(FRESH_ID, "v1", 1, FRESH_TITLE, day, "bench", origin="bench")
-
-    def write() -> float:
-        store.write([ArticleWrite(info, [chunk], vectors, "", sparse)])
-        ended = time.time()
-        store.mark_ingested()
-        return ended
-
-    return write
-
-
 def measure_scale(
     size: int, source: list[StoredChunk], emb: NewsEmbeddings, args: argparse.Namespace, root: Path
 ) -> dict[str, Any]:
@@ -288,182 +129,6 @@ def measure_scale(
     if not args.keep:
         shutil.rmtree(where, ignore_errors=True)
     return figures | filled | {"label": f"{size:,}", "where": f"chroma run on {where / 'chroma'}"}
-
-
-def filled_store(
-    store: ChunkStore, source: list[StoredChunk], size: int, emb: NewsEmbeddings, args: argparse.Namespace
-) -> dict[str, Any]:
-    """Fill (or reuse) the store; the fill's figures and how many records each collection holds."""
-    with clocked(write_steps(store) if args.profile else []) as calls:
-        fill_s = fill(store, source, size, emb, args.keep)
-    figures: dict[str, Any] = {
-        "fill_s": round(fill_s, 1) if fill_s else None,
-        "fill_s_per_1000": round(fill_s / size * 1000, 3) if fill_s else None,
-        "records": {
-            "chunks": store.collections.live_chunks().count(),
-            "keys": store.collections.postings().collection.count(),
-            "articles": store.collections.articles().count(),
-        },
-    }
-    if fill_s and args.profile:
-        figures["fill_profile"] = write_profile(calls)
-    return figures
-
-
-def write_steps(store: ChunkStore) -> list[tuple[object, str]]:
-    """The steps of ``ChunkStore.write`` that ``--profile`` times, as (the store part or module holding
-    it, its name), in the order a write takes them (the writer's upserts of records without vectors run
-    at several steps)."""
-    return [
-        (store, "write"),
-        (store._records, "records"),
-        (store._writer, "_mark_writing"),
-        (store._writer, "_write_chunks"),
-        (store._removal, "count_out"),
-        (store._figures, "delta_records"),
-        (writer, "upsert_without_vectors"),
-        (store._removal, "delete_other_versions"),
-        (StatsDelta, "add"),
-    ]
-
-
-def write_profile(calls: dict[str, list[float]]) -> dict[str, Any]:
-    """Per ``ChunkStore.write`` of the fill: the mean ms of each of its steps and how often it ran; and
-    the p50 of whole writes over the first and the last tenth of the fill (does writing slow down?)."""
-    writes = calls.get("write", [])
-    if not writes:
-        return {}
-    tenth = max(1, len(writes) // 10)
-    steps = {
-        name: {"mean_ms": round(sum(ms) / len(writes), 1), "per_write": round(len(ms) / len(writes), 2)}
-        for name, ms in calls.items()
-        if ms
-    }
-    steps["first_tenth_write_p50_ms"] = round(percentile(writes[:tenth], 50), 1)
-    steps["last_tenth_write_p50_ms"] = round(percentile(writes[-tenth:], 50), 1)
-    return steps
-
-
-# -- printing -----------------------------------------------------------------------------------------
-
-CALLS = (("dense", "reference: dense k=5"), ("search", "search"), ("filtered", "search, one month"))
-CALLS += (("ask", "ask (offline)"),)
-
-
-def _ms(value: float | None) -> str:
-    return f"{value:9.1f}" if value is not None else f"{'-':>9}"
-
-
-def _ratio(value: float | None, ref: float | None) -> str:
-    return f"{value / ref:9.2f}" if value is not None and ref else f"{'-':>9}"
-
-
-def _mb(value: float | None) -> str:
-    return f"{value:,.0f} MB" if value is not None else "-"
-
-
-def print_figures(f: dict[str, Any]) -> None:
-    print(f"\n== {f['label']}: {f['chunks']:,} chunks, {f['questions']} questions ({f['where']})")
-    print(f"{'':<24}{'p50 ms':>9}{'p95 ms':>9}{'p50/ref':>9}{'p95/ref':>9}")
-    for key, title in CALLS:
-        p50, p95 = f.get(f"{key}_p50_ms"), f.get(f"{key}_p95_ms")
-        ref50, ref95 = f["dense_p50_ms"], f["dense_p95_ms"]
-        print(f"{title:<24}{_ms(p50)}{_ms(p95)}{_ratio(p50, ref50)}{_ratio(p95, ref95)}")
-    for line in _other_figures(f):
-        print(line)
-    if f.get("profile"):
-        print_profile(f["profile"])
-    if f.get("fill_profile"):
-        print_write_profile(f["fill_profile"])
-
-
-def _other_figures(f: dict[str, Any]) -> Iterator[str]:
-    if f.get("filter"):
-        share = f["filter_chunks"] / f["chunks"] if f["chunks"] else 0
-        yield f"(one month: {f['filter'][0]} .. {f['filter'][1]}, {f['filter_chunks']:,} chunks, {share:.1%})"
-    yield f"ready {f['ready_s']:.1f} s; serving process peak RSS {_mb(f['serving_peak_rss_mb'])}"
-    if f.get("chroma_rss_mb") is not None:
-        fill_peak = f.get("chroma_fill_peak_mb")
-        yield (
-            f"chroma run RSS {_mb(f['chroma_rss_mb'])} (peak {_mb(f['chroma_peak_mb'])}"
-            + (f"; {_mb(fill_peak)} while filling)" if fill_peak else ")")
-        )
-    if f.get("chroma_first_query_s") is not None:
-        yield f"first query after the server's restart {f['chroma_first_query_s']:.2f} s"
-    if "fresh_s" in f and f["fresh_s"] is None:
-        yield f"fresh: not found after {f['fresh_polls']} searches"
-    elif "fresh_s" in f:
-        when = (
-            f"{f['fresh_s']:.2f} s after the write ended"
-            if f["fresh_s"] >= 0
-            else f"{-f['fresh_s']:.2f} s before the write call returned (visible once its record switched)"
-        )
-        yield (
-            f"fresh: found {when} (by a search of "
-            f"{f['fresh_search_ms']:.0f} ms; searches since polling began: {f['fresh_polls']})"
-        )
-    if f.get("fill_s"):
-        yield f"filled in {f['fill_s']:.0f} s ({f['fill_s_per_1000']:.2f} s per 1,000 chunks)"
-    if f.get("records"):
-        counts = ", ".join(f"{name} {n:,}" for name, n in f["records"].items())
-        yield f"records per collection: {counts} (articles: article, term and statistics records)"
-
-
-def print_profile(profile: dict[str, Any]) -> None:
-    labels = list(profile)
-    print(f"{'call':<24}" + "".join(f"{label + ' p50 ms':>18}{'per question':>14}" for label in labels))
-    for name in (*MODEL_CALLS, *STORE_CALLS, *NESTED_CALLS):
-        cells = [profile[label].get(name) for label in labels]
-        if any(cells):
-            shown = "  " + name if name in NESTED_CALLS else name
-            print(
-                f"{shown:<24}"
-                + "".join(
-                    f"{c['p50_ms']:18.2f}{c['per_question']:14.2f}" if c else f"{'-':>18}{'':>14}"
-                    for c in cells
-                )
-            )
-    print(f"{'rest (mean)':<24}" + "".join(f"{profile[x]['rest']['mean_ms']:18.2f}{'':>14}" for x in labels))
-    print(f"{'search total':<24}" + "".join(f"{profile[x]['total']['p50_ms']:18.2f}{'':>14}" for x in labels))
-    print("(a store call's time includes its collection look-ups, listed indented under them)")
-
-
-def print_write_profile(steps: dict[str, Any]) -> None:
-    print(f"{'a write of the fill':<30}{'mean ms':>10}{'per write':>11}")
-    for name, figures in steps.items():
-        if isinstance(figures, dict):
-            print(f"{name:<30}{figures['mean_ms']:10.1f}{figures['per_write']:11.2f}")
-    first, last = steps["first_tenth_write_p50_ms"], steps["last_tenth_write_p50_ms"]
-    print(f"a whole write, p50 over the first tenth of the fill {first:.0f} ms, over the last {last:.0f} ms")
-    print("(add: StatsDelta.add, the statistics of the written chunks; _upsert: every upsert of records)")
-
-
-def print_growth(rows: list[dict[str, Any]]) -> None:
-    """p50/p95 of every call per scale, the ratios to the reference, and the growth from the first row."""
-    print("\n== growth across sizes (p50 / p95 ms; x ref: to the dense query of the same size)")
-    head = f"{'size':<12}{'chunks':>10}" + "".join(f"{key:>18}" for key, _ in CALLS)
-    print(head + f"{'search x ref':>14}{'ready s':>9}{'fresh s':>9}{'serving MB':>12}{'chroma MB':>11}")
-    for r in rows:
-        cells = "".join(f"{_pair(r, key):>18}" for key, _ in CALLS)
-        ratio = f"{r['search_p50_ms'] / r['dense_p50_ms']:.1f}/{r['search_p95_ms'] / r['dense_p95_ms']:.1f}"
-        fresh = f"{r['fresh_s']:.2f}" if r.get("fresh_s") is not None else "-"
-        print(
-            f"{r['label']:<12}{r['chunks']:>10,}{cells}{ratio:>14}{r['ready_s']:>9.1f}{fresh:>9}"
-            f"{r['serving_peak_rss_mb']:>12,.0f}{_mb(r.get('chroma_rss_mb')).removesuffix(' MB'):>11}"
-        )
-    base = rows[0]
-    for r in rows[1:]:
-        growth = ", ".join(
-            f"{key} p50 x{r[f'{key}_p50_ms'] / base[f'{key}_p50_ms']:.2f}"
-            for key, _ in CALLS
-            if r.get(f"{key}_p50_ms") and base.get(f"{key}_p50_ms")
-        )
-        print(f"{r['label']} against {base['label']} ({r['chunks'] / base['chunks']:.0f}x chunks): {growth}")
-
-
-def _pair(row: dict[str, Any], key: str) -> str:
-    p50, p95 = row.get(f"{key}_p50_ms"), row.get(f"{key}_p95_ms")
-    return f"{p50:.1f} / {p95:.1f}" if p50 is not None and p95 is not None else "-"
 
 
 # -- the command --------------------------------------------------------------------------------------

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot.cli.arguments import command
 from retrieval.settings import ENV_FILE, Settings, env_file
@@ -51,7 +53,17 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger("newsbot").setLevel(min(logging.getLogger().level, logging.INFO))
     log_env_file()
     run(settings)
-    return 0
+    leave(0)
+
+
+def leave(status: int) -> NoReturn:
+    """End the process once the bot has stopped (its state saved, its log written) without Python's
+    teardown: work the stop left running (an ingestion inside the model's native code, whose threads
+    Python does not see) can crash the teardown, and the bot would exit by a segfault instead of 0."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def log_env_file() -> None:

@@ -126,7 +126,7 @@ def follow_from(record_id: str, meta: Mapping[str, Any]) -> Follow:
             sources=tuple(json.loads(str(sources))) if sources else (),
         ),
         language=str(meta.get("language", "en")),
-        created=float(meta.get("created", 0.0)),
+        created=_kept(float(meta.get("created", 0.0))),
         user_id=int(user) if user is not None else None,
         vector=np.frombuffer(base64.b64decode(str(vector)), "<f4").astype(np.float32) if vector else None,
         vector_model=str(meta.get("vector_model", "")),
@@ -208,7 +208,8 @@ class FollowStore:
             if f.words.casefold() == words.casefold() and f.filters == filters:
                 return f, False
         fid = follow_id_for(chat_id, words, filters)
-        follow = Follow(fid, chat_id, words, filters, language, now, user_id, vector, vector_model, bot_id)
+        made = _kept(now)
+        follow = Follow(fid, chat_id, words, filters, language, made, user_id, vector, vector_model, bot_id)
         unplaced = sum(f.user_id is None for f in have)  # made before places: counted by number
         caps = [
             (f"{CHAT_PLACE_PREFIX}{chat_id}", per_chat - unplaced, Refused("chat", per_chat)),
@@ -322,3 +323,9 @@ class FollowStore:
         rid = CURSOR_ID if bot_id is None else f"{CURSOR_ID}:{bot_id}"
         meta = {"kind": FollowKind.CURSOR, "ingested": ingested}
         upsert_without_vectors(self._col(), [rid], [meta], self.store.collections.batch())
+
+
+def _kept(created: float) -> float:
+    """A follow's time as the store gives it back: to the millisecond (a float's last bit may differ after
+    the store's round trip, and a follow made now must equal the same follow read back)."""
+    return round(created, 3)

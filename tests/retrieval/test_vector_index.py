@@ -18,7 +18,7 @@ def widths(store: ChunkStore) -> dict[str, int | None]:
     return {
         c.name: search_width(c.configuration_json)
         for c in store.client.list_collections()
-        if not c.name.endswith(("-articles", "-keys"))
+        if not c.name.endswith(("-articles", "-keys", "-entities"))
     }
 
 

@@ -30,17 +30,17 @@ def most_named(
     """The ``limit`` entities (of ``kind``) most named in ``window``, among the archive's ``months``
     (``YYYYMM``, :data:`~retrieval.entities.index.UNDATED` for undated articles)."""
     asked = window.months(months)
-    tally = index.most_named(asked, limit=10**6, outlet=window.outlet)
+    tally = index.most_named(asked, outlet=window.outlet)
     if kind:
         tally = Counter({e: n for e, n in tally.items() if e.split(":", 1)[0] == kind})
     cut = [m for m in asked if m != UNDATED and _cut(m, window)]
     if cut:
         leading = [e for e, _ in tally.most_common(limit * WIDER)]
         full = [m for m in asked if m not in cut]
-        partial = index.most_named(full, limit=10**6, outlet=window.outlet)
+        partial = index.most_named(full, outlet=window.outlet)
         tally = Counter(
             {
-                e: partial.get(e, 0) + sum(window.keeps(r) for r in index.articles(e, cut, limit=10**9))
+                e: partial.get(e, 0) + sum(window.keeps(r) for r in index.articles(e, cut, limit=None))
                 for e in leading
             }
         )

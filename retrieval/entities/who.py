@@ -35,10 +35,12 @@ class Index(Protocol):
     def entities(self, entity_ids: Sequence[str]) -> dict[str, Entity]: ...
 
     def articles(
-        self, entity_id: str, months: Sequence[str] | None = None, limit: int = 100
+        self, entity_id: str, months: Sequence[str] | None = None, limit: int | None = 100
     ) -> list[list[str]]: ...
 
-    def most_named(self, months: Sequence[str], limit: int, outlet: str | None = None) -> Counter[str]: ...
+    def most_named(
+        self, months: Sequence[str], limit: int | None = None, outlet: str | None = None
+    ) -> Counter[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +152,7 @@ def who(
     rows: list[list[str]] = []
     for eid in ids:
         months = window.months(list(found[eid].months))
-        rows += [r for r in index.articles(eid, months, limit=10**9) if window.keeps(r)]
+        rows += [r for r in index.articles(eid, months, limit=None) if window.keeps(r)]
     rows = _newest_first({r[0]: r for r in rows}.values())
     if not rows:
         return None

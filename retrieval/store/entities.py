@@ -107,10 +107,10 @@ class EntityIndex:
         return self.entities({e for meta in words.values() for e in _json(meta.get("ids"), [])})
 
     def articles(
-        self, entity_id: str, months: Sequence[str] | None = None, limit: int = 100
+        self, entity_id: str, months: Sequence[str] | None = None, limit: int | None = 100
     ) -> list[list[str]]:
         """``[article id, day, outlet]`` of the articles naming the entity, newest first (undated last),
-        from its ``months`` (default: all it has), at most ``limit``."""
+        from its ``months`` (default: all it has), at most ``limit`` (None: all)."""
         if months is None:
             entity = self.entities([entity_id]).get(entity_id)
             months = list(entity.months) if entity else []
@@ -122,12 +122,15 @@ class EntityIndex:
             got = self.read(ids)
             for rid in ids:
                 out.extend(_json(got.get(rid, {}).get("rows"), []))
-                if len(out) >= limit:
+                if limit is not None and len(out) >= limit:
                     return out[:limit]
         return out
 
-    def most_named(self, months: Sequence[str], limit: int, outlet: str | None = None) -> Counter[str]:
-        """Entity id -> how many articles of ``months`` (of ``outlet``) name it, the ``limit`` most named."""
+    def most_named(
+        self, months: Sequence[str], limit: int | None = None, outlet: str | None = None
+    ) -> Counter[str]:
+        """Entity id -> how many articles of ``months`` (of ``outlet``) name it, the ``limit`` most named
+        (None: all)."""
         total: Counter[str] = Counter()
         for meta in self.read([MONTH + tally_of(m, outlet) for m in months]).values():
             total.update(_json(meta.get("counts"), {}))

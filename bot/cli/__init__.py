@@ -14,8 +14,10 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 from pydantic import ValidationError
 
@@ -51,10 +53,19 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for group in GROUPS:
         group.register(sub)
     return parser
+
+
+def installed_version() -> str:
+    """newsbot's version, as its package metadata (``pyproject.toml``, once installed) gives it."""
+    try:
+        return version("newsbot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(version unknown: not installed)"
 
 
 def commands() -> list[str]:
@@ -100,6 +111,19 @@ def note_env_file() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``newsbot ARGV``: the exit status. A reader that stops reading (``newsbot search … | head -1``)
+    ends the command quietly, with status 0: what it did not read is not an error."""
+    try:
+        try:
+            return _run(argv)
+        finally:
+            sys.stdout.flush()  # what is still buffered meets a closed pipe here, not at interpreter exit
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own last flush too
+        return 0
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     blank = blank_text(args)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot.present.cut import around, trim
 from bot.present.markup import escape, link
 from bot.present.report import format_duration, format_ingest_report, stats_lines
-from bot.present.shown import copy_name, origin_shown, words
+from bot.present.shown import copies_shown, copy_name, origin_shown, words
 from bot.present.split import split_html
 from retrieval.printable import printable
 from retrieval.records import Answer, Citation, Copy, IngestReport, Passage, StoreStats
@@ -29,8 +29,6 @@ QUOTE_CONTEXT_CHARS = 1200
 TOP_SOURCES = 15
 TITLE_CHARS = 300  # the most of a title the bot shows, whatever ingestion kept (its default cap too)
 SOURCE_CHARS = 100
-COPIES_SHOWN = 5
-"""The most copies of a story an "also in" line names (the rest are counted)."""
 STRENGTH_MARKS = {"strong": "●●●", "related": "●●○", "weak": "●○○"}
 
 
@@ -72,10 +70,10 @@ def source_line(c: Citation, undated: str = "undated", also: str = "Also in") ->
 
 
 def also_in(copies: Sequence[Copy], word: str = "Also in", more: int = 0) -> str:
-    """``Also in: Outlet B, Outlet C``, each linking to its copy; past :data:`COPIES_SHOWN`, a count
-    (with ``more``, the copies that were counted but not read)."""
-    names = [link(trim(copy_name(c), SOURCE_CHARS), c.url) for c in copies[:COPIES_SHOWN]]
-    hidden = max(0, len(copies) - COPIES_SHOWN) + more
+    """``Also in: Outlet B, Outlet C``, each linking to its copy; past
+    :data:`~bot.present.shown.COPIES_SHOWN`, a count (with ``more``, the copies counted but not read)."""
+    named, hidden = copies_shown(copies, more)
+    names = [link(trim(copy_name(c), SOURCE_CHARS), c.url) for c in named]
     more_text = f" +{hidden}" if hidden else ""
     return f"<i>{escape(word)}:</i> {', '.join(names)}{more_text}"
 

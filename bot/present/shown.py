@@ -4,6 +4,7 @@ which name an article or a copy of a story is found.
     said = words("Кто представит США?")          # the fixed words, in the question's language
     kept, hidden = without_weak(passages)         # weak matches are left out unless asked for
     copy_name(copy)                               # "Outlet B", else the file it came from, else its title
+    named, counted = copies_shown(copies, more)   # the first five copies of a story, and how many others
     origin_shown(source, url, origin)             # the file, only when there is neither outlet nor link
 """
 
@@ -15,6 +16,9 @@ from bot.present.phrases import WORDS
 from retrieval.printable import printable
 from retrieval.records import Copy, Passage
 from retrieval.search.searcher import question_language
+
+COPIES_SHOWN = 5
+"""The most copies of a story an "also in" line names (the rest are counted)."""
 
 
 def words(text: str) -> dict[str, str]:
@@ -38,3 +42,9 @@ def copy_name(c: Copy) -> str:
     """What names a copy of a story: its outlet; else, without a link, the file it was ingested from
     (made printable: uploaded files are named by users); else its title."""
     return c.source or (printable(c.origin) if c.origin and not c.url else "") or c.title or c.article_id
+
+
+def copies_shown(copies: Sequence[Copy], more: int = 0) -> tuple[Sequence[Copy], int]:
+    """The copies of a story an "also in" line names (the first :data:`COPIES_SHOWN`), and how many
+    others it counts: those past them, and ``more``, the copies counted but not read."""
+    return copies[:COPIES_SHOWN], max(0, len(copies) - COPIES_SHOWN) + more

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.present.phrases import WORDS
-from bot.present.shown import copy_name, origin_shown, without_weak, words
+from bot.present.shown import copies_shown, copy_name, origin_shown, without_weak, words
 from retrieval.printable import printable, printable_text
 from retrieval.records import Answer, Citation, Copy, Passage
 
@@ -29,18 +29,20 @@ def source_line(c: Citation, *, said: dict[str, str] = WORDS["en"]) -> str:
 
 
 def also_in(copies: Sequence[Copy], said: dict[str, str] = WORDS["en"], more: int = 0) -> str:
-    """``also in: Outlet B (2026-01-07) https://…; Outlet C …``: the other copies of a story (``more``:
-    those not read, counted: ``and 130 more``)."""
+    """``also in: Outlet B (2026-01-07) https://…; Outlet C …; and 7 more``: the other copies of a
+    story, the first five named as the bot names them (:func:`~bot.present.shown.copies_shown`), the
+    rest counted with ``more``, those not read."""
+    named, hidden = copies_shown(copies, more)
     shown = []
-    for c in copies:
+    for c in named:
         parts = [printable(copy_name(c))]
         if c.date:
             parts.append(f"({c.date.isoformat()})")
         if c.url:
             parts.append(printable(c.url))
         shown.append(" ".join(parts))
-    if more:
-        shown.append(said["more_copies"].format(n=more))
+    if hidden:
+        shown.append(said["more_copies"].format(n=hidden))
     return f"{said['also_in']}: " + "; ".join(shown)
 
 

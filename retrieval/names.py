@@ -75,6 +75,19 @@ def consonant_key(word: str) -> str:
     return "".join(out)
 
 
+_SILENT_H = re.compile(r"(?<=[aeiou])h(?![aeiouy])")
+"""An h after a vowel and before a consonant or at the end, which English leaves silent: "John", "Sarah"."""
+
+
+def consonant_keys(word: str) -> tuple[str, ...]:
+    """The consonant keys a word may have in Cyrillic letters: its :func:`consonant_key` and, for an
+    English word with a silent h, the key without it ("Johnson": "джхнсн" and "джнсн", as "Джонсон")."""
+    keys = [consonant_key(word)]
+    if not _CYRILLIC.search(word.lower()):
+        keys.append(consonant_key(_SILENT_H.sub("", word.lower())))
+    return tuple(dict.fromkeys(keys))
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def sounds_alike(transcribed: str, word: str) -> bool:
     """Loose equality of a transcription and a Russian word form: most letter pairs of the first six

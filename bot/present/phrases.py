@@ -44,6 +44,9 @@ PHRASES: dict[str, dict[str, str]] = {
             "articles that mention them, per week or month"
         ),
         "no_words": "⚠️ «{words}» has only common words (в, и, the, of…); give names or other words.",
+        "too_many_timelines": (
+            "⚠️ At most {most} queries on one chart, separated by |: <code>/timeline Путин | Трамп</code>"
+        ),
         "inline_down": "The archive is unavailable right now",
         "empty_follow": (
             "Give me words to follow, e.g. <code>/follow ключевая ставка</code>: when new articles match, "
@@ -97,6 +100,9 @@ PHRASES: dict[str, dict[str, str]] = {
             "статей, которые это упоминают, по неделям или месяцам"
         ),
         "no_words": "⚠️ В «{words}» только служебные слова (в, и, the, of…); напишите имена или другие слова.",
+        "too_many_timelines": (
+            "⚠️ Не больше {most} запросов на одном графике, через |: <code>/timeline Путин | Трамп</code>"
+        ),
         "inline_down": "Архив сейчас недоступен",
         "empty_follow": (
             "Напишите, за чем следить, например <code>/follow ключевая ставка</code>: когда появятся "
@@ -189,6 +195,11 @@ TIMELINE: dict[str, dict[str, str]] = {
         "per_week": "per week",
         "per_month": "per month",
         "per_year": "per year",
+        "unknown": "unknown outlet",
+        "undated_short": "undated: {n}",
+        "axis_share": "share of the period's articles, %",
+        "compared": "articles {per}",
+        "compared_share": "share of all articles {per}",
     },
     "ru": {
         "all": "упоминают все эти слова",
@@ -211,6 +222,11 @@ TIMELINE: dict[str, dict[str, str]] = {
         "per_week": "по неделям",
         "per_month": "по месяцам",
         "per_year": "по годам",
+        "unknown": "неизвестный источник",
+        "undated_short": "без даты: {n}",
+        "axis_share": "доля статей периода, %",
+        "compared": "статьи {per}",
+        "compared_share": "доля среди всех статей {per}",
     },
 }
 """The timeline's caption and chart, by the language of the words counted."""

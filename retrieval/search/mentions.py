@@ -8,7 +8,8 @@ A word is mentioned when one of the text's words has the same stem (:func:`retri
 the stems search uses): "Уиткоффа" and "Уиткоффом" mention "Уиткофф", "мира" mentions "мир", but
 "пример" and "мировой" do not. A Latin word is also mentioned by a capitalised Cyrillic word spelt as
 its transcription (:mod:`retrieval.names`: the consonants of "Witkoff" and "Уиткоффа" are both "ткф";
-"Trump" and "Трамп" both "трмп"), when it has at least three consonants ("rate" has two and is never
+"Trump" and "Трамп" both "трмп"; "Johnson" also without its silent h, "джнсн" as "Джонсон"), when it
+has at least three consonants ("rate" has two and is never
 matched across scripts). The other way round (a Cyrillic word in Latin letters) is not matched.
 
 Finding the candidates is the store's job (a regular expression over the chunks' text, case-insensitive,
@@ -21,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.names import consonant_key
+from retrieval.names import consonant_key, consonant_keys
 from retrieval.terms import tokenize
 
 _WORD = re.compile(r"\w+")
@@ -40,11 +41,11 @@ class NoWords(ValueError):
 @dataclass(frozen=True, slots=True)
 class Term:
     """One word to look for: as typed, its stem, and (for a Latin word) the consonants of its Cyrillic
-    transcription (``""`` when it has none to match)."""
+    transcriptions (none when it has too few to match)."""
 
     word: str
     stem: str
-    name_key: str = ""
+    name_keys: tuple[str, ...] = ()
 
 
 def mention_terms(words: str) -> list[Term]:
@@ -56,8 +57,8 @@ def mention_terms(words: str) -> list[Term]:
                 continue
             lowered = word.lower()
             latin = bool(_LATIN.search(lowered)) and not stem.isdigit()
-            key = consonant_key(lowered) if latin else ""
-            terms[stem] = Term(word, stem, key if len(key) >= MIN_NAME_KEY else "")
+            keys = consonant_keys(lowered) if latin else ()
+            terms[stem] = Term(word, stem, tuple(k for k in keys if len(k) >= MIN_NAME_KEY))
     if not terms:
         raise NoWords(f"«{words}» has no words to look for, only common ones (в, и, the, of…)")
     return list(terms.values())
@@ -67,9 +68,7 @@ def candidate_pattern(term: Term) -> str:
     """A case-insensitive regular expression (Rust and Python syntax alike) that finds every text that
     may mention ``term``, and more: the words that start as its stem does, and (for a name) the words
     whose consonants start with its key."""
-    alternatives = [_stem_prefix(term.stem)]
-    if term.name_key:
-        alternatives.append(_skeleton(term.name_key))
+    alternatives = [_stem_prefix(term.stem), *(_skeleton(key) for key in term.name_keys)]
     return r"(?i)\b(?:" + "|".join(alternatives) + ")"
 
 
@@ -92,12 +91,12 @@ def text_mentions(terms: list[Term], text: str) -> frozenset[int]:
     """The indexes of the ``terms`` that ``text`` mentions."""
     stems = set(tokenize(text))
     found = {i for i, term in enumerate(terms) if term.stem in stems}
-    if any(term.name_key for i, term in enumerate(terms) if i not in found):
+    if any(term.name_keys for i, term in enumerate(terms) if i not in found):
         names = [_name_keys(word) for word in _CYRILLIC_NAME.findall(text)]
         found |= {
             i
             for i, term in enumerate(terms)
-            if term.name_key and any(_spelt_as(term.name_key, keys) for keys in names)
+            if any(_spelt_as(key, keys) for key in term.name_keys for keys in names)
         }
     return frozenset(found)
 

@@ -8,7 +8,11 @@
   term records (:class:`TermDelta`, :func:`folded_count`). A write's cost then does not grow with the
   number of distinct terms it touches, and a batch's switch stays one small atomic upsert.
 - **Days and outlets**: chunks per day (the archive's date range, whether a named day has articles, how
-  selective a date filter is) and articles per outlet.
+  selective a date filter is), articles per outlet, and undated articles per outlet (what a date filter
+  leaves out; an article is counted by its first chunk). An archive whose figures were written before
+  that count existed has ``undated=None`` until ``newsbot ingest --rebuild``. Dated articles per outlet
+  and day (``article_days``: what a timeline's shares divide by), counted the same way and ``None`` in
+  the same case.
 - **Background moments**: the count, sum and sum of outer products of every chunk's vector, so that a
   question's similarity to the archive in general has mean ``m·q`` and variance ``qᵀCq`` (abstention).
 
@@ -95,6 +99,8 @@ class StatsDelta:
     terms: Counter[str] = field(default_factory=Counter)
     days: Counter[int] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)
+    undated: Counter[str] = field(default_factory=Counter)
+    article_days: Counter[tuple[str, int]] = field(default_factory=Counter)
     moments: Moments | None = None
 
     def add(self, chunks: Sequence[Chunk], vectors: np.ndarray, *, sign: int, articles: int) -> None:
@@ -108,6 +114,10 @@ class StatsDelta:
                 self.terms[term] += sign
             if chunk.date is not None:
                 self.days[day_number(chunk.date)] += sign
+                if chunk.index == 0:  # each article once, by its first chunk
+                    self.article_days[chunk.source or "", day_number(chunk.date)] += sign
+            elif chunk.index == 0:  # each article once, by its first chunk
+                self.undated[chunk.source or ""] += sign
         if len(chunks):
             moments = Moments.of(vectors, sign)
             self.moments = moments if self.moments is None else self.moments + moments
@@ -126,6 +136,10 @@ class ArchiveStats:
     tokens: int = 0
     days: dict[int, int] = field(default_factory=dict)
     sources: dict[str, int] = field(default_factory=dict)
+    undated: dict[str, int] | None = field(default_factory=dict)
+    """Articles without a date per outlet (``""``: no outlet); None when the figures predate the count."""
+    article_days: dict[str, dict[int, int]] | None = field(default_factory=dict)
+    """Dated articles per outlet (``""``: no outlet) and day number; None when the figures predate it."""
     moments: Moments | None = None
     pending: tuple[str, ...] = ()
     """Ids of the term delta records written since the last fold, oldest first."""
@@ -146,6 +160,12 @@ class ArchiveStats:
     def outlets(self) -> tuple[str, ...]:
         return tuple(sorted(s for s in self.sources if s))
 
+    def undated_articles(self, sources: Sequence[str] = ()) -> int | None:
+        """How many articles have no date (of these outlets, when given); None when not counted."""
+        if self.undated is None:
+            return None
+        return sum(n for s, n in self.undated.items() if not sources or s in sources)
+
     def chunks_between(self, since: date | None, until: date | None) -> int:
         """How many dated chunks lie in the inclusive range (open ends allowed)."""
         lo = day_number(since) if since else 0
@@ -159,6 +179,13 @@ class ArchiveStats:
         days.update(delta.days)
         sources = Counter(self.sources)
         sources.update(delta.sources)
+        undated = None
+        if self.undated is not None:
+            undated = Counter(self.undated)
+            undated.update(delta.undated)
+        article_days = None
+        if self.article_days is not None:
+            article_days = _per_outlet_day(self.article_days, delta.article_days)
         moments = self.moments
         if delta.moments is not None:
             moments = delta.moments if moments is None else moments + delta.moments
@@ -168,6 +195,8 @@ class ArchiveStats:
             tokens=self.tokens + delta.tokens,
             days={d: n for d, n in sorted(days.items()) if n > 0},
             sources={s: n for s, n in sorted(sources.items()) if n > 0},
+            undated=None if undated is None else {s: n for s, n in sorted(undated.items()) if n > 0},
+            article_days=article_days,
             moments=moments if moments is not None and moments.count > 0 else None,
             pending=tuple(self.pending if pending is None else pending),
             seq=self.seq if seq is None else seq,
@@ -184,6 +213,10 @@ class ArchiveStats:
             "pending": json.dumps(self.pending, separators=(",", ":")),
             "seq": self.seq,
         }
+        if self.undated is not None:
+            meta["undated"] = json.dumps(self.undated, ensure_ascii=False, separators=(",", ":"))
+        if self.article_days is not None:
+            meta["article_days"] = json.dumps(self.article_days, ensure_ascii=False, separators=(",", ":"))
         if self.moments is not None:
             meta["moments"] = self.moments.encode()
         return meta
@@ -193,16 +226,45 @@ class ArchiveStats:
         if not meta:
             return cls()
         moments = meta.get("moments")
+        undated = meta.get("undated")
+        article_days = meta.get("article_days")
+        articles = int(meta.get("articles", 0))
         return cls(
-            articles=int(meta.get("articles", 0)),
+            articles=articles,
             chunks=int(meta.get("chunks", 0)),
             tokens=int(meta.get("tokens", 0)),
             days={int(d): int(n) for d, n in json.loads(str(meta.get("days", "{}"))).items()},
             sources={str(s): int(n) for s, n in json.loads(str(meta.get("sources", "{}"))).items()},
+            undated=(
+                {str(s): int(n) for s, n in json.loads(str(undated)).items()}
+                if undated is not None
+                else (None if articles else {})
+            ),
+            article_days=(
+                {
+                    str(s): {int(d): int(n) for d, n in days.items()}
+                    for s, days in json.loads(str(article_days)).items()
+                }
+                if article_days is not None
+                else (None if articles else {})
+            ),
             moments=Moments.decode(str(moments)) if moments else None,
             pending=tuple(str(p) for p in json.loads(str(meta.get("pending", "[]")))),
             seq=int(meta.get("seq", 0)),
         )
+
+
+def _per_outlet_day(
+    counts: Mapping[str, Mapping[int, int]], delta: Mapping[tuple[str, int], int]
+) -> dict[str, dict[int, int]]:
+    """``counts`` (outlet -> day -> articles) with ``delta`` ((outlet, day) -> change) added; no zeros."""
+    flat = Counter({(s, d): n for s, days in counts.items() for d, n in days.items()})
+    flat.update(delta)
+    out: dict[str, dict[int, int]] = {}
+    for (source, day), n in sorted(flat.items()):
+        if n > 0:
+            out.setdefault(source, {})[day] = n
+    return out
 
 
 @dataclass(frozen=True, slots=True)

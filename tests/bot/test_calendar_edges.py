@@ -144,7 +144,7 @@ def test_a_store_holding_dates_at_the_calendars_edges_counts_and_searches(
 
     code, out, err = run(["timeline", "Уиткофф", "--since", "2026-01-01", "--json"], capsys)
     assert code == 0, err
-    got = json.loads(out)
+    [got] = json.loads(out)  # a series per query
     assert (got["total"], got["undated"]) == (2, 1)  # 9999-12-31 is after 2026-01-01, but on no chart
     assert got["granularity"] == "week" and [p["count"] for p in got["periods"]] == [0, 1]
 

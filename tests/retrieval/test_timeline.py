@@ -19,7 +19,16 @@ import pytest
 from ingest.pipeline import Ingestion
 from retrieval.records import SearchFilters
 from retrieval.search.mentions import NoWords, mention_terms, text_mentions
-from retrieval.search.timeline import OTHER, Mention, build_timeline, count_timeline, period_starts
+from retrieval.search.timeline import (
+    OTHER,
+    UNKNOWN,
+    Mention,
+    TooManyQueries,
+    build_timeline,
+    count_timeline,
+    count_timelines,
+    period_starts,
+)
 from retrieval.store.chunks import ChunkStore
 from retrieval.store.shapes import where
 from tests.support.generate import article_text
@@ -167,7 +176,7 @@ def test_words_and_their_forms() -> None:
     assert text_mentions([trump], "Трамп и Трампа") == {0}
     assert text_mentions([trump], "Трамповская эпоха") == set()
     [rate] = mention_terms("rate")
-    assert rate.name_key == ""  # two consonants: never matched across scripts
+    assert rate.name_keys == ()  # two consonants: never matched across scripts
     with pytest.raises(NoWords):
         mention_terms("и в на the of")
 
@@ -190,3 +199,36 @@ def test_a_store_filter_reaches_the_calendars_last_day() -> None:
     assert where(SearchFilters(since=date(9999, 12, 30)), None, date.max) == {
         "day": {"$in": [99991230, 99991231]}
     }
+
+
+def test_an_english_name_with_a_silent_h_counts_its_russian_spelling() -> None:
+    [johnson] = mention_terms("Johnson")
+    assert text_mentions([johnson], "Борис Джонсон заявил") == {0}
+    assert text_mentions([johnson], "Правительство Джонсона ушло.") == {0}
+    assert text_mentions([johnson], "Генерал Джонс ушёл.") == set()  # another name
+    [john] = mention_terms("John")
+    assert text_mentions([john], "Джон Смит") == {0}
+
+
+def test_compared_timelines_share_their_periods_and_count_each_query(store: ChunkStore) -> None:
+    witkoff, peace, nobody = count_timelines(store, ["witkoff", "мир", "Шойгу"])
+    assert (witkoff.query, peace.query, nobody.query) == ("witkoff", "мир", "Шойгу")
+    assert witkoff.total == len(expected("witkoff")) and peace.total == len(expected("мир"))
+    assert nobody.total == 0 and nobody.busiest is None
+    starts = [p.start for p in witkoff.periods]
+    assert starts == [p.start for p in peace.periods] == [p.start for p in nobody.periods]
+    days = [d.day for d in documents() if d.day and d.words & {"witkoff", "мир"}]
+    assert starts[0] <= min(days) and max(days) < starts[-1] + timedelta(days=7)
+    with pytest.raises(TooManyQueries):
+        count_timelines(store, ["Путин", "Трамп", "мир", "Париж", "Уиткофф", "Шойгу"])
+
+
+def test_articles_without_an_outlet_are_apart_from_the_other_outlets() -> None:
+    terms = mention_terms("Уиткофф")
+    day = date(2026, 1, 6)
+    sources = ["A", "B", "C", "D", "E", "F", "G", None, None, "A"]
+    mentions = [Mention(f"m{i}", "", day, s, None) for i, s in enumerate(sources)]
+    timeline = build_timeline(terms, mentions)
+    assert timeline.outlets == ("A", "B", "C", "D", "E", OTHER, UNKNOWN)
+    [period] = timeline.periods
+    assert period.by_outlet == {"A": 2, "B": 1, "C": 1, "D": 1, "E": 1, OTHER: 2, UNKNOWN: 2}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.present.cut import around, trim
 from bot.present.markup import escape, link
+from bot.present.phrases import STATS
 from bot.present.report import format_duration, format_ingest_report, stats_lines
 from bot.present.shown import copies_shown, copy_name, origin_shown, words
 from bot.present.split import split_html
@@ -138,10 +139,11 @@ def passage_block(
     return f"<b>{n}.</b> {title}\n{' · '.join(head)}{copies}\n<blockquote>{body}</blockquote>"
 
 
-def render_stats(stats: StoreStats) -> str:
-    """``/stats`` for anyone: like ``newsbot stats`` without the store's location and model (internals)."""
-    lines = stats_lines(stats, internals=False, top_sources=TOP_SOURCES)
-    return "<b>Archive</b>\n" + escape("\n".join(lines))
+def render_stats(stats: StoreStats, lang: str = "en") -> str:
+    """``/stats`` for anyone, in ``lang``: like ``newsbot stats`` without the store's location and model
+    (internals)."""
+    lines = stats_lines(stats, internals=False, top_sources=TOP_SOURCES, lang=lang)
+    return f"<b>{STATS[lang]['archive']}</b>\n" + escape("\n".join(lines))
 
 
 def render_progress(label: str, progress: Progress | None) -> str:

@@ -283,3 +283,137 @@ MENU: dict[str, dict[str, str]] = {
     },
 }
 MENU_LANGUAGE_CODES = ("", *_RUSSIAN_CLIENTS)
+
+# ``/help``: the page in each language (HTML; ``{archive}`` and ``{mention}`` filled in by
+# :func:`bot.present.help.render_help`), the administrators' part, and the sentences on the archive.
+HELP: dict[str, dict[str, str]] = {
+    "en": {
+        "page": """\
+<b>I answer questions about a news archive and cite my sources.</b>
+{archive}
+
+<b>How to ask</b>
+• In a private chat, just write your question.
+• In a group, mention me ({mention}), reply to my message, or use /ask.
+Examples:
+  <code>Кто представит США на переговорах в Париже?</code>
+  <code>Что писали о морозах в январе 2026?</code>
+  <code>who represents the US in Paris?</code>
+  <code>What did the central bank do with the key rate?</code>
+Under each answer: 📄 shows the quoted passages, 👍 / 👎 tell us how it went.
+Follow-ups: reply to my answer ("and when was it?"); in a private chat, just ask again soon after.
+
+<b>Commands</b>
+/ask <i>question</i> — a short answer with sources
+/search <i>words</i> — passages with date, outlet and link, page by page (for journalists)
+/timeline <i>words</i> — when it was in the news: a chart of the articles that mention them
+/stats — what the archive holds
+/new — a new conversation: the next question does not follow up the earlier ones
+/follow <i>words</i> — I write here when newly added articles match them (filters apply)
+/following — what this chat follows, with buttons to stop; /unfollow <i>words</i> stops one
+/help — this message
+
+<b>Filters</b> (in a question, /ask, /search or /timeline)
+<code>since:2026-01-01</code> <code>until:31.01.2026</code> — dates (also "January 2026", yesterday)
+<code>source:"Example Wire"</code> — an outlet, or the start of its name; repeat for several
+Russian keys work too: <code>от:</code> <code>до:</code> <code>источник:</code>
+e.g. <code>/search ключевая ставка since:2025-12-01 source:Экономика</code>""",
+        "admin": """
+
+<b>Administrators</b>
+/reingest — re-read the archive folder (<code>/reingest prune</code> also drops articles gone from it)
+/cancel — stop a running ingestion
+/feeds — the news feeds (RSS, Atom) I poll, with their last poll, success and error
+/addfeed <i>URL</i> [<i>source</i>] — add a feed; /removefeed <i>URL</i> removes one (its articles stay)
+/pollfeeds — poll the feeds now (otherwise every NEWSBOT_FEED_INTERVAL minutes)
+Posts in the channels of NEWSBOT_CHANNELS (where I am an admin) are added to the archive as they appear.
+Send a .txt .md .json .jsonl .csv .html file, or a .zip of them, to add it to the archive.""",
+        "unreachable": "<i>The archive cannot be reached right now; I will answer as soon as it is back.</i>",
+        "empty": "The archive is empty for now.",
+        "holds": "It holds <b>{articles}</b>{span}.",
+        "span": ", from {since} to {until}",
+        "outlets": "Outlets: {outlets}{more}.",
+        "more_outlets": " and {n} more",
+    },
+    "ru": {
+        "page": """\
+<b>Я отвечаю на вопросы по архиву новостей и называю источники.</b>
+{archive}
+
+<b>Как спрашивать</b>
+• В личном чате просто напишите вопрос.
+• В группе упомяните меня ({mention}), ответьте на моё сообщение или используйте /ask.
+Примеры:
+  <code>Кто представит США на переговорах в Париже?</code>
+  <code>Что писали о морозах в январе 2026?</code>
+  <code>who represents the US in Paris?</code>
+  <code>What did the central bank do with the key rate?</code>
+Под каждым ответом: 📄 показывает цитаты, 👍 / 👎 — ваша оценка ответа.
+Уточнения: ответьте на мой ответ («а когда это было?»); в личном чате можно просто
+спросить снова вскоре после ответа.
+
+<b>Команды</b>
+/ask <i>вопрос</i> — короткий ответ с источниками
+/search <i>слова</i> — фрагменты с датой, изданием и ссылкой, постранично (для журналистов)
+/timeline <i>слова</i> — когда об этом писали: график статей, которые их упоминают
+/stats — что есть в архиве
+/new — новый разговор: следующий вопрос не продолжит прежние
+/follow <i>слова</i> — напишу сюда, когда появятся подходящие новые статьи (с учётом фильтров)
+/following — за чем следит этот чат, с кнопками отмены; /unfollow <i>слова</i> отменяет одну
+/help — это сообщение
+
+<b>Фильтры</b> (в вопросе, /ask, /search или /timeline)
+<code>от:2026-01-01</code> <code>до:31.01.2026</code> — даты (также «январь 2026», вчера)
+<code>источник:"Example Wire"</code> — издание или начало его названия; можно несколько
+Английские ключи тоже работают: <code>since:</code> <code>until:</code> <code>source:</code>
+например <code>/search ключевая ставка от:2025-12-01 источник:Экономика</code>""",
+        "admin": """
+
+<b>Администраторам</b>
+/reingest — перечитать папку архива (<code>/reingest prune</code> уберёт и статьи, которых в ней нет)
+/cancel — остановить идущую индексацию
+/feeds — новостные ленты (RSS, Atom), которые я опрашиваю: последний опрос, успех и ошибка
+/addfeed <i>URL</i> [<i>источник</i>] — добавить ленту; /removefeed <i>URL</i> убирает её (статьи остаются)
+/pollfeeds — опросить ленты сейчас (иначе раз в NEWSBOT_FEED_INTERVAL минут)
+Посты каналов из NEWSBOT_CHANNELS (где я администратор) попадают в архив, как только выходят.
+Пришлите файл .txt .md .json .jsonl .csv .html или .zip с ними, чтобы добавить его в архив.""",
+        "unreachable": "<i>Архив сейчас недоступен; я отвечу, как только он вернётся.</i>",
+        "empty": "Архив пока пуст.",
+        "holds": "В архиве <b>{articles}</b>{span}.",
+        "span": ", с {since} по {until}",
+        "outlets": "Издания: {outlets}{more}.",
+        "more_outlets": " и ещё {n}",
+    },
+}
+
+STATS: dict[str, dict[str, str]] = {
+    "en": {
+        "archive": "Archive",
+        "articles": "Articles",
+        "chunks": "Chunks",
+        "dates": "Dates",
+        "no_dates": "no dated articles",
+        "model": "Embedding model",
+        "no_model": "none yet",
+        "store": "Store",
+        "last_ingest": "Last ingestion",
+        "never": "never",
+        "sources": "Sources",
+        "more_sources": "… and {n} more",
+    },
+    "ru": {
+        "archive": "Архив",
+        "articles": "Статей",
+        "chunks": "Фрагментов",
+        "dates": "Даты",
+        "no_dates": "статей с датой нет",
+        "model": "Модель эмбеддингов",
+        "no_model": "пока нет",
+        "store": "Хранилище",
+        "last_ingest": "Последняя индексация",
+        "never": "не было",
+        "sources": "Издания",
+        "more_sources": "… и ещё {n}",
+    },
+}
+"""The archive's figures (``/stats`` in the user's language; ``newsbot stats`` in English)."""

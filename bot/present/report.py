@@ -8,6 +8,7 @@ So is each outlet's name in the archive's figures.
 
 from __future__ import annotations
 
+from bot.present.phrases import STATS
 from retrieval.printable import printable
 from retrieval.records import IngestReport, StoreStats
 
@@ -47,21 +48,28 @@ def format_ingest_report(report: IngestReport, *, limit: int = MAX_PROBLEMS_SHOW
     return "\n".join(lines)
 
 
-def stats_lines(stats: StoreStats, *, internals: bool = True, top_sources: int = 15) -> list[str]:
-    """The archive's figures as lines of plain text; ``internals`` adds the store's location and model."""
+def stats_lines(
+    stats: StoreStats, *, internals: bool = True, top_sources: int = 15, lang: str = "en"
+) -> list[str]:
+    """The archive's figures as lines of plain text in ``lang`` (:data:`~bot.present.phrases.STATS`);
+    ``internals`` adds the store's location and model."""
+    said = STATS[lang]
     span = (
         f"{stats.min_date.isoformat()} … {stats.max_date.isoformat()}"
         if stats.min_date and stats.max_date
-        else "no dated articles"
+        else said["no_dates"]
     )
-    lines = [f"Articles: {stats.articles}", f"Chunks: {stats.chunks}", f"Dates: {span}"]
+    figures: list[tuple[str, object]] = [("articles", stats.articles), ("chunks", stats.chunks)]
+    figures.append(("dates", span))
     if internals:
-        lines += [f"Embedding model: {stats.embedding or 'none yet'}", f"Store: {stats.location}"]
-    lines += [f"Last ingestion: {stats.last_ingest or 'never'}", f"Sources ({len(stats.sources)}):"]
+        figures += [("model", stats.embedding or said["no_model"]), ("store", stats.location)]
+    figures.append(("last_ingest", stats.last_ingest or said["never"]))
+    lines = [f"{said[key]}: {value}" for key, value in figures]
+    lines.append(f"{said['sources']} ({len(stats.sources)}):")
     items = list(stats.sources.items())
     lines.extend(f"  {printable(name)}: {count}" for name, count in items[:top_sources])
     if len(items) > top_sources:
-        lines.append(f"  … and {len(items) - top_sources} more")
+        lines.append("  " + said["more_sources"].format(n=len(items) - top_sources))
     return lines
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cli.arguments import add_filters, command, parse_filters
+from bot.cli.csv_output import add_csv, print_csv, wants_csv
 from retrieval.errors import ConfigError
 from retrieval.settings import Settings
 
@@ -21,12 +22,15 @@ examples:
   newsbot search "key rate" --since 2025-12-01 --source Экономика-Пример -k 10
   newsbot search "переговоры в Париже" --json
   newsbot search "Уиткофф" --all              also the weak matches and every copy of a story
+  newsbot search "ключевая ставка" --csv > rate.csv   every passage up to --limit (1000), as CSV
 
 Each passage says how well it matches: strong (every word of a keyword query, or among the closest
 in meaning with every name and number asked for; never when the archive seems not to cover the
 question), related, or weak (weak ones are left out unless --all). A story told by
 several articles (reprints, syndicated copies) is shown once, with "also in" and the other copies'
-outlets and links; --all shows every copy."""
+outlets and links; --all shows every copy. --csv writes every passage found, best first, up to --limit
+(weak ones too: the strength column says so), with the columns date, outlet, title, url, passage,
+strength, story (the label copies of a story share) and also_in."""
 
 ASK_EPILOG = """\
 examples:
@@ -57,6 +61,7 @@ def register(sub: Any) -> None:
     )
     add_filters(search)
     search.add_argument("--json", action="store_true", help="machine-readable output")
+    add_csv(search)
     search.set_defaults(handler=run_search)
 
     ask = command(sub, "ask", help="a short answer citing its sources", epilog=ASK_EPILOG)
@@ -100,6 +105,8 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     from bot.wiring import build_answerer
     from retrieval.answer.answer_json import passage_json
 
+    if wants_csv(args):
+        return run_search_csv(args, settings)
     answerer = build_answerer(settings)
     filters = parse_filters(args, answerer.outlets())
     query = bounded(answerer, "search", "query", args.query)
@@ -109,6 +116,20 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps([passage_json(p) for p in shown], ensure_ascii=False, indent=2))
     else:
         print(format_search(query, passages, show_all=args.all))
+    return 0
+
+
+def run_search_csv(args: argparse.Namespace, settings: Settings) -> int:
+    """``search --csv``: every passage found, up to ``--limit``, written as it is read."""
+    from bot.present.csv_export import SEARCH_COLUMNS
+    from bot.search_export import exporting, search_rows
+    from bot.wiring import build_answerer, load_embeddings
+
+    embeddings = load_embeddings(settings)
+    answerer = exporting(build_answerer(settings, embeddings=embeddings), embeddings, args.limit)
+    filters = parse_filters(args, answerer.outlets())
+    query = bounded(answerer, "search", "query", args.query)
+    print_csv(SEARCH_COLUMNS, search_rows(answerer, query, filters, args.limit, all_copies=args.all))
     return 0
 
 

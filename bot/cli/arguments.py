@@ -45,3 +45,14 @@ def parse_filters(args: argparse.Namespace, known_sources: tuple[str, ...]) -> S
         )
     except FilterError as exc:
         raise ConfigError(str(exc)) from exc
+
+
+def positive(text: str) -> int:
+    """A count of 1 or more, as an option gives it (``--limit``)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return n

@@ -4,26 +4,40 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+import sys
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
-from bot.cli.arguments import add_filters, command, parse_filters
+from bot.cli.arguments import add_filters, command, parse_filters, positive
+from bot.cli.csv_output import CSV_LIMIT, add_csv, print_csv, wants_csv
 from retrieval.errors import ConfigError
 from retrieval.settings import Settings
+
+if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
+
+    from bot.present.csv_export import Cell
 
 WHO_EPILOG = """\
 examples:
   newsbot who Путин                            who, since when, where, with whom
   newsbot who "Vladimir Putin" --since 2025-01-01 --json
   newsbot who Уиткофф --source ТАСС
+  newsbot who Путин --csv > putin.csv          his articles, newest first, up to --limit (1000)
 
 A name in any form or script finds its entity ("Путина", "Putin"); articles that give only the surname
 count with the full name. JSON keys: name, kind, variants, articles, article_ids, first, last, outlets,
-periods, co_mentioned. A name no article mentions exits 0 with the nearest known names."""
+periods, co_mentioned. A name no article mentions exits 0 with the nearest known names. CSV columns:
+date, outlet, title, url, article_id."""
 ENTITIES_EPILOG = """\
 examples:
   newsbot entities --kind person --since 2025-03-01
   newsbot entities --source ТАСС --limit 50 --json"""
 KIND_CHOICES = ("person", "organization", "place")
+WHO_LIMIT = 100
+"""The article ids ``who`` lists at most unless ``--limit`` says otherwise (``--csv``: rows, CSV_LIMIT)."""
+FACTS_PAGE = 200
+"""Articles read by id at a time for ``who --csv``."""
 
 
 def register(sub: Any) -> None:
@@ -32,15 +46,20 @@ def register(sub: Any) -> None:
     )
     p.add_argument("name", metavar="NAME", help="the name, in any form or script")
     add_filters(p)
-    p.add_argument("--limit", type=_positive, default=100, help="article ids listed at most (default 100)")
+    p.add_argument(
+        "--limit",
+        type=positive,
+        help=f"article ids listed at most (default {WHO_LIMIT}; with --csv: rows, default {CSV_LIMIT})",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_csv(p, limit=False)
     p.set_defaults(handler=run_who)
     q = command(
         sub, "entities", help="the people, organisations and places most named", epilog=ENTITIES_EPILOG
     )
     q.add_argument("--kind", choices=KIND_CHOICES, help="only this kind")
     add_filters(q)
-    q.add_argument("--limit", type=_positive, default=20, help="how many (default 20)")
+    q.add_argument("--limit", type=positive, default=20, help="how many (default 20)")
     q.add_argument("--json", action="store_true", help="machine-readable output")
     q.set_defaults(handler=run_entities)
 
@@ -51,6 +70,7 @@ def run_who(args: argparse.Namespace, settings: Settings) -> int:
     from retrieval.entities.who import who
     from retrieval.store.entities import article_facts
 
+    csv = wants_csv(args)
     store = open_store(settings)
     stats = store.archive_stats()
     window = _window(parse_filters(args, stats.outlets))
@@ -58,12 +78,14 @@ def run_who(args: argparse.Namespace, settings: Settings) -> int:
     articles = store.collections.articles()
     report = who(
         args.name, index, lambda ids: article_facts(articles, ids), window,
-        limit=args.limit, total_articles=stats.articles,
+        limit=args.limit or (CSV_LIMIT if csv else WHO_LIMIT), total_articles=stats.articles,
     )  # fmt: skip
     if report is None:
         nearest = [e.name for e in sorted(index.candidates(args.name).values(), key=lambda e: -e.articles)][
             :5
         ]
+        if csv:
+            return _who_csv(articles, (), not_mentioned_text(args.name, nearest))
         if args.json:
             print(
                 json.dumps(
@@ -73,8 +95,31 @@ def run_who(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print(not_mentioned_text(args.name, nearest))
         return 0
+    if csv:
+        return _who_csv(articles, report.article_ids)
     print(json.dumps(report.json(), ensure_ascii=False, indent=2) if args.json else who_text(report))
     return 0
+
+
+def _who_csv(articles: Collection, article_ids: Sequence[str], note: str = "") -> int:
+    """``who --csv``: these articles, in this order (none: the header alone); ``note`` on stderr."""
+    from bot.present.csv_export import WHO_COLUMNS
+
+    print_csv(WHO_COLUMNS, _fact_rows(articles, article_ids))
+    if note:
+        print(note, file=sys.stderr)
+    return 0
+
+
+def _fact_rows(articles: Collection, article_ids: Sequence[str]) -> Iterator[tuple[Cell, ...]]:
+    """The rows of these articles, in this order, read by id :data:`FACTS_PAGE` at a time."""
+    from bot.present.csv_export import fact_row
+    from retrieval.store.entities import article_facts
+
+    for start in range(0, len(article_ids), FACTS_PAGE):
+        page = article_ids[start : start + FACTS_PAGE]
+        facts = article_facts(articles, page)
+        yield from (fact_row(facts[aid]) for aid in page if aid in facts)
 
 
 def run_entities(args: argparse.Namespace, settings: Settings) -> int:
@@ -101,13 +146,3 @@ def _window(filters: Any) -> Any:
     if len(filters.sources) > 1:
         raise ConfigError("--source: give one outlet")
     return Window(filters.since, filters.until, filters.sources[0] if filters.sources else None)
-
-
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return n

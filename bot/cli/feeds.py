@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.cli.arguments import command
+from bot.cli.csv_output import add_csv, print_csv, wants_csv
 from bot.cli.interrupt import cancel_on_ctrl_c
 from bot.present.feeds import feed_json, format_feed, format_report, report_json
 from retrieval.errors import ConfigError, EmbeddingError, NewsbotError
@@ -23,6 +24,7 @@ examples:
   newsbot feeds add https://example.org/rss.xml
   newsbot feeds add https://example.org/atom.xml --source "Example News"
   newsbot feeds list --json
+  newsbot feeds list --csv > feeds.csv         url, source, added_at, last_poll, last_success, …
   newsbot feeds poll                           poll every feed once now
   newsbot feeds remove https://example.org/rss.xml
 
@@ -54,6 +56,7 @@ def register(sub: Any) -> None:
     add.set_defaults(handler=run_add)
     listing = actions.add_parser("list", help="the feeds and their state")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
+    add_csv(listing)
     listing.set_defaults(handler=run_list)
     remove = actions.add_parser("remove", help="remove a feed (its articles stay)")
     remove.add_argument("url", metavar="URL")
@@ -99,8 +102,13 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.wiring import open_store
     from ingest.feeds.registry import FeedRegistry
 
+    csv = wants_csv(args)
     feeds = FeedRegistry(open_store(settings)).feeds()
-    if args.json:
+    if csv:
+        from bot.present.csv_export import FEED_COLUMNS, feed_row
+
+        print_csv(FEED_COLUMNS, (feed_row(f) for f in feeds[: args.limit]))
+    elif args.json:
         print(json.dumps([feed_json(f) for f in feeds], ensure_ascii=False, indent=2))
     elif not feeds:
         print("no feeds yet: add one with newsbot feeds add URL")

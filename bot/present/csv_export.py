@@ -19,12 +19,62 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from retrieval.records import Copy, Passage
+
+if TYPE_CHECKING:
+    from ingest.feeds.registry import Feed
+    from retrieval.entities.who import Fact
 
 Cell = str | int | float | date | datetime | None
 """What a row may hold."""
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet reads as the start of a formula."""
+
+
+SEARCH_COLUMNS = ("date", "outlet", "title", "url", "passage", "strength", "story", "also_in")
+"""``newsbot search --csv`` and the bot's 📎: a passage a row; ``story``: its story's label (the id of
+the story's first article: the copies of a story share it); ``also_in``: the story's other copies."""
+WHO_COLUMNS = ("date", "outlet", "title", "url", "article_id")
+"""``newsbot who --csv``: an article that names the entity a row, newest first."""
+FEED_COLUMNS = (
+    "url", "source", "added_at", "last_poll", "last_success", "last_error", "articles_added"
+)  # fmt: skip
+"""``newsbot feeds list --csv``: a feed a row (the keys of ``feeds list --json``)."""
+
+
+def passage_row(passage: Passage, story: str) -> tuple[Cell, ...]:
+    """A passage under :data:`SEARCH_COLUMNS`."""
+    c = passage.chunk
+    return (c.date, c.source, c.title, c.url, c.text, passage.strength, story, also_in_cell(passage))
+
+
+def also_in_cell(passage: Passage) -> str:
+    """The story's other copies, ``outlet link`` each, ``; `` between them, ``+N`` for those not read."""
+    copies = [_copy_text(c) for c in passage.copies]
+    if passage.more_copies:
+        copies.append(f"+{passage.more_copies}")
+    return "; ".join(copies)
+
+
+def fact_row(fact: Fact) -> tuple[Cell, ...]:
+    """An article of ``newsbot who`` under :data:`WHO_COLUMNS`."""
+    return (fact.day, fact.outlet, fact.title, fact.url, fact.article_id)
+
+
+def feed_row(feed: Feed) -> tuple[Cell, ...]:
+    """A feed under :data:`FEED_COLUMNS`."""
+    return (
+        feed.url, feed.source, feed.added_at, feed.last_poll, feed.last_success, feed.last_error,
+        feed.articles_added,
+    )  # fmt: skip
+
+
+def _copy_text(copy: Copy) -> str:
+    where = " ".join(w for w in (copy.source, copy.url) if w)
+    return where or copy.origin or copy.title or copy.article_id
 
 
 def cell_text(value: Cell) -> str:

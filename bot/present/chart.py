@@ -60,22 +60,22 @@ def render_chart(timeline: Timeline, lang: str) -> bytes:
 def render_comparison(timelines: Sequence[Timeline], lang: str, volumes: Volumes | None = None) -> bytes:
     """A line per timeline (they share their periods), in its own colour and named in the legend: its
     articles per period, or with ``volumes`` its share (%) of all the archive's articles of each period
-    (a period without any is a gap in the line)."""
+    (a period without any is left out, and the line joins the periods on either side)."""
     said = TIMELINE[lang]
     fig = Figure(figsize=SIZE, dpi=100, layout="constrained")
     ax = fig.subplots()
     first = timelines[0]
     starts = [p.start for p in first.periods]
     for i, timeline in enumerate(timelines):
-        counts = [p.total for p in timeline.periods]
-        if volumes:
-            parts = [share(n, v.total) for n, v in zip(counts, volumes[i], strict=True)]
-            heights = [float("nan") if s is None else 100 * s for s in parts]
-        else:
-            heights = [float(n) for n in counts]
+        points = [(start, float(p.total)) for start, p in zip(starts, timeline.periods, strict=True)]
+        if volumes:  # the periods with articles: a share each
+            parts = [
+                (p.start, share(p.total, v.total)) for p, v in zip(timeline.periods, volumes[i], strict=True)
+            ]
+            points = [(start, 100 * part) for start, part in parts if part is not None]
         ax.plot(
-            starts,  # type: ignore[arg-type]  # dates work (matplotlib's units)
-            heights,
+            [start for start, _ in points],  # type: ignore[arg-type]  # dates work (matplotlib's units)
+            [height for _, height in points],
             marker="o",
             markersize=3,
             linewidth=1.6,

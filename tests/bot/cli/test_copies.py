@@ -59,6 +59,17 @@ def test_search_names_five_other_copies_and_counts_the_rest(
     assert also.endswith("; and 2 more") and also.count("https://e") == 5
 
 
+def test_an_answers_sources_name_five_other_copies_too(
+    copies_data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(copies_data_dir))
+    code, out, _ = run(["ask", "Кто представит США на переговорах в Париже?"], capsys)
+    assert code == 0
+    sources = out.split("Источники:", 1)[1]
+    [also] = [line.strip() for line in sources.splitlines() if line.strip().startswith("также в: ")]
+    assert also.endswith("; и ещё 2") and also.count("https://e") == 5
+
+
 def test_json_and_all_keep_every_copy(
     copies_data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -21,7 +21,7 @@ from retrieval.answer.answerer import Answerer, Overview
 from retrieval.answer.thread import Thread
 from retrieval.embeddings import NewsEmbeddings
 from retrieval.records import Answer, Passage, SearchFilters, StoreStats
-from retrieval.search.timeline import Timeline, count_timeline
+from retrieval.search.timeline import Timeline, count_timeline, count_timelines
 from retrieval.settings import Settings
 
 AnswererFactory = Callable[[Settings, NewsEmbeddings], Answerer]
@@ -89,6 +89,12 @@ class Archive:
         """The articles that mention every word of the query, per week or month (NoWords when it has
         none to look for)."""
         return count_timeline(self.answerer().store, query.text, self.filters(query))
+
+    def timelines(self, query: Query) -> list[Timeline]:
+        """The timelines of the queries that ``query`` separates by ``|`` ("Путин | Трамп"), on the same
+        periods (NoWords when one has no words to look for, TooManyQueries past five)."""
+        texts = [text.strip() for text in query.text.split("|") if text.strip()]
+        return count_timelines(self.answerer().store, texts or [query.text], self.filters(query))
 
     def overview(self) -> Overview:
         return self.answerer().overview()

@@ -121,6 +121,31 @@ async def test_timeline_in_russian_with_a_filter_and_when_there_is_nothing_to_dr
     assert usage.text.startswith("Напишите, что считать")
 
 
+async def test_timeline_compares_queries_separated_by_a_bar_on_one_chart(
+    emu: BotApiEmulator, timeline_data_dir: Path, e5: E5Embeddings
+) -> None:
+    witkoff = [it for it in items() if it.witkoff]
+    kazan = [it for it in items() if "Казани" in it.text]
+    jo = emu.user(107, "Jo", "jo")
+    chat = emu.private_chat(jo)
+    async with running_bot(bot_settings(emu, timeline_data_dir), e5):
+        emu.send_text(chat, jo, "/timeline Witkoff | Казань")
+        await emu.wait_for_messages_async(chat, 1, timeout=60)
+        emu.send_text(chat, jo, "/timeline a1 | a2 | a3 | a4 | a5 | a6")
+        [chart, too_many] = await emu.wait_for_messages_async(chat, 2, timeout=60)
+
+    lines = chart.text.splitlines()
+    assert lines[0].startswith(f"📈 Witkoff: {len(witkoff)} articles · Busiest: week of ")
+    assert lines[1].startswith(f"📈 Казань: {len(kazan)} articles · Busiest: week of ")
+    assert f"Undated: {sum(it.day is None for it in witkoff)}" not in lines[1]
+    image = imread(io.BytesIO(png_of(emu, chart)), format="png")
+    assert image.shape[:2] == (450, 1000)
+    rgb = (image[..., :3] * 255).round()
+    for colour in ((0x1F, 0x77, 0xB4), (0xD6, 0x27, 0x28)):  # a line each, in the first two colours
+        assert (abs(rgb - colour).max(axis=-1) < 8).sum() > 500
+    assert not too_many.photo and too_many.text.startswith("⚠️ At most 5 queries on one chart")
+
+
 def test_cli_timeline_writes_the_chart_and_prints_the_counts(
     timeline_data_dir: Path,
     tmp_path: Path,

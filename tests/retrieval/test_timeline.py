@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import Ingestion
-from retrieval.records import SearchFilters
+from retrieval.records import SearchFilters, day_number
 from retrieval.search.mentions import NoWords, mention_terms, text_mentions
 from retrieval.search.timeline import (
     OTHER,
@@ -232,3 +232,33 @@ def test_articles_without_an_outlet_are_apart_from_the_other_outlets() -> None:
     assert timeline.outlets == ("A", "B", "C", "D", "E", OTHER, UNKNOWN)
     [period] = timeline.periods
     assert period.by_outlet == {"A": 2, "B": 1, "C": 1, "D": 1, "E": 1, OTHER: 2, UNKNOWN: 2}
+
+
+def test_the_archive_counts_dated_articles_per_outlet_and_day_through_edits_and_removals(
+    tmp_path: Path,
+) -> None:
+    """What --share divides by: kept by ingestion as articles come, change and go."""
+    docs = documents()
+    store = ChunkStore.open(None, tmp_path / "chroma", "news")
+    (tmp_path / "archive").mkdir()
+
+    def ingest(version: list[Doc]) -> dict[str, dict[int, int]] | None:
+        write_jsonl(tmp_path / "archive" / "news.jsonl", version)
+        Ingestion(store, HashingEmbeddings(), lock_dir=tmp_path / "locks").run(
+            [tmp_path / "archive"], prune=True
+        )
+        return store.archive_stats().article_days
+
+    def per_outlet_day(version: list[Doc]) -> dict[str, dict[int, int]]:
+        counts: dict[str, dict[int, int]] = {}
+        for d in version:
+            if d.day is not None:
+                days = counts.setdefault(d.source, {})
+                days[day_number(d.day)] = days.get(day_number(d.day), 0) + 1
+        return counts
+
+    assert ingest(docs) == per_outlet_day(docs)
+    moved = Doc(docs[0].id, docs[0].text, date(2026, 1, 6), "Новое", docs[0].words)
+    edited = [moved, *docs[1:]]
+    assert ingest(edited) == per_outlet_day(edited)
+    assert ingest(edited[:40]) == per_outlet_day(edited[:40])  # the rest pruned

@@ -43,37 +43,38 @@ def copies_data_dir(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) 
     return data_dir
 
 
-def test_search_names_five_other_copies_and_counts_the_rest(
-    copies_data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture(autouse=True)
+def _in_copies_store(copies_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSBOT_DATA_DIR", str(copies_data_dir))
+
+
+def also_in_line(out: str, words: str) -> str:
+    """The one line of ``out`` that begins with ``words`` ("also in", "также в"); fails on more or none."""
+    [line] = [x.strip() for x in out.splitlines() if x.strip().startswith(f"{words}: ")]
+    return line
+
+
+def test_search_names_five_other_copies_and_counts_the_rest(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["search", reprints.QUERY], capsys)
     assert code == 0
-    [also] = [line.strip() for line in out.splitlines() if line.strip().startswith("также в: ")]
-    named = also.removeprefix("также в: ").split("; ")
+    named = also_in_line(out, "также в").removeprefix("также в: ").split("; ")
     assert len(named) == 6 and named[-1] == "и ещё 2"
     assert sum(outlet in out for outlet in OUTLETS) == 6  # the result's own outlet and five copies
 
     code, out, _ = run(["search", "Witkoff Kushner talks in Paris"], capsys)
-    [also] = [line.strip() for line in out.splitlines() if line.strip().startswith("also in: ")]
+    also = also_in_line(out, "also in")
     assert also.endswith("; and 2 more") and also.count("https://e") == 5
 
 
-def test_an_answers_sources_name_five_other_copies_too(
-    copies_data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(copies_data_dir))
+def test_an_answers_sources_name_five_other_copies_too(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["ask", "Кто представит США на переговорах в Париже?"], capsys)
     assert code == 0
     sources = out.split("Источники:", 1)[1]
-    [also] = [line.strip() for line in sources.splitlines() if line.strip().startswith("также в: ")]
+    also = also_in_line(sources, "также в")
     assert also.endswith("; и ещё 2") and also.count("https://e") == 5
 
 
-def test_json_and_all_keep_every_copy(
-    copies_data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(copies_data_dir))
+def test_json_and_all_keep_every_copy(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["search", reprints.QUERY, "--json"], capsys)
     assert code == 0
     found = json.loads(out)

@@ -2,7 +2,8 @@
 
 Each article's version is a hash of its content and of the chunking; an article whose version the store
 already has is skipped without embedding, a changed one has all its chunks replaced, ``prune`` removes
-articles that came from the ingested paths before but are gone now, ``rebuild`` starts afresh. Used by
+articles that came from the ingested paths before but are gone now, ``rebuild`` starts afresh, ``source``
+names the outlet of articles that name none (folders of plain text). Used by
 ``newsbot ingest`` and by the bot's ``/reingest`` and document uploads.
 
 What a run holds in memory is bounded by chunks, not articles: articles are written in batches of at most
@@ -20,7 +21,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -179,10 +180,26 @@ class Ingestion:
         self.wait = wait
         self.on_wait = on_wait
 
-    def run(self, paths: Sequence[str | Path], *, prune: bool = False, rebuild: bool = False) -> IngestReport:
+    def run(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        prune: bool = False,
+        rebuild: bool = False,
+        source: str | None = None,
+    ) -> IngestReport:
+        """Ingest the files in ``paths``; ``source`` is the outlet of the articles that name none (an
+        article's own outlet wins). The report counts the articles left without a date or an outlet."""
         started = time.monotonic()
         loaded, result = load_roots(paths, self.limits)
-        report = IngestReport(skipped=list(result.skipped), warnings=list(result.warnings))
+        if source:
+            loaded = [(root, a if a.source else replace(a, source=source)) for root, a in loaded]
+        report = IngestReport(
+            skipped=list(result.skipped),
+            warnings=list(result.warnings),
+            undated=sum(a.date is None for _, a in loaded),
+            no_outlet=sum(not a.source for _, a in loaded),
+        )
         scope = [str(Path(p).expanduser().resolve()) for p in paths]
         return self._write(loaded, report, started, scope if prune else None, rebuild)
 

@@ -211,6 +211,10 @@ class IngestReport:
     cancelled: bool = False
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    undated: int = 0
+    """Articles read from the files without a date (date filters leave them out)."""
+    no_outlet: int = 0
+    """Articles read from the files that name no outlet (nor got one from ``--source``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,12 +26,15 @@ examples:
   newsbot ingest --prune                       re-read NEWSBOT_ARCHIVE_DIR, drop articles gone from it
   newsbot ingest --rebuild archive/            start the collection afresh (e.g. after changing model)
   newsbot ingest --wait 0 news.jsonl           give up at once if another ingestion is running
+  newsbot ingest texts/ --source "Пример-Новости"   the outlet of the articles that name none
 
 Unchanged articles are skipped without embedding; changed ones are replaced. Bad input is reported per
 file and line and the rest is ingested (exit status 0; with --strict, 1 when anything was skipped or
-warned about). Ctrl-C stops within seconds, leaving whole articles only (exit status 1); running the
-same command again ingests the rest. Another ingestion into the collection (a bot's feed round or channel
-posts, another `newsbot ingest`) is waited for, --wait seconds at most (exit status 1 after that)."""
+warned about). The summary counts the articles read without a date (date filters leave them out) or
+without an outlet, and says how to give them one. Ctrl-C stops within seconds, leaving whole articles
+only (exit status 1); running the same command again ingests the rest. Another ingestion into the
+collection (a bot's feed round or channel posts, another `newsbot ingest`) is waited for, --wait seconds
+at most (exit status 1 after that)."""
 
 
 def register(sub: Any) -> None:
@@ -56,6 +59,13 @@ def register(sub: Any) -> None:
         action="store_true",
         help="exit with status 1 if anything was skipped or warned about (e.g. a title cut, a bad date)",
     )
+    ingest.add_argument(
+        "--source",
+        type=_outlet,
+        metavar="NAME",
+        help="the outlet of the articles that name none, e.g. a folder of plain text (an article's own "
+        "outlet wins; give it each time the folder is ingested)",
+    )
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
     ingest.add_argument(
         "--wait",
@@ -74,6 +84,13 @@ def register(sub: Any) -> None:
     )
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(handler=run_stats)
+
+
+def _outlet(text: str) -> str:
+    name = " ".join(text.split())
+    if not name:
+        raise argparse.ArgumentTypeError("give the outlet's name, e.g. --source Reuters")
+    return name
 
 
 def _seconds(text: str) -> float:
@@ -152,7 +169,7 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     )
     try:
         with cancel_on_ctrl_c(cancel):
-            report = ingestion.run(paths, prune=args.prune, rebuild=args.rebuild)
+            report = ingestion.run(paths, prune=args.prune, rebuild=args.rebuild, source=args.source)
     finally:
         bar.close()
     print(format_ingest_report(report))

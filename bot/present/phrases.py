@@ -151,6 +151,8 @@ WORDS: dict[str, dict[str, str]] = {
         "weak_below": "Weak matches below:",
         "also_in": "also in",
         "more_copies": "and {n} more",
+        "left_out": "articles without a date left out by the date filter: {n}",
+        "left_out_uncounted": "articles without a date are left out by the date filter",
     },
     "ru": {
         "sources": "Источники",
@@ -168,6 +170,8 @@ WORDS: dict[str, dict[str, str]] = {
         "weak_below": "Дальше — слабые совпадения:",
         "also_in": "также в",
         "more_copies": "и ещё {n}",
+        "left_out": "статей без даты, не учтённых фильтром по дате: {n}",
+        "left_out_uncounted": "статьи без даты фильтр по дате не учитывает",
     },
 }
 """The words around answers, passages and searches (plain text and HTML alike), by the question's

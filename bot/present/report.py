@@ -8,9 +8,11 @@ So is each outlet's name in the archive's figures.
 
 from __future__ import annotations
 
-from bot.present.phrases import STATS
+from dataclasses import replace
+
+from bot.present.phrases import STATS, WORDS
 from retrieval.printable import printable
-from retrieval.records import IngestReport, StoreStats
+from retrieval.records import Answer, IngestReport, StoreStats
 
 MAX_PROBLEMS_SHOWN = 50
 
@@ -36,8 +38,25 @@ def summary_line(report: IngestReport) -> str:
     )
 
 
+def unmarked_lines(report: IngestReport) -> list[str]:
+    """What the articles read lacked (a date, an outlet) and how to give it to them; none when nothing."""
+    lines = []
+    if report.undated:
+        lines.append(
+            f"Without a date: {report.undated} of the articles read; date filters (--since, --until, "
+            "since:) leave them out. Give each a date line under its headline (2026-01-06) or begin "
+            "it with 'date 2026-01-06'."
+        )
+    if report.no_outlet:
+        lines.append(
+            f"Without an outlet: {report.no_outlet} of the articles read (listed as 'unknown'). "
+            "Name one for a folder's articles: newsbot ingest DIR --source NAME"
+        )
+    return lines
+
+
 def format_ingest_report(report: IngestReport, *, limit: int = MAX_PROBLEMS_SHOWN) -> str:
-    lines = [summary_line(report)]
+    lines = [summary_line(report), *unmarked_lines(report)]
     for title, problems in (("Skipped", report.skipped), ("Warnings", report.warnings)):
         if not problems:
             continue
@@ -46,6 +65,21 @@ def format_ingest_report(report: IngestReport, *, limit: int = MAX_PROBLEMS_SHOW
         if len(problems) > limit:
             lines.append(f"  … and {len(problems) - limit} more")
     return "\n".join(lines)
+
+
+def left_out_note(undated: int | None, lang: str) -> str:
+    """That a date filter left out articles without a date, and how many (``undated``: None when the
+    archive's figures do not count them), in ``lang``; empty when it left none out."""
+    if undated is None:
+        return WORDS[lang]["left_out_uncounted"]
+    return WORDS[lang]["left_out"].format(n=undated) if undated else ""
+
+
+def with_note(answer: Answer, note: str) -> Answer:
+    """``answer`` with ``note`` after its own note (as is when ``note`` is empty)."""
+    if not note:
+        return answer
+    return replace(answer, note="; ".join(n for n in (answer.note, note) if n))
 
 
 def stats_lines(

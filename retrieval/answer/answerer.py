@@ -27,6 +27,7 @@ from retrieval.answer.relevance import AbstainPolicy, search_strengths
 from retrieval.answer.thread import Thread
 from retrieval.errors import AnswerError
 from retrieval.records import Answer, SearchFilters, StoreStats
+from retrieval.search.filters import undated_left_out
 from retrieval.search.searcher import Searcher, SearchResult, question_language
 from retrieval.store.chunks import ChunkStore
 from retrieval.terms import KEY_PREFIX, name_keys, query_key_groups
@@ -200,6 +201,11 @@ class Answerer:
     def outlets(self) -> tuple[str, ...]:
         """The outlets the archive holds, as of the latest ingestion (what source filters match)."""
         return self.searcher.stats().outlets
+
+    def undated_left_out(self, filters: SearchFilters | None) -> int | None:
+        """How many articles without a date ``filters`` leave out (0 without a date filter; None when the
+        archive's figures predate that count), from the archive's figures."""
+        return undated_left_out(filters, self.searcher.stats())
 
     def overview(self) -> Overview:
         stats = self.searcher.stats()

@@ -18,6 +18,7 @@ from matplotlib.image import imread
 from bot.wiring import open_store
 from ingest.pipeline import Ingestion
 from retrieval.embeddings import E5Embeddings
+from retrieval.records import Article
 from retrieval.settings import load_settings
 from tests.support.cli import one_line, run
 
@@ -76,19 +77,10 @@ def expected(word: str) -> dict[str, tuple[int, int]]:
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Path:
-    root = tmp_path_factory.mktemp("timeline-compare")
-    (root / "in").mkdir()
-    with (root / "in" / "news.jsonl").open("w", encoding="utf-8") as f:
-        for it in items():
-            record: dict[str, str] = {"id": it.id, "title": f"Новость {it.id}", "text": it.text}
-            record |= {"source": it.source} if it.source else {}
-            record |= {"date": it.day.isoformat()} if it.day else {}
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    data_dir = root / "data"
-    report = Ingestion(open_store(load_settings(data_dir=data_dir)), e5, lock_dir=data_dir / "locks").run(
-        [root / "in"]
-    )
-    assert report.added == len(PLAN)
+    data_dir = tmp_path_factory.mktemp("timeline-compare")
+    articles = [Article(it.id, f"Новость {it.id}", it.text, it.day, source=it.source) for it in items()]
+    ingestion = Ingestion(open_store(load_settings(data_dir=data_dir)), e5, lock_dir=data_dir / "locks")
+    assert ingestion.run_articles(articles, "compare").added == len(PLAN)
     return data_dir
 
 

@@ -36,7 +36,7 @@ PUTIN = ("Путин провёл совещание с правительств
 JOHNSON = ("Борис Джонсон выступил в парламенте.", {"johnson"})
 JOHNSON_EN = ("Boris Johnson spoke in London.", {"johnson"})
 BOTH = ("Путин и Джонсон не встречались.", {"putin", "johnson"})
-NEITHER = ("В Самаре открыли новую школу.", set())
+NEITHER: tuple[str, set[str]] = ("В Самаре открыли новую школу.", set())
 PLAN = [  # (text, day, outlet): two busy months a year and a half apart, one quiet month between
     (PUTIN, date(2024, 1, 10), "Лента"),
     (PUTIN, date(2024, 1, 12), "Лента"),

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 
+from bot.present.report import left_out_note, with_note
 from bot.query_syntax import Query, resolve_filters
 from bot.wiring import build_answerer, build_ingestion, load_embeddings
 from ingest.pipeline import Ingestion, ProgressCallback
@@ -21,6 +22,7 @@ from retrieval.answer.answerer import Answerer, Overview
 from retrieval.answer.thread import Thread
 from retrieval.embeddings import NewsEmbeddings
 from retrieval.records import Answer, Passage, SearchFilters, StoreStats
+from retrieval.search.searcher import question_language
 from retrieval.search.timeline import Timeline, count_timeline, count_timelines
 from retrieval.settings import Settings
 
@@ -75,7 +77,8 @@ class Archive:
     def ask(self, query: Query, thread: Thread | None = None) -> Answer:
         """The answer to ``query``, read as a follow-up of ``thread`` when one is given."""
         answerer = self.answerer()
-        return answerer.ask(query.text, self.filters(query), thread)
+        filters = self.filters(query)
+        return with_note(answerer.ask(query.text, filters, thread), self._left_out(query.text, filters))
 
     def search(self, query: Query, k: int, *, all_copies: bool = False) -> list[Passage]:
         answerer = self.answerer()
@@ -84,6 +87,13 @@ class Archive:
     def shortened(self, query: Query) -> str:
         """The note that the query was cut before searching (empty when it was searched whole)."""
         return self.answerer().shortened(query.text)
+
+    def left_out(self, query: Query) -> str:
+        """The note that the query's date filter left out articles without a date (empty when none)."""
+        return self._left_out(query.text, self.filters(query))
+
+    def _left_out(self, text: str, filters: SearchFilters | None) -> str:
+        return left_out_note(self.answerer().undated_left_out(filters), question_language(text))
 
     def timeline(self, query: Query) -> Timeline:
         """The articles that mention every word of the query, per week or month (NoWords when it has

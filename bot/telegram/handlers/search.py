@@ -20,7 +20,7 @@ SEARCH_RESULTS = 20
 def search_pages(services: Services, query: Query, *, all_copies: bool = False) -> SearchPages:
     """The search's pages (blocking: run it in a thread); kept for "All copies" unless it shows them."""
     passages = services.archive.search(query, SEARCH_RESULTS, all_copies=all_copies)
-    note = services.archive.shortened(query)
+    note = "; ".join(n for n in (services.archive.shortened(query), services.archive.left_out(query)) if n)
     return render_search(query.text, passages, note=note, request=None if all_copies else query)
 
 

@@ -24,7 +24,7 @@ def day_from_number(n: int) -> date:
     return date(n // 10000, n // 100 % 100, n % 100)
 
 
-def _with_defaults(self: Any, state: list[Any]) -> None:
+def with_defaults(self: Any, state: list[Any]) -> None:
     """``__setstate__`` of a record the bot keeps across restarts (its buttons' answers and passages,
     pickled): a field added since the state was saved takes its default."""
     for n, f in enumerate(fields(self)):
@@ -113,7 +113,7 @@ class Passage:
     file; set by search from the article's record): what a source line names when there is no link and
     no outlet."""
 
-    __setstate__ = _with_defaults
+    __setstate__ = with_defaults
 
     @property
     def article_id(self) -> str:
@@ -132,7 +132,7 @@ class Copy:
     origin: str = ""
     """Where it came from (:attr:`Article.origin`), for a copy with neither outlet nor link."""
 
-    __setstate__ = _with_defaults
+    __setstate__ = with_defaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,22 +211,26 @@ class IngestReport:
     cancelled: bool = False
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    undated: int = 0
-    """Articles read from the files without a date (date filters leave them out)."""
-    no_outlet: int = 0
-    """Articles read from the files that name no outlet (nor got one from ``--source``)."""
 
 
 @dataclass(frozen=True, slots=True)
 class SearchFilters:
-    """Hard filters on what may be retrieved: inclusive day range and outlets (exact stored names)."""
+    """Hard filters on what may be retrieved: inclusive day range and outlets (exact stored names), which
+    each chunk says, and the person, organisation or place an article must name (``who``), which its
+    record says (:mod:`retrieval.search.named`)."""
 
     since: date | None = None
     until: date | None = None
     sources: tuple[str, ...] = ()
+    who: str = ""
+    """A name as typed (``who:Путин``, ``--who Putin``): only the articles that name its entity, in any
+    form. Kept as typed and resolved when used, so that names filed later count too."""
+
+    __setstate__ = with_defaults
 
     @property
     def empty(self) -> bool:
+        """Nothing to check per chunk (no dates, no outlets; ``who`` is checked per article)."""
         return self.since is None and self.until is None and not self.sources
 
     def matches(self, chunk: Chunk) -> bool:
@@ -258,7 +262,7 @@ class Citation:
     origin: str = ""
     """Where the article came from (:attr:`Passage.origin`): named when there is no link and no outlet."""
 
-    __setstate__ = _with_defaults
+    __setstate__ = with_defaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,4 +295,4 @@ class Answer:
     short: ShortAnswer | None = None
     """The short answer that ``text`` opens with, when the question asks for a fact the quotes hold."""
 
-    __setstate__ = _with_defaults
+    __setstate__ = with_defaults

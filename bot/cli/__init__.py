@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from bot.cli import answers, entities, feeds, serve, store, timeline
 from retrieval.errors import ConfigError, NewsbotError
+from retrieval.search.filters import FilterError
 from retrieval.settings import Settings, describe_error, env_file, load_settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -142,6 +143,9 @@ def _run(argv: Sequence[str] | None) -> int:
     try:
         return handler(args, settings)
     except ConfigError as exc:
+        print(f"newsbot: error: {exc}", file=sys.stderr)
+        return 2
+    except FilterError as exc:  # a query's operators or who: name that cannot be applied
         print(f"newsbot: error: {exc}", file=sys.stderr)
         return 2
     except NewsbotError as exc:

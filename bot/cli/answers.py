@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.arguments import add_filters, command, parse_filters
+from bot.cli.arguments import add_filters, add_who, command, parse_filters
 from bot.cli.csv_output import add_csv, print_csv, wants_csv
 from retrieval.errors import ConfigError
 from retrieval.settings import Settings
 
 if TYPE_CHECKING:
     from retrieval.answer.answerer import Answerer
-    from retrieval.records import SearchFilters
 
 SEARCH_EPILOG = """\
 examples:
@@ -23,6 +22,9 @@ examples:
   newsbot search "key rate" --since 2025-12-01 --source Экономика-Пример -k 10
   newsbot search "переговоры в Париже" --json
   newsbot search "Уиткофф" --all              also the weak matches and every copy of a story
+  newsbot search '"Белый дом" санкции -Китай'  the exact phrase, and no article that names Китай
+  newsbot search 'Путин OR Трамп саммит'      articles with either name (ИЛИ too)
+  newsbot search "переговоры" --who Putin      articles naming him in any form (Путина, Путину…)
   newsbot search "ключевая ставка" --csv > rate.csv   every passage up to --limit (1000), as CSV
 
 Each passage says how well it matches: strong (every word of a keyword query, or among the closest
@@ -31,7 +33,13 @@ question), related, or weak (weak ones are left out unless --all). A story told 
 several articles (reprints, syndicated copies) is shown once, with "also in" and the other copies'
 outlets and links; --all shows every copy. --csv writes every passage found, best first, up to --limit
 (weak ones too: the strength column says so), with the columns date, outlet, title, url, passage,
-strength, story (the label copies of a story share) and also_in."""
+strength, story (the label copies of a story share) and also_in.
+
+Operators decide which articles qualify, on the whole article; the ranking stays the search's own:
+"exact phrase" (or «…»: those words in that order, no other form, no transliteration), -word (leave
+out articles with any form of it), -"phrase", A OR B (ИЛИ; in capitals). --who NAME keeps the articles
+that name that person, organisation or place in any form or script. An unclosed quote or a lone OR is
+bad usage (exit 2), as is a name no article names (the message lists the nearest names)."""
 
 ASK_EPILOG = """\
 examples:
@@ -40,10 +48,12 @@ examples:
   newsbot ask "Что писали о морозах в январе 2026?"
   newsbot ask "какая ставка ЦБ?" --until 2025-12-31 --json
   newsbot ask "что решили в Париже?" --all     drawing on every copy of a story
+  newsbot ask 'что сказали в "Белом доме"?' --who Трамп
 
 A question asking for a fact (who, which organisation, when, how much / how many) opens with a short
 answer line when the quoted sentence clearly holds it: its words, typed, for an English question in
-Latin letters beside the Russian original; --json gives it as short_answer."""
+Latin letters beside the Russian original; --json gives it as short_answer. The search's operators
+("exact phrase", -word, A OR B) and --who decide which articles the answer may draw on (see search --help)."""
 
 EVAL_EPILOG = """\
 examples:
@@ -61,6 +71,7 @@ def register(sub: Any) -> None:
         help="also show weak matches and every copy of a story (hidden by default)",
     )
     add_filters(search)
+    add_who(search)
     search.add_argument("--json", action="store_true", help="machine-readable output")
     add_csv(search)
     search.set_defaults(handler=run_search)
@@ -68,6 +79,7 @@ def register(sub: Any) -> None:
     ask = command(sub, "ask", help="a short answer citing its sources", epilog=ASK_EPILOG)
     ask.add_argument("question")
     add_filters(ask)
+    add_who(ask)
     ask.add_argument(
         "--all", action="store_true", help="draw on every copy of a story (by default: each story once)"
     )
@@ -100,14 +112,6 @@ def bounded(answerer: Answerer, command: str, what: str, text: str) -> str:
     return kept
 
 
-def left_out(answerer: Answerer, filters: SearchFilters, text: str) -> str:
-    """The note that the date filter left out articles without a date, in ``text``'s language."""
-    from bot.present.report import left_out_note
-    from retrieval.search.searcher import question_language
-
-    return left_out_note(answerer.undated_left_out(filters), question_language(text))
-
-
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
     from bot.present.shown import without_weak
     from bot.present.text import format_search
@@ -125,8 +129,6 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps([passage_json(p) for p in shown], ensure_ascii=False, indent=2))
     else:
         print(format_search(query, passages, show_all=args.all))
-    if note := left_out(answerer, filters, query):
-        print(f"({note})", file=sys.stderr if args.json else sys.stdout)
     return 0
 
 
@@ -145,7 +147,6 @@ def run_search_csv(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.present.report import with_note
     from bot.present.text import format_answer
     from bot.wiring import build_answerer
     from retrieval.answer.answer_json import answer_json
@@ -154,7 +155,6 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     filters = parse_filters(args, answerer.outlets())
     question = bounded(answerer, "ask", "question", args.question)
     answer = answerer.ask(question, filters, all_copies=args.all)
-    answer = with_note(answer, left_out(answerer, filters, question))
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:

@@ -37,11 +37,27 @@ def add_filters(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_who(parser: argparse.ArgumentParser) -> None:
+    """``--who NAME``: only the articles that name that person, organisation or place (any form)."""
+    parser.add_argument(
+        "--who",
+        metavar="NAME",
+        default="",
+        help="only articles that name this person, organisation or place, in any form (Путина, Putin)",
+    )
+
+
 def parse_filters(args: argparse.Namespace, known_sources: tuple[str, ...]) -> SearchFilters:
     """The filters given, against the outlets the archive holds; a mistake is bad usage (ConfigError)."""
     try:
         return build_filters(
-            args.since, args.until, args.source or (), known_sources, today=date.today(), labels=LABELS
+            args.since,
+            args.until,
+            args.source or (),
+            known_sources,
+            today=date.today(),
+            labels=LABELS,
+            who=getattr(args, "who", ""),
         )
     except FilterError as exc:
         raise ConfigError(str(exc)) from exc

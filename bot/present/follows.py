@@ -56,4 +56,9 @@ def named(follows: Sequence[Follow], lang: str) -> str:
 
 def shown_words(follow: Follow) -> str:
     """The follow's words as the bot repeats them: escaped, cut at :data:`WORDS_SHOWN`."""
-    return escape(clip(follow.words, WORDS_SHOWN))
+    return escape(clip(follow_label(follow), WORDS_SHOWN))
+
+
+def follow_label(follow: Follow) -> str:
+    """The follow's words, and its ``who:`` name when it has one (plain text)."""
+    return " ".join(w for w in (follow.words, f"who:{follow.filters.who}" if follow.filters.who else "") if w)

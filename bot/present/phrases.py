@@ -151,8 +151,6 @@ WORDS: dict[str, dict[str, str]] = {
         "weak_below": "Weak matches below:",
         "also_in": "also in",
         "more_copies": "and {n} more",
-        "left_out": "articles without a date left out by the date filter: {n}",
-        "left_out_uncounted": "articles without a date are left out by the date filter",
     },
     "ru": {
         "sources": "Источники",
@@ -170,8 +168,6 @@ WORDS: dict[str, dict[str, str]] = {
         "weak_below": "Дальше — слабые совпадения:",
         "also_in": "также в",
         "more_copies": "и ещё {n}",
-        "left_out": "статей без даты, не учтённых фильтром по дате: {n}",
-        "left_out_uncounted": "статьи без даты фильтр по дате не учитывает",
     },
 }
 """The words around answers, passages and searches (plain text and HTML alike), by the question's
@@ -321,7 +317,14 @@ Follow-ups: reply to my answer ("and when was it?"); in a private chat, just ask
 <code>since:2026-01-01</code> <code>until:31.01.2026</code> — dates (also "January 2026", yesterday)
 <code>source:"Example Wire"</code> — an outlet, or the start of its name; repeat for several
 Russian keys work too: <code>от:</code> <code>до:</code> <code>источник:</code>
-e.g. <code>/search ключевая ставка since:2025-12-01 source:Экономика</code>""",
+e.g. <code>/search ключевая ставка since:2025-12-01 source:Экономика</code>
+<code>who:Putin</code> — only articles that name this person, organisation or place, in any form
+(Russian <code>кто:</code>); <code>/follow who:Путин</code> alerts on every new one
+
+<b>Operators</b> (in a question, /search, /timeline, /follow and inline queries)
+<code>"Белый дом"</code> — that exact phrase, as written (no other form, no transliteration)
+<code>-Китай</code> — leave out articles with any form of the word; <code>-"Белый дом"</code> a phrase
+<code>Путин OR Трамп</code> — either (<code>ИЛИ</code> too, in capitals)""",
         "admin": """
 
 <b>Administrators</b>
@@ -370,7 +373,14 @@ Send a .txt .md .json .jsonl .csv .html file, or a .zip of them, to add it to th
 <code>от:2026-01-01</code> <code>до:31.01.2026</code> — даты (также «январь 2026», вчера)
 <code>источник:"Example Wire"</code> — издание или начало его названия; можно несколько
 Английские ключи тоже работают: <code>since:</code> <code>until:</code> <code>source:</code>
-например <code>/search ключевая ставка от:2025-12-01 источник:Экономика</code>""",
+например <code>/search ключевая ставка от:2025-12-01 источник:Экономика</code>
+<code>кто:Путин</code> — только статьи, где назван этот человек, организация или место, в любой форме
+(<code>who:</code>); <code>/follow кто:Путин</code> пришлёт каждую новую
+
+<b>Операторы</b> (в вопросе, /search, /timeline, /follow и встроенных запросах)
+<code>"Белый дом"</code> — точная фраза, как написана (без других форм и транслитерации)
+<code>-Китай</code> — без статей с этим словом в любой форме; <code>-"Белый дом"</code> — без фразы
+<code>Путин ИЛИ Трамп</code> — любое из двух (<code>OR</code> тоже, заглавными)""",
         "admin": """
 
 <b>Администраторам</b>

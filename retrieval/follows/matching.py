@@ -5,7 +5,9 @@
         ...
     alerts = match_follows(matcher, follows, new)                          # or all steps at once
 
-A follow matches an article when a passage of it (the paragraph around a chunk, as search shows it) is a
+A follow matches an article when its filters, its operators (``"phrase"``, ``-word``, ``A OR B``, on the
+whole article: :mod:`retrieval.search.qualifying`) and its ``who:`` name (the article names that entity:
+its record's entities) admit it, and a passage of it (the paragraph around a chunk, as search shows it) is a
 ``strong`` match for the follow's words, by the rule answers use
 (:func:`retrieval.answer.relevance.match_strength`, from the same parts of
 :mod:`retrieval.answer.coverage`): it mentions every word of a keyword follow (inflected, or an English
@@ -15,6 +17,8 @@ words reaches the threshold. Only that verdict is made (telling the weaker grade
 not per passage. The fused score and the abstention model are not used: they standardise over the
 candidates, and a handful of new articles is no sample to standardise over. A follow's words are cut like
 a question's (:func:`retrieval.answer.answerer.shorten_question`), whatever was stored.
+A follow of a ``who:`` name alone (``/follow кто:Путин``) alerts on every new article that names that
+entity, in any form, with its paragraph closest to the name.
 
 How a round scales, for F follows with U distinct words among them and A new articles of C chunks in all:
 
@@ -57,9 +61,13 @@ from retrieval.answer.coverage import key_terms, keywords, mentions_all
 from retrieval.embeddings import NewsEmbeddings
 from retrieval.follows.store import Follow
 from retrieval.records import ArticleInfo, Chunk, Passage
+from retrieval.search.named import UnknownName, named_entities
+from retrieval.search.operators import OperatorError, Operators, parse_operators
 from retrieval.search.passages import paragraph, passage
+from retrieval.search.qualifying import article_text
 from retrieval.search.searcher import SearchConfig
 from retrieval.store.chunks import ChunkStore
+from retrieval.store.entities import article_facts
 
 FOLLOW_THRESHOLD = 0.835
 """The dense similarity at which a passage matches a follow without mentioning its words. bench/follows.py,
@@ -75,6 +83,20 @@ class Alert:
     follow: Follow
     article: ArticleInfo
     passage: Passage
+
+
+def operators_of(words: str) -> Operators:
+    """A follow's operators (none for words stored before they could be read: they rank as they are)."""
+    try:
+        return parse_operators(words)
+    except OperatorError:
+        return Operators(words)
+
+
+def ranked(words: str) -> str:
+    """The words of a follow that its passages are matched by: an exact phrase's, not those left out."""
+    operators = operators_of(words)
+    return operators.text if operators.any else words
 
 
 def asked_in(words: str) -> list[str]:
@@ -111,18 +133,21 @@ class FollowMatcher:
         self.config = config or SearchConfig()
         self._vectors: dict[str, np.ndarray] = {}
         """Query vectors by (cut) words: those of the follows of the last round, nothing else."""
+        self._named: dict[str, set[str]] = {}
+        """The entity ids of the follows' ``who:`` names, as resolved in this round."""
 
     def words(self, follow: Follow) -> str:
-        """The words a follow is matched by: cut as a question is."""
-        return shorten_question(follow.words.strip(), self.max_chars)
+        """The words a follow is matched by: cut as a question is (a ``who:`` name alone: the name)."""
+        return shorten_question(follow.words.strip() or follow.filters.who, self.max_chars)
 
     @property
     def model_id(self) -> str:
         return self.embeddings.model_id
 
     def vector(self, words: str) -> np.ndarray:
-        """The query vector of a follow of these (cut) words, to keep with it: one model call."""
-        return np.asarray(self.embeddings.embed_question(words), np.float32)
+        """The query vector of a follow of these (cut) words, to keep with it: one model call (of the
+        words that rank: an exact phrase's, not those left out)."""
+        return np.asarray(self.embeddings.embed_question(ranked(words)), np.float32)
 
     def steps(self, follows: Sequence[Follow], new: Sequence[ArticleInfo]) -> Iterator[list[Alert]]:
         """One round in steps: each words without a vector yet (one model call; yields no alerts), then
@@ -130,6 +155,7 @@ class FollowMatcher:
         switched in that it matches, with the best passage). Between two steps nothing is held: the
         caller may stop taking them."""
         live = [f for f in follows if self.words(f)]
+        self._named = {}  # resolved again each round: names filed since count
         wanted = {self.words(f) for f in live}
         self._vectors = {w: v for w, v in self._vectors.items() if w in wanted}
         for f in live:  # the vector made when the follow began, when it is of these words and this model
@@ -137,7 +163,7 @@ class FollowMatcher:
                 self._vectors.setdefault(f.words, f.vector)
         for words in sorted(wanted - self._vectors.keys()):
             with self.embeddings.in_background():  # a question waiting for the model goes first
-                self._vectors[words] = np.asarray(self.embeddings.embed_question(words), np.float32)
+                self._vectors[words] = self.vector(words)
             yield []
         for article in new:
             yield self.match_article(live, article)
@@ -153,18 +179,60 @@ class FollowMatcher:
             return []
         chunks = [c.chunk for c in stored]
         admitted = [f for f in begun if f.filters.empty or f.filters.matches(chunks[0])]
+        admitted = self.qualifying(admitted, article, chunks)
         distinct = list(dict.fromkeys(self.words(f) for f in admitted))
         if not distinct:
             return []
         queries = np.stack([self._vectors[w] for w in distinct])
         similarity = queries @ np.stack([np.asarray(c.vector, np.float32) for c in stored]).T
         shown = _Paragraphs(chunks, self.config)
+        anyway = {self.words(f) for f in admitted if not f.words.strip()}  # who: alone: every article
         best: dict[str, Passage] = {}
+        closest: dict[str, Passage] = {}  # of a who: name alone that no paragraph matches strongly
         for row, words in enumerate(distinct):
             found = self._best_passage(words, similarity[row], shown)
             if found is not None:
                 best[words] = replace(found, origin=article.origin)
-        return [Alert(f, article, best[self.words(f)]) for f in admitted if self.words(f) in best]
+            elif words in anyway:
+                top = int(np.argmax(similarity[row]))
+                closest[words] = replace(
+                    shown.around(top, float(similarity[row][top])), origin=article.origin
+                )
+        alerts = []
+        for f in admitted:
+            found = best.get(self.words(f)) or (None if f.words.strip() else closest.get(self.words(f)))
+            if found is not None:
+                alerts.append(Alert(f, article, found))
+        return alerts
+
+    def qualifying(
+        self, follows: Sequence[Follow], article: ArticleInfo, chunks: Sequence[Chunk]
+    ) -> list[Follow]:
+        """Those of ``follows`` whose operators the article's whole text passes and whose ``who:`` entity
+        it names (:mod:`retrieval.search.qualifying`; the article's record read only for a ``who:``)."""
+        text = article_text(chunks) if any(operators_of(self.words(f)).any for f in follows) else ""
+        named: set[str] | None = None
+        if any(f.filters.who for f in follows):
+            facts = article_facts(self.store.collections.articles(), [article.id])
+            named = set(facts[article.id].entities) if article.id in facts else set()
+        kept = []
+        for f in follows:
+            operators = operators_of(self.words(f))
+            if operators.any and not operators.qualifies(text):
+                continue
+            if f.filters.who and named is not None and not self._names(f.filters.who) & named:
+                continue
+            kept.append(f)
+        return kept
+
+    def _names(self, who: str) -> set[str]:
+        """The entity ids a ``who:`` name means (none when no article names it), resolved once a round."""
+        if who not in self._named:
+            try:
+                self._named[who] = set(named_entities(self.store.collections.entities(), who))
+            except UnknownName:
+                self._named[who] = set()
+        return self._named[who]
 
     def _best_passage(self, words: str, similarity: np.ndarray, shown: _Paragraphs) -> Passage | None:
         """The passage of the article that matches ``words``: around the most similar chunk when that
@@ -173,7 +241,7 @@ class FollowMatcher:
         top = order[0]
         if similarity[top] >= self.threshold:
             return shown.around(top, float(similarity[top]))
-        asked = asked_in(words)
+        asked = asked_in(ranked(words))
         if not asked:
             return None
         seen: set[tuple[int, int]] = set()

@@ -111,6 +111,8 @@ def follow_metadata(f: Follow) -> dict[str, Any]:
         meta["until"] = day_number(f.filters.until)
     if f.filters.sources:
         meta["sources"] = json.dumps(list(f.filters.sources), ensure_ascii=False)
+    if f.filters.who:
+        meta["who"] = f.filters.who
     return meta
 
 
@@ -124,6 +126,7 @@ def follow_from(record_id: str, meta: Mapping[str, Any]) -> Follow:
             since=day_from(meta, "since"),
             until=day_from(meta, "until"),
             sources=tuple(json.loads(str(sources))) if sources else (),
+            who=str(meta.get("who") or ""),
         ),
         language=str(meta.get("language", "en")),
         created=_kept(float(meta.get("created", 0.0))),

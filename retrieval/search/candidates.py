@@ -9,6 +9,8 @@ The reads, side by side where they do not depend on each other:
   read while the question is embedded;
 - the nearest chunks by dense similarity (Chroma's kNN, the filters applied by the store); among the
   filed chunks the nearest and those that share the most of the question's words, weighted by idf;
+- the chunks that hold an exact phrase the question asks for (``"…"``: the store's full-text match,
+  read while the question is embedded), the nearest of them;
 - with a conversation's earlier answers, the nearest among the articles they cited;
 - once the candidates are known, their articles' records (which version of each is visible) and each
   candidate's neighbours in its article, scored by their vectors: the :class:`Pool` scoring works on.
@@ -24,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -31,6 +34,7 @@ import numpy as np
 from retrieval.records import ArticleInfo, SearchFilters
 from retrieval.search.dates import DateIntent, DateRange
 from retrieval.search.figures import ArchiveFigures, Figures
+from retrieval.search.operators import phrase_pattern
 from retrieval.store.chunks import ChunkStore, StoredChunk
 from retrieval.store.shapes import article_of, chunk_id
 from retrieval.store.statistics import ArchiveStats
@@ -57,6 +61,8 @@ class Lookup(NamedTuple):
     terms: list[str]
     figures: Future[Figures]
     filed: Future[Filed]
+    phrased: Future[list[StoredChunk]] | None = None
+    """The chunks that hold the exact phrases asked for, with their vectors (None: no phrase)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +113,17 @@ class CandidateReader:
         self.figures = figures
         self._overlap = overlap
 
-    def look_up(self, query: str) -> Lookup:
-        """Start what the question's words alone decide: the figures, then the name index."""
+    def look_up(
+        self, query: str, phrases: Sequence[str] = (), filters: SearchFilters | None = None
+    ) -> Lookup:
+        """Start what the question's words alone decide: the figures, then the name index, and the
+        chunks that hold its exact ``phrases`` within ``filters``."""
         figures = self._overlap.submit(self.figures.current)
         terms, keys = tokenize(query), query_keys(query)
-        return Lookup(terms, figures, self._overlap.submit(self._filed, [*keys, *terms], figures))
+        filed = self._overlap.submit(self._filed, [*keys, *terms], figures)
+        wanted = phrases and self.config.phrase_pool > 0
+        phrased = self._overlap.submit(self._phrased, phrases, filters) if wanted else None
+        return Lookup(terms, figures, filed, phrased)
 
     def read(
         self,
@@ -121,18 +133,22 @@ class CandidateReader:
         filters: SearchFilters,
         prior: Sequence[str],
         within: Sequence[str],
+        *,
+        wide: bool = False,
     ) -> Candidates:
         """The candidates for the question embedded as ``vector``: the nearest chunks (of the articles
         ``within`` when given), the best of those filed under its words, and the nearest of the
         ``prior`` articles, under ``filters`` narrowed to the days the question names (when the
-        archive has articles of them)."""
+        archive has articles of them); ``wide``: more of the nearest (:attr:`SearchConfig.qualifying_pool`),
+        of which only the qualifying articles' will stay."""
         cfg = self.config
+        pool = max(cfg.dense_pool, cfg.qualifying_pool) if wide else cfg.dense_pool
         figures = lookup.figures.result()
         stats = figures.stats
         if intent.range is not None and _filters_by(intent.range, filters, stats):
             filters = replace(filters, since=intent.range.since, until=intent.range.until)
         nearest = self._overlap.submit(
-            self.store.nearest, vector, cfg.dense_pool, filters, articles=within, stats=stats
+            self.store.nearest, vector, pool, filters, articles=within, stats=stats
         )
         in_thread = (
             self._overlap.submit(
@@ -147,6 +163,9 @@ class CandidateReader:
             chunks = {cid: keys for cid, keys in filed.chunks.items() if article_of(cid) in allowed}
             filed = Filed(filed.df, chunks, {cid: v for cid, v in filed.vectors.items() if cid in chunks})
         found = self._with_filed(nearest, filed, vector, filters, stats.chunks)
+        if lookup.phrased is not None:
+            have = {c.id for c in found}
+            found += self._nearest_phrased(lookup.phrased.result(), vector, filters, have, within)
         if in_thread is not None:
             have = {c.id for c in found}
             found += [c for c in in_thread.result() if c.id not in have]
@@ -174,6 +193,38 @@ class CandidateReader:
             else {}
         )
         return Filed(df, filed, (self.store.vectors(list(filed)) if filed else {}))
+
+    def _phrased(self, phrases: Sequence[str], filters: SearchFilters | None) -> list[StoredChunk]:
+        """Up to ``phrase_pool`` chunks (visible or not) that hold each phrase, with their vectors."""
+        n = self.config.phrase_pool
+        found: dict[str, StoredChunk] = {}
+        for phrase in phrases:
+            for c in islice(self.store.matching(phrase_pattern(phrase), filters, page=n), n):
+                found.setdefault(c.id, c)
+        vectors = self.store.vectors(list(found)) if found else {}
+        return [replace(c, vector=vectors[cid]) for cid, c in found.items() if cid in vectors]
+
+    def _nearest_phrased(
+        self,
+        phrased: Sequence[StoredChunk],
+        vector: np.ndarray,
+        filters: SearchFilters,
+        have: set[str],
+        within: Sequence[str],
+    ) -> list[StoredChunk]:
+        """The nearest of the chunks that hold a phrase, are not candidates yet and pass ``filters``
+        (of the articles ``within`` when given)."""
+        allowed = set(within)
+        new = [
+            c
+            for c in phrased
+            if c.id not in have
+            and (not allowed or c.chunk.article_id in allowed)
+            and (filters.empty or filters.matches(c.chunk))
+        ]
+        scored = [replace(c, vector=None, similarity=float(np.asarray(c.vector) @ vector)) for c in new]
+        scored.sort(key=lambda c: -(c.similarity or 0.0))
+        return scored[: self.config.key_pool + self.config.overlap_pool]
 
     def _lookup_keys(self, keys: Sequence[str], df: Mapping[str, int]) -> list[str]:
         """The question's keys rare enough to look up, rarest first, within the fetch budget."""

@@ -26,6 +26,16 @@ class SearchConfig:
     with it)."""
     thread_pool: int = 10
     """Nearest chunks asked among the articles a conversation's earlier answers cited (a follow-up)."""
+    qualifying_pool: int = 200
+    """Nearest chunks asked per question with operators or ``who:``, of which only the qualifying
+    articles' stay (:mod:`~retrieval.search.qualifying`)..."""
+    phrase_pool: int = 200
+    """...and chunks that hold an exact phrase asked for, read by the store's full-text match (the
+    nearest of them stay, ``key_pool`` + ``overlap_pool`` at most), so that a phrase in the archive is
+    found when its chunks are not among the nearest."""
+    named_within: int = 300
+    """A ``who:`` entity named in at most this many articles is searched among its articles only (their
+    chunks ranked here); one named more often is searched in the whole archive, keeping its articles."""
 
     # -- signals ----------------------------------------------------------------------------------------
     thread_prior: float = 1.0

@@ -4,10 +4,16 @@
     -> Operators(text="санкции Белый дом Кремль", required=((Term("Белый дом", exact=True),
                  Term("Кремль", exact=False)),), excluded=(Term("Китай", exact=False),))
 
-- ``"exact phrase"`` (or «…»): those words in that order, as written: no stemming, no transliteration
+- ``"exact phrase"`` (or «…», “…”): those words in that order, as written: no stemming, no transliteration
   (case and "ё"/"е" aside, and whatever punctuation stands between them);
-- ``-word`` / ``-"phrase"``: leave out the articles that contain it, a word in any of its forms (its stem);
-- ``A OR B`` (Russian ``ИЛИ``): articles with either; each side a word (any form) or a phrase.
+- ``-word`` / ``-"phrase"``: leave out the articles that contain it, a word in any of its forms (its
+  stem, or a Russian word's dictionary form where the stemmer cuts two forms apart, "Китай" and "Китая";
+  an English name also in Cyrillic letters, "-Johnson" leaves out «Джонсона», as search finds it:
+  :mod:`retrieval.search.mentions`);
+- ``A OR B`` (Russian ``ИЛИ``; in capitals: a lower-case "or" is a word of the question): articles with
+  either; each side a word (any form) or a phrase.
+
+A minus before a number ("-5 градусов") is the number's sign, not an exclusion.
 
 The ranking stays the search's own: the words and phrases asked for (not those left out) are the text it
 ranks by; the operators only decide which articles qualify (:meth:`Operators.qualifies`).
@@ -15,32 +21,33 @@ ranks by; the operators only decide which articles qualify (:meth:`Operators.qua
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from dataclasses import dataclass
 
-from retrieval.terms import tokenize
+from retrieval.entities.morphology import analyser
+from retrieval.search.filters import FilterError
+from retrieval.search.mentions import NoWords, mention_terms, text_mentions
+from retrieval.search.mentions import Term as Mention
 
-_TOKEN = re.compile(r'(?<!\S)(-?)(?:"([^"]*)"|«([^»]*)»|(\S+))')
-_OR = frozenset({"or", "или"})
+_TOKEN = re.compile(r'(?<!\S)(-?)(?:"([^"]*)"|«([^»]*)»|“([^”]*)”|(\S+))')
+_OR = frozenset({"OR", "ИЛИ"})
 _WORD = re.compile(r"\w+")
+_CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё]+")
 
 
-class OperatorError(ValueError):
-    """A query whose operators cannot be read (an unclosed quote, a lone OR)."""
+class OperatorError(FilterError):
+    """A query whose operators cannot be read (an unclosed quote, a lone OR, nothing but words left out);
+    the edges say it as they say a filter's mistake."""
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A word (matched in any form) or an exact phrase."""
+    """A word (matched in any form, an English name also in Cyrillic letters) or an exact phrase."""
 
     text: str
     exact: bool
-
-    def found_in(self, words: tuple[str, ...], stems: frozenset[str]) -> bool:
-        if self.exact:
-            return _contains(words, _plain(self.text))
-        wanted = tokenize(self.text)
-        return bool(wanted) and all(s in stems for s in wanted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +58,70 @@ class Operators:
     required: tuple[tuple[Term, ...], ...] = ()
     """Groups of which an article must hold one term each (a phrase alone is a group of one; ``A OR B``)."""
     excluded: tuple[Term, ...] = ()
+    words: tuple[str, ...] = ()
+    """The words asked for outside any group: they rank, and a count (timeline) looks for them too."""
 
     @property
     def any(self) -> bool:
         return bool(self.required or self.excluded)
 
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        """The exact phrases asked for (not those left out), as typed."""
+        return tuple(dict.fromkeys(t.text for group in self.required for t in group if t.exact))
+
+    def alternatives(self) -> list[str]:
+        """Each set of words an article that qualifies mentions (in some form) at least: the words asked
+        for with a term of every group, one set per choice of terms (what a count looks for)."""
+        return [" ".join((*self.words, *(t.text for t in c))) for c in itertools.product(*self.required)]
+
     def qualifies(self, text: str) -> bool:
         """Whether an article's ``text`` holds a term of every required group and none excluded."""
-        words = _plain(text)
-        stems = frozenset(tokenize(text))
-        if any(term.found_in(words, stems) for term in self.excluded):
+        found = _Found(text, [t for group in self.required for t in group] + list(self.excluded))
+        if any(found.holds(term) for term in self.excluded):
             return False
-        return all(any(term.found_in(words, stems) for term in group) for group in self.required)
+        return all(any(found.holds(term) for term in group) for group in self.required)
+
+
+class _Found:
+    """Which of ``terms`` a text holds: a phrase as written, a word in any form
+    (:func:`retrieval.search.mentions.text_mentions`: by stem, an English name by its transcription)."""
+
+    def __init__(self, text: str, terms: list[Term]) -> None:
+        self.words = _plain(text)
+        words = list(dict.fromkeys(t.text for t in terms if not t.exact))
+        self._parts: dict[str, range] = {}
+        looked_for: list[Mention] = []
+        for word in words:
+            try:
+                parts = mention_terms(word)
+            except NoWords:  # only common words: nothing it could be found by
+                parts = []
+            self._parts[word] = range(len(looked_for), len(looked_for) + len(parts))
+            looked_for += parts
+        self._mentioned = text_mentions(looked_for, text) if looked_for else frozenset()
+
+    def holds(self, term: Term) -> bool:
+        if term.exact:
+            return _contains(self.words, _plain(term.text))
+        parts = self._parts[term.text]
+        if parts and all(i in self._mentioned for i in parts):
+            return True
+        return _CYRILLIC_WORD.fullmatch(term.text) is not None and self._by_lemma(term.text)
+
+    def _by_lemma(self, word: str) -> bool:
+        """Whether a word of the text is a form of the Russian ``word`` that its stem misses ("Китая" of
+        "Китай": the stemmer cuts them apart), by their dictionary forms; only the text's words that
+        begin as it does are looked up."""
+        wanted = _lemmas(word.lower())
+        head = word.lower().replace("ё", "е")[:3]
+        return any(_lemmas(w) & wanted for w in set(self.words) if w.startswith(head))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _lemmas(word: str) -> frozenset[str]:
+    """The dictionary forms of every reading of a Russian word."""
+    return frozenset(str(p.normal_form).replace("ё", "е") for p in analyser().parse(word))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +132,18 @@ class _Item:
 
 def parse_operators(query: str) -> Operators:
     """The operators of ``query`` (see the module's doc); a query without any ranks as it is."""
-    if query.count('"') % 2 or query.count("«") != query.count("»"):
+    if query.count('"') % 2 or query.count("«") != query.count("»") or query.count("“") != query.count("”"):
         raise OperatorError(f"an unclosed quote in {query!r}")
     items: list[_Item] = []
     for m in _TOKEN.finditer(query):
-        minus, dq, gq, bare = m.groups()
-        phrase = dq if dq is not None else gq
+        minus, dq, gq, cq, bare = m.groups()
+        phrase = next((q for q in (dq, gq, cq) if q is not None), None)
         if phrase is not None:
             if phrase.strip():
                 items.append(_Item(Term(" ".join(phrase.split()), exact=True), bool(minus)))
-        elif bare.lower() in _OR and not minus:
+        elif bare in _OR and not minus:
             items.append(_Item(None))
-        elif minus and not bare.startswith("-"):
+        elif minus and not bare.startswith("-") and not bare[0].isdigit():
             items.append(_Item(Term(bare, exact=False), left_out=True))
         else:
             items.append(_Item(Term(m.group(0), exact=False)))
@@ -93,6 +152,7 @@ def parse_operators(query: str) -> Operators:
 
 def _grouped(items: list[_Item], query: str) -> Operators:
     ranked: list[str] = []
+    plain: list[str] = []
     required: list[tuple[Term, ...]] = []
     excluded: list[Term] = []
     i = 0
@@ -114,8 +174,12 @@ def _grouped(items: list[_Item], query: str) -> Operators:
         ranked += [t.text for t in group]
         if len(group) > 1 or term.exact:
             required.append(tuple(group))
+        else:
+            plain.append(term.text)
         i += 1
-    return Operators(" ".join(ranked), tuple(required), tuple(excluded))
+    if excluded and not ranked:
+        raise OperatorError(f"nothing to look for in {query!r} but words left out: add a word to find")
+    return Operators(" ".join(ranked), tuple(required), tuple(excluded), tuple(plain))
 
 
 def _plain(text: str) -> tuple[str, ...]:
@@ -127,3 +191,10 @@ def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
         return False
     n = len(phrase)
     return any(words[i : i + n] == phrase for i in range(len(words) - n + 1) if words[i] == phrase[0])
+
+
+def phrase_pattern(phrase: str) -> str:
+    """A case-insensitive regular expression (Rust and Python syntax alike) that finds ``phrase``: its
+    words in that order, whatever punctuation and spaces stand between them, "е" also as "ё"."""
+    words = ["".join("[её]" if ch == "е" else re.escape(ch) for ch in w) for w in _plain(phrase)]
+    return r"(?i)\b" + r"\W+".join(words) + r"\b"

@@ -33,7 +33,10 @@ from retrieval.search.candidates import CandidateReader, Pool
 from retrieval.search.config import SearchConfig as SearchConfig
 from retrieval.search.dates import DateIntent, parse_question_dates
 from retrieval.search.figures import ArchiveFigures, Figures, background_z
+from retrieval.search.named import named_articles
+from retrieval.search.operators import parse_operators
 from retrieval.search.passages import PassageBuilder
+from retrieval.search.qualifying import Qualifying
 from retrieval.search.scoring import sparse_cosines
 from retrieval.search.signals import Question, Scorer, Scores, joined, signals_of
 from retrieval.store.chunks import ChunkStore
@@ -121,17 +124,28 @@ class Searcher:
         are candidates too and gain :attr:`SearchConfig.thread_prior`; ``within``: when given, only
         these articles' chunks are candidates (the new articles a follow is matched against). Each
         story is shown once, by its best article, with its other copies ("also in"), unless
-        ``all_copies``."""
+        ``all_copies``. The query's operators (``"phrase"``, ``-word``, ``A OR B``:
+        :mod:`~retrieval.search.operators`) and ``filters.who`` decide which articles qualify; the words
+        asked for rank."""
         filters = filters or SearchFilters()
-        lookup = self.candidates.look_up(query)  # its words to the name index while the model runs
+        operators = parse_operators(query)  # an OperatorError (a FilterError) when it cannot be read
+        query = operators.text if operators.any else query  # what ranks
+        rule = Qualifying(operators, self._named(filters))
+        among = self._within(rule, within)
+        if among is None:
+            return self._nothing(query)
+        lookup = self.candidates.look_up(query, operators.phrases, filters)  # while the model runs
         intent = parse_question_dates(query, today=self.today())
         language = question_language(query)
         vector = self.embeddings.embed_question(query)
         sparse_pass: Future[SparseVector] | None = (  # while the store answers
             self._overlap.submit(self.embeddings.sparse_query, query) if self.embeddings.sparse_dim else None
         )
-        # 1. Candidates.
-        found = self.candidates.read(lookup, vector, intent, filters, prior, within)
+        # 1. Candidates (of the qualifying articles only, when the query has operators or who:).
+        found = self.candidates.read(lookup, vector, intent, filters, prior, among, wide=rule.any)
+        if rule.any and found.chunks:
+            keep = rule.articles(self.store, [c.chunk.article_id for c in found.chunks])
+            found = replace(found, chunks=[c for c in found.chunks if c.chunk.article_id in keep])
         stats = found.figures.stats
         nothing = SearchResult([], intent, language, 0.0, query=query, archive_chunks=stats.chunks)
         if not found.chunks:
@@ -154,6 +168,25 @@ class Searcher:
         # 3. Passages.
         passages = self.passages.build(pool, scores, k, ahead, all_copies=all_copies)
         return _result(passages, question, vector, pool, scores, found.figures)
+
+    def _named(self, filters: SearchFilters) -> frozenset[str] | None:
+        """The articles ``who:`` asks for (None: no ``who:``; UnknownName when nobody bears the name)."""
+        if not filters.who:
+            return None
+        return named_articles(self.store.collections.entities(), filters.who, filters)
+
+    def _within(self, rule: Qualifying, within: Sequence[str]) -> Sequence[str] | None:
+        """The articles to search among: ``within``, narrowed to the ``who:`` entity's articles when
+        they are few enough to rank here (:attr:`SearchConfig.named_within`); None when none is left."""
+        if rule.named is None or len(rule.named) > self.config.named_within:
+            return within
+        narrowed = sorted(rule.named & set(within)) if within else sorted(rule.named)
+        return narrowed or None
+
+    def _nothing(self, query: str) -> SearchResult:
+        intent = parse_question_dates(query, today=self.today())
+        chunks = self.figures.current().stats.chunks
+        return SearchResult([], intent, question_language(query), 0.0, query=query, archive_chunks=chunks)
 
 
 def _result(

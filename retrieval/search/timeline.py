@@ -30,7 +30,8 @@ from datetime import date, timedelta
 
 from retrieval.records import Chunk, SearchFilters
 from retrieval.search.dates import CALENDAR
-from retrieval.search.mentions import Term, candidate_pattern, mention_terms, text_mentions
+from retrieval.search.mentions import Term, candidate_pattern, text_mentions
+from retrieval.search.qualifying import counted
 from retrieval.store.chunks import ChunkStore
 
 WEEKS_UP_TO = 183
@@ -124,9 +125,9 @@ def count_timelines(
 
 
 def _found(store: ChunkStore, query: str, filters: SearchFilters | None) -> tuple[list[Term], list[Mention]]:
-    """The words of ``query`` and the visible articles within ``filters`` that mention them all."""
-    terms = mention_terms(query)
-    return terms, find_mentions(store, terms, filters)
+    """The words of ``query`` and the articles that count: its operators and ``who:`` decide which
+    (:func:`retrieval.search.qualifying.counted`)."""
+    return counted(store, query, filters, lambda terms: find_mentions(store, terms, filters))
 
 
 def dated_span(mentions: Iterable[Mention]) -> tuple[date, date] | None:

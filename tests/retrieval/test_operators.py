@@ -45,3 +45,21 @@ def test_a_query_without_operators_ranks_as_it_is_and_lets_everything_through() 
 def test_operators_that_cannot_be_read_are_a_clear_error(query: str) -> None:
     with pytest.raises(OperatorError, match=r"quote|OR needs"):
         parse_operators(query)
+
+
+def test_a_word_left_out_in_a_form_its_stem_misses_is_left_out_by_its_dictionary_form() -> None:
+    ops = parse_operators("выборы -Китай")
+    assert not ops.qualifies("Наблюдатели из Китая не приехали")  # the stemmer: "кита" and "кит"
+    assert parse_operators("выборы -Johnson").qualifies("Выборы без Джонсона") is False  # transcribed
+
+
+def test_lower_case_or_and_a_signed_number_are_words_of_the_question() -> None:
+    assert not parse_operators("Trump or Biden?").any
+    assert not parse_operators("или нет").any
+    assert not parse_operators("морозы до -25 градусов").any
+    assert parse_operators("“Белый дом”").phrases == ("Белый дом",)  # typographic quotes too
+
+
+def test_each_alternative_of_ors_is_the_words_a_count_looks_for() -> None:
+    ops = parse_operators('санкции Путин OR Трамп "Белый дом"')
+    assert ops.alternatives() == ["санкции Путин Белый дом", "санкции Трамп Белый дом"]

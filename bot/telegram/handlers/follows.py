@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from telegram import Message, Update
 
-from bot.present.follows import WORDS_SHOWN, shown_words
+from bot.present.follows import WORDS_SHOWN, follow_label, shown_words
 from bot.present.markup import escape
 from bot.present.phrases import language, say
 from bot.query_syntax import FilterError, parse_query
@@ -28,6 +28,7 @@ from bot.telegram.keyboards import Unfollow, drop_keyboard, follows_keyboard
 from bot.telegram.messages import argument_of, command_argument, unless_unchanged, user_language
 from retrieval.follows.store import Follow, Refused
 from retrieval.records import SearchFilters
+from retrieval.search.qualifying import check
 
 log = logging.getLogger("newsbot.bot.follows")
 
@@ -37,7 +38,7 @@ async def on_follow(update: Update, context: BotContext, message: Message) -> No
     services = context.services
     lang = user_language(update)
     query = parse_query(command_argument(message.text))
-    if not query.text:
+    if not query.text and not query.who:  # a who: name alone follows every article naming it
         await message.reply_html(say("empty_follow", lang))
         return
     settings = services.settings
@@ -48,6 +49,7 @@ async def on_follow(update: Update, context: BotContext, message: Message) -> No
     def follow() -> tuple[tuple[Follow, bool] | Refused, str]:
         words = services.archive.answerer().bounded(query.text)  # cut as a question is
         filters = services.archive.filters(query)
+        check(services.archive.answerer().store, words, filters or SearchFilters())  # operators, who:
         kept = services.follows_for(bot_id)
         added = kept.store.add(
             message.chat_id,
@@ -58,7 +60,7 @@ async def on_follow(update: Update, context: BotContext, message: Message) -> No
             user_id=user_id,
             per_chat=settings.follows_per_chat,
             per_user=settings.follows_per_user,
-            vector=kept.matcher.vector(words),  # once, now: rounds never embed it
+            vector=kept.matcher.vector(words or query.who),  # once, now: rounds never embed it
             vector_model=kept.matcher.model_id,
             bot_id=bot_id,
         )
@@ -94,7 +96,7 @@ async def on_following(update: Update, context: BotContext, message: Message) ->
     follows = await asyncio.to_thread(
         lambda: services.follows_for(context.bot.id).store.of_chat(message.chat_id)
     )
-    keyboard = follows_keyboard([(f.id, f.words) for f in follows])
+    keyboard = follows_keyboard([(f.id, follow_label(f)) for f in follows])
     await message.reply_html(_listing(follows, user_language(update)), reply_markup=keyboard)
 
 
@@ -111,9 +113,11 @@ async def on_unfollow(update: Update, context: BotContext) -> None:
 
     def unfollow() -> Follow | None:
         store = services.follows_for(context.bot.id).store
-        wanted = services.archive.answerer().bounded(parse_query(words).text)  # as /follow stored it
+        asked = parse_query(words)
+        wanted = services.archive.answerer().bounded(asked.text)  # as /follow stored it
         for f in store.of_chat(message.chat_id):
-            if f.words.casefold() == wanted.casefold():
+            same_who = not asked.who or f.filters.who.casefold() == asked.who.casefold()
+            if f.words.casefold() == wanted.casefold() and same_who:
                 return store.remove(message.chat_id, f.id)
         return None
 

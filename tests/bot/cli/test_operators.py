@@ -1,0 +1,87 @@
+"""Operators and ``--who`` in ``newsbot search`` and ``newsbot ask`` as a user runs them, on articles the
+test writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval.embeddings import E5Embeddings
+from tests.support.cli import one_line, run
+
+ARTICLES = {
+    "house.txt": (
+        "Профсоюзы в Белом доме",
+        "2025-03-01",
+        "В Белый дом пришли представители профсоюзов. Переговоры о зарплатах продолжатся в среду.",
+    ),
+    "houses.txt": (
+        "Заявление",
+        "2025-03-02",
+        "Представитель Белого дома заявил о переговорах с профсоюзами о зарплатах.",
+    ),
+    "putin.txt": ("Совещание", "2025-03-03", "Владимир Путин провёл в Кремле совещание по бюджету."),
+    "trump.txt": ("Митинг", "2025-03-04", "Дональд Трамп выступил на митинге в Огайо и рассказал о бюджете."),
+    "china.txt": ("Выборы", "2025-03-05", "Выборы прошли спокойно, но наблюдатели из Китая не приехали."),
+}
+
+
+@pytest.fixture
+def archive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, e5: E5Embeddings, capsys: pytest.CaptureFixture[str]
+) -> Path:
+    monkeypatch.setattr("bot.wiring.load_embeddings", lambda settings: e5)
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for name, (title, day, text) in ARTICLES.items():
+        (folder / name).write_text(f"{title}\n{day}\n\n{text}\n", encoding="utf-8")
+    code, _, err = run(["ingest", str(folder)], capsys)
+    assert code == 0, err
+    return folder
+
+
+def searched(argv: list[str], capsys: pytest.CaptureFixture[str]) -> set[str]:
+    code, out, err = run([*argv, "--all", "--json"], capsys)
+    assert code == 0, err
+    return {p["article_id"] for p in json.loads(out)}
+
+
+def test_search_honours_phrases_exclusions_or_and_who(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert searched(["search", '"Белый дом" профсоюзы'], capsys) == {"house.txt"}
+    assert searched(["search", "Белый дом профсоюзы"], capsys) >= {"house.txt", "houses.txt"}
+    assert searched(["search", "Путин OR Трамп бюджет"], capsys) == {"putin.txt", "trump.txt"}
+    left = searched(["search", "бюджет выборы -Китая -Трамп"], capsys)  # any form left out
+    assert "putin.txt" in left and not left & {"china.txt", "trump.txt"}
+    assert searched(["search", "бюджет", "--who", "Putin"], capsys) == {"putin.txt"}
+
+
+def test_ask_draws_only_on_the_articles_that_qualify(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["ask", 'о чём говорили в "Белый дом"?', "--json"], capsys)
+    assert code == 0, err
+    cited = {c["article_id"] for c in json.loads(out)["citations"]}
+    assert cited == {"house.txt"}
+    code, out, err = run(["ask", "что сказали о бюджете?", "--who", "Трампа", "--json"], capsys)
+    assert code == 0, err
+    assert {c["article_id"] for c in json.loads(out)["citations"]} == {"trump.txt"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["search", '"Белый дом'], "an unclosed quote"),
+        (["ask", "бюджет OR"], "OR needs a word or phrase on each side"),
+        (["search", "бюджет", "--who", "Пупкин"], "No article names «Пупкин»"),
+    ],
+)
+def test_a_query_that_cannot_be_read_is_bad_usage(
+    archive: Path, argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(argv, capsys)
+    assert code == 2 and not out
+    assert said in one_line(err)

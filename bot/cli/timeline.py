@@ -54,7 +54,8 @@ def register(sub: Any) -> None:
 
 
 def run_timeline(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.present.timeline import format_timelines, timeline_csv, timelines_json
+    from bot.cli.csv_output import print_csv, wants_csv
+    from bot.present.timeline import format_timelines, timeline_table, timelines_json
     from bot.wiring import open_store
     from retrieval.search.mentions import NoWords
     from retrieval.search.shares import SharesUnknown, period_volumes
@@ -64,8 +65,7 @@ def run_timeline(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli import REQUIRED_TEXT
 
         raise ConfigError(f"a query is empty: {REQUIRED_TEXT['words']}")
-    if args.csv and args.json:
-        raise ConfigError("--csv and --json: give one of them")
+    csv = wants_csv(args)
     store = open_store(settings)
     stats = store.archive_stats()
     filters = parse_filters(args, stats.outlets)
@@ -78,8 +78,8 @@ def run_timeline(args: argparse.Namespace, settings: Settings) -> int:
         _draw(timelines, volumes, args.png)
     if args.json:
         print(json.dumps(timelines_json(timelines, volumes), ensure_ascii=False, indent=2))
-    elif args.csv:
-        sys.stdout.write(timeline_csv(timelines, volumes))
+    elif csv:
+        print_csv(*timeline_table(timelines, volumes))
     else:
         print(format_timelines(timelines, periods=args.png is None, volumes=volumes))
     return 0

@@ -5,6 +5,7 @@ as JSON for the command line; :mod:`bot.present.chart` draws the chart itself.
     caption = render_comparison_caption(timelines, "ru")    # several queries: a line each
     print(format_timelines(timelines))          # the summaries, then a line per week or month
     json.dumps(timelines_json(timelines))       # [{"query", "total", "periods": […], …}, …]
+    columns, rows = timeline_table(timelines)   # a row per query and period, for CSV
 
 The caption gives the total, the span and its busiest period, the undated articles (not on the chart),
 and the three earliest articles as links with dates; the plain text the same and, per period, its
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from bot.present.csv_export import Cell, csv_text
+from bot.present.csv_export import Cell
 from bot.present.cut import clip
 from bot.present.markup import escape, link
 from bot.present.phrases import TIMELINE, articles
@@ -231,8 +232,11 @@ TIMELINE_COLUMNS = ("query", "period", "count", "articles", "share")
 ``share``: the archive's articles that period and the count's share of them (only with ``--share``)."""
 
 
-def timeline_csv(timelines: Sequence[Timeline], volumes: Volumes | None = None) -> str:
-    """One row per query and period under :data:`TIMELINE_COLUMNS`."""
+def timeline_table(
+    timelines: Sequence[Timeline], volumes: Volumes | None = None
+) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """The columns (:data:`TIMELINE_COLUMNS`, the last two only with ``volumes``) and a row per query
+    and period, for CSV."""
     rows = []
     for i, t in enumerate(timelines):
         for j, p in enumerate(t.periods):
@@ -241,7 +245,7 @@ def timeline_csv(timelines: Sequence[Timeline], volumes: Volumes | None = None) 
                 v = volumes[i][j]
                 row += (v.total, _rounded(share(p.total, v.total)))
             rows.append(row)
-    return csv_text(TIMELINE_COLUMNS if volumes else TIMELINE_COLUMNS[:3], rows)
+    return (TIMELINE_COLUMNS if volumes else TIMELINE_COLUMNS[:3]), rows
 
 
 def timelines_json(timelines: Sequence[Timeline], volumes: Volumes | None = None) -> list[dict[str, Any]]:

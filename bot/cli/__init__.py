@@ -21,7 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from pydantic import ValidationError
 
-from bot.cli import answers, entities, feeds, serve, store, timeline
+from bot.cli import answers, entities, feeds, serve, store, story, timeline
 from retrieval.errors import ConfigError, NewsbotError
 from retrieval.search.filters import FilterError
 from retrieval.settings import Settings, describe_error, env_file, load_settings
@@ -40,9 +40,10 @@ REQUIRED_TEXT = {
     "query": 'give words to look for, e.g. newsbot search "key rate"',
     "words": "give words to count, e.g. newsbot timeline Уиткофф",
     "name": "give a name, e.g. newsbot who Путин",
+    "article": 'give an article id or words, e.g. newsbot story "Уиткофф Париж"',
 }
 """Positional texts that must not be blank, and what to tell a person who left one empty."""
-GROUPS = (store, answers, timeline, entities, serve, feeds)
+GROUPS = (store, answers, timeline, entities, story, serve, feeds)
 """The modules of the commands, in the order ``newsbot --help`` lists them."""
 
 

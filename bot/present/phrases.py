@@ -431,3 +431,40 @@ STATS: dict[str, dict[str, str]] = {
     },
 }
 """The archive's figures (``/stats`` in the user's language; ``newsbot stats`` in English)."""
+
+PICKUP: dict[str, dict[str, str]] = {
+    "en": {
+        "button": "Who ran it",
+        "heading": "Who ran the story",
+        "first": "First",
+        "followed": "Followed",
+        "nobody_followed": "No other outlet ran it.",
+        "same_day": "the same day",
+        "hours": "+{hours} h",
+        "later": "{days} d later",
+        "undated": "undated",
+        "absent": "Active {since} … {until}, never ran it",
+        "none_absent": "No other outlet has articles dated {since} … {until}.",
+        "no_window": "The first copy has no date: no outlet is named absent.",
+        "unknown_outlet": "unknown outlet",
+        "not_found": "No article has the id «{what}», and a search for it finds no strong match.",
+    },
+    "ru": {
+        "button": "Кто опубликовал",
+        "heading": "Кто опубликовал сюжет",
+        "first": "Первым",
+        "followed": "Следом",
+        "nobody_followed": "Больше никто его не публиковал.",
+        "same_day": "в тот же день",
+        "hours": "+{hours} ч",
+        "later": "через {days} дн.",
+        "undated": "без даты",
+        "absent": "Писали {since} … {until}, но не его",
+        "none_absent": "Других изданий со статьями за {since} … {until} нет.",
+        "no_window": "У первой копии нет даты: отсутствующих не назвать.",
+        "unknown_outlet": "издание не указано",
+        "not_found": "Статьи с id «{what}» нет, и поиск по этим словам не нашёл сильных совпадений.",
+    },
+}
+"""A story's pickup (``newsbot story``, the 📰 button), by the language of the question or query it came
+from (the command line's: English)."""

@@ -9,15 +9,16 @@ page through the records; reads of given articles are reads by id.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from chromadb.api.models.Collection import Collection
 
-from retrieval.records import ArticleInfo
+from retrieval.records import ArticleInfo, day_number
 from retrieval.store.client import translate_errors
 from retrieval.store.collections import Collections
-from retrieval.store.reads import read_by_ids, read_pages
+from retrieval.store.reads import read_by_ids, read_pages, rows
 from retrieval.store.schema import ARTICLE_PREFIX, Kind
 from retrieval.store.shapes import article_from
 
@@ -91,3 +92,17 @@ class ArticleRecords:
             for aid, meta in self.records(article_ids).items()
             if meta.get("kind") == Kind.ARTICLE
         }
+
+    @translate_errors
+    def outlets_active(self, since: date, until: date, outlets: Iterable[str]) -> list[str]:
+        """Those of ``outlets`` with a visible article dated from ``since`` to ``until`` (inclusive): one
+        read of at most one record per outlet (a filter on its outlet and days), so the cost follows the
+        outlets asked about, not the articles of those days."""
+        days: list[Any] = [{"day": {"$gte": day_number(since)}}, {"day": {"$lte": day_number(until)}}]
+        articles = self.collections.articles()
+
+        def active(outlet: str) -> bool:
+            clause: Any = {"$and": [{"kind": Kind.ARTICLE}, {"source": outlet}, *days]}
+            return bool(rows(articles.get(where=clause, limit=1, include=[])))
+
+        return [outlet for outlet in dict.fromkeys(outlets) if active(outlet)]

@@ -23,8 +23,8 @@ Every method raises :class:`~retrieval.errors.StoreError` (or one of its kinds) 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
@@ -162,6 +162,16 @@ class ChunkStore:
         """The story of each of these visible articles (their records, as :meth:`article_infos` reads
         them), with all its visible articles: :mod:`retrieval.store.stories`."""
         return Stories(self.collections.articles(), self.collections.batch()).of(infos)
+
+    @translate_errors
+    def whole_story(self, info: ArticleInfo) -> Story:
+        """The story of this visible article with every one of its visible articles read (not only the
+        first few, as :meth:`stories_of` reads them): what a story's pickup lists."""
+        return Stories(self.collections.articles(), self.collections.batch()).of([info], most=None)[info.id]
+
+    def outlets_active(self, since: date, until: date, outlets: Iterable[str]) -> list[str]:
+        """Those of ``outlets`` with a visible article dated from ``since`` to ``until`` (inclusive)."""
+        return self._records.outlets_active(since, until, outlets)
 
     # -- figures: retrieval.store.figures --------------------------------------------------------------
 

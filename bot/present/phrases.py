@@ -151,6 +151,7 @@ WORDS: dict[str, dict[str, str]] = {
         "weak_below": "Weak matches below:",
         "also_in": "also in",
         "more_copies": "and {n} more",
+        "csv_rows": "{n} results as CSV",
     },
     "ru": {
         "sources": "Источники",
@@ -168,6 +169,7 @@ WORDS: dict[str, dict[str, str]] = {
         "weak_below": "Дальше — слабые совпадения:",
         "also_in": "также в",
         "more_copies": "и ещё {n}",
+        "csv_rows": "результатов в CSV: {n}",
     },
 }
 """The words around answers, passages and searches (plain text and HTML alike), by the question's

@@ -65,7 +65,7 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.jobs.alerts import schedule_alerts
 from bot.telegram.jobs.feed_rounds import schedule_feed_rounds
-from bot.telegram.keyboards import AllCopies, Page, ShowQuotes, Unfollow, Vote
+from bot.telegram.keyboards import AllCopies, ExportCsv, Page, ShowQuotes, Unfollow, Vote
 from bot.telegram.persistence import BUTTONS_KEPT, BotState, bot_persistence
 from bot.telegram.services import KEY, Services, services_of
 from bot.wiring import open_store
@@ -187,6 +187,7 @@ def add_handlers(app: NewsbotApp) -> None:
     app.add_handler(CallbackQueryHandler(buttons.on_vote, pattern=Vote))
     app.add_handler(CallbackQueryHandler(buttons.on_page, pattern=Page))
     app.add_handler(CallbackQueryHandler(buttons.on_all_copies, pattern=AllCopies))
+    app.add_handler(CallbackQueryHandler(buttons.on_export, pattern=ExportCsv))
     app.add_handler(CallbackQueryHandler(follows.on_unfollow_button, pattern=Unfollow))
     app.add_handler(CallbackQueryHandler(buttons.on_expired, pattern=InvalidCallbackData))
     app.add_handler(CallbackQueryHandler(buttons.on_expired))  # any other press is answered too

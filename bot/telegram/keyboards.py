@@ -12,6 +12,7 @@ Vote(answer, up)        👍 / 👎 on an answer
 Page(search, number)    « / »: page ``number`` of a search's results
 Unfollow(follow, words) ✖: stop the chat's follow ``follow`` (/following)
 AllCopies(search)       📚: a search again, with every copy of each story (not "also in")
+ExportCsv(query)        📎: a search's results up to the export limit, as a CSV document
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from telegram.ext import CallbackContext
 
 from bot.present.pages import SearchPages
 from bot.present.shown import words
+from bot.query_syntax import Query
 from retrieval.records import Answer
 
 
@@ -70,6 +72,12 @@ class AllCopies:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportCsv:
+    query: Query
+    """The search as asked (words and filters), run again for the export."""
+
+
+@dataclass(frozen=True, slots=True)
 class Unfollow:
     follow_id: str
     words: str
@@ -109,6 +117,8 @@ def page_keyboard(search: SearchPages, number: int) -> InlineKeyboardMarkup | No
         row.append(InlineKeyboardButton(f"{number + 2}/{pages} »", callback_data=Page(search, number + 1)))
     if row:
         rows.append(row)
+    if search.request is not None and search.total:  # 📎 the results as a CSV document (above 📚)
+        rows.append([InlineKeyboardButton("📎 CSV", callback_data=ExportCsv(search.request))])
     if search.grouped and search.request is not None:
         label = f"📚 {words(search.query)['all_copies']}"
         rows.append([InlineKeyboardButton(label, callback_data=AllCopies(search))])

@@ -1,4 +1,5 @@
-"""Button presses: the quoted passages of an answer, 👍 / 👎, search pages and a search's every copy.
+"""Button presses: the quoted passages of an answer, 👍 / 👎, search pages, a search's every copy and
+its results as a CSV document (📎).
 
 Each handler gets its button's record (:mod:`bot.telegram.keyboards`) from PTB's callback data cache.
 Every press is answered (``answerCallbackQuery``), or the client keeps spinning: a button the cache no
@@ -18,13 +19,17 @@ from typing import TypeVar
 
 from telegram import CallbackQuery, Message, Update
 
+from bot.present.cut import trim
 from bot.present.html import render_sources
+from bot.present.markup import escape
 from bot.present.phrases import say
+from bot.present.shown import words
 from bot.telegram.context import BotContext
 from bot.telegram.guards import admit
-from bot.telegram.handlers.search import search_pages
+from bot.telegram.handlers.search import search_csv, search_pages
 from bot.telegram.keyboards import (
     AllCopies,
+    ExportCsv,
     Page,
     ShowQuotes,
     Vote,
@@ -35,6 +40,10 @@ from bot.telegram.keyboards import (
 from bot.telegram.messages import unless_unchanged, user_language
 
 log = logging.getLogger("newsbot.bot")
+CSV_FILENAME = "search.csv"
+"""The name of the document 📎 sends."""
+CAPTION_QUERY_CHARS = 200
+"""The most of the query the document's caption repeats."""
 D = TypeVar("D")
 
 
@@ -128,3 +137,21 @@ async def on_all_copies(update: Update, context: BotContext) -> None:
     async with services.answering:
         pages = await asyncio.to_thread(search_pages, services, search.request, all_copies=True)
     await query.message.reply_html(pages.pages[0], reply_markup=page_keyboard(pages, 0))
+
+
+async def on_export(update: Update, context: BotContext) -> None:
+    """📎: the search run again up to the export limit, its results sent as a CSV document."""
+    services = context.services
+    query = await pressed(update, context)
+    if query is None:
+        return
+    request = _data(query, ExportCsv).query
+    if not isinstance(query.message, Message):
+        await query.answer(say("expired", user_language(update)), show_alert=True)
+        return
+    await query.answer()
+    async with services.answering:
+        document, rows = await asyncio.to_thread(search_csv, services, request)
+    said = words(request.text)["csv_rows"].format(n=rows)
+    caption = f"🔎 <b>{escape(trim(request.text, CAPTION_QUERY_CHARS))}</b>: {said}"  # HTML: the default
+    await query.message.reply_document(document, filename=CSV_FILENAME, caption=caption)

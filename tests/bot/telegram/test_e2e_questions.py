@@ -107,7 +107,7 @@ async def test_search_pages_through_buttons(
     assert total > 5 and pages >= 2
     assert re.search(r"^1\. .+\n\d{4}-\d\d-\d\d( · .+)?\n", page.text, re.M)  # title, date · outlet
     assert any(e["type"] == "text_link" for e in page.entities)  # titles link to their articles
-    assert [b["text"] for b in page.buttons] == [f"2/{pages} »"]
+    assert [b["text"] for b in page.buttons] == [f"2/{pages} »", "📎 CSV"]
     assert second.text.startswith("🔎 переговоры: 6–")
     assert second.buttons[0]["text"] == f"« 1/{pages}"
     assert emu.message(chat, page.message_id).text == page.text  # « went back to page 1

@@ -96,6 +96,8 @@ class Files(Messages):
         reference = params.text("document") or ""
         upload = params.uploads.get(reference.removeprefix("attach://") if reference else "document")
         if upload is not None:
+            if not upload.content:
+                raise bad("file must be non-empty")
             mime = (
                 upload.content_type or mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
             )

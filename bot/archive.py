@@ -21,6 +21,8 @@ from ingest.pipeline import Ingestion, ProgressCallback
 from retrieval.answer.answerer import Answerer, Overview
 from retrieval.answer.thread import Thread
 from retrieval.embeddings import NewsEmbeddings
+from retrieval.entities.reading import NotMentioned, Profile, most_named_in, profile, window_of
+from retrieval.entities.who import Counted
 from retrieval.records import Answer, Passage, SearchFilters, StoreStats
 from retrieval.search.searcher import question_language
 from retrieval.search.timeline import Timeline, count_timeline, count_timelines
@@ -105,6 +107,15 @@ class Archive:
         periods (NoWords when one has no words to look for, TooManyQueries past five)."""
         texts = [text.strip() for text in query.text.split("|") if text.strip()]
         return count_timelines(self.answerer().store, texts or [query.text], self.filters(query))
+
+    def who(self, query: Query) -> Profile | NotMentioned:
+        """``/who``'s page on the name ``query`` gives, within its filters (one outlet at most)."""
+        return profile(self.answerer().store, query.text, window_of(self.filters(query)))
+
+    def most_named(self, query: Query, *, kind: str | None, limit: int) -> list[Counted]:
+        """Who and what the articles within ``query``'s filters name most (of ``kind``)."""
+        window = window_of(self.filters(query))
+        return most_named_in(self.answerer().store, window, kind=kind, limit=limit)
 
     def overview(self) -> Overview:
         return self.answerer().overview()

@@ -67,25 +67,16 @@ def register(sub: Any) -> None:
 def run_who(args: argparse.Namespace, settings: Settings) -> int:
     from bot.present.entities import not_mentioned_text, who_text
     from bot.wiring import open_store
-    from retrieval.entities.who import who
-    from retrieval.store.entities import article_facts
+    from retrieval.entities.reading import NotMentioned, who_in
 
     csv = wants_csv(args)
     store = open_store(settings)
-    stats = store.archive_stats()
-    window = _window(parse_filters(args, stats.outlets))
-    index = store.collections.entities()
-    articles = store.collections.articles()
-    report = who(
-        args.name, index, lambda ids: article_facts(articles, ids), window,
-        limit=args.limit or (CSV_LIMIT if csv else WHO_LIMIT), total_articles=stats.articles,
-    )  # fmt: skip
-    if report is None:
-        nearest = [e.name for e in sorted(index.candidates(args.name).values(), key=lambda e: -e.articles)][
-            :5
-        ]
+    window = _window(parse_filters(args, store.archive_stats().outlets))
+    report = who_in(store, args.name, window, limit=args.limit or (CSV_LIMIT if csv else WHO_LIMIT))
+    if isinstance(report, NotMentioned):
+        nearest = list(report.nearest)
         if csv:
-            return _who_csv(articles, (), not_mentioned_text(args.name, nearest))
+            return _who_csv(store.collections.articles(), (), not_mentioned_text(args.name, nearest))
         if args.json:
             print(
                 json.dumps(
@@ -96,7 +87,7 @@ def run_who(args: argparse.Namespace, settings: Settings) -> int:
             print(not_mentioned_text(args.name, nearest))
         return 0
     if csv:
-        return _who_csv(articles, report.article_ids)
+        return _who_csv(store.collections.articles(), report.article_ids)
     print(json.dumps(report.json(), ensure_ascii=False, indent=2) if args.json else who_text(report))
     return 0
 
@@ -125,13 +116,11 @@ def _fact_rows(articles: Collection, article_ids: Sequence[str]) -> Iterator[tup
 def run_entities(args: argparse.Namespace, settings: Settings) -> int:
     from bot.present.entities import entities_text
     from bot.wiring import open_store
-    from retrieval.entities.most_named import most_named
+    from retrieval.entities.reading import most_named_in
 
     store = open_store(settings)
-    stats = store.archive_stats()
-    window = _window(parse_filters(args, stats.outlets))
-    months = [*sorted({f"{day // 100:06d}" for day in stats.days}), "undated"]
-    named = most_named(store.collections.entities(), window, months, kind=args.kind, limit=args.limit)
+    window = _window(parse_filters(args, store.archive_stats().outlets))
+    named = most_named_in(store, window, kind=args.kind, limit=args.limit)
     if args.json:
         rows = [{"name": n.name, "kind": n.kind, "articles": n.articles} for n in named]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -141,8 +130,10 @@ def run_entities(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _window(filters: Any) -> Any:
-    from retrieval.entities.who import Window
+    from retrieval.entities.reading import window_of
+    from retrieval.search.filters import FilterError
 
-    if len(filters.sources) > 1:
-        raise ConfigError("--source: give one outlet")
-    return Window(filters.since, filters.until, filters.sources[0] if filters.sources else None)
+    try:
+        return window_of(filters)
+    except FilterError as exc:
+        raise ConfigError(f"--source: {exc}") from None

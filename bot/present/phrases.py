@@ -66,6 +66,15 @@ PHRASES: dict[str, dict[str, str]] = {
         "not_following": "This chat does not follow «{words}»; /following lists what it does.",
         "alert": "🔔 New on {follows}:",
         "alert_more": "{follows} and {n} more",
+        "empty_who": (
+            "Give me a name, e.g. <code>/who Путин since:2025-01-01</code>: who or what it is, since when, "
+            "where and with whom the archive names it"
+        ),
+        "empty_entities": (
+            "<code>/entities</code> lists who and what the archive names most; add <code>person</code>, "
+            "<code>organization</code> or <code>place</code> for one kind, and filters, e.g. "
+            "<code>/entities person since:2025-03-01</code>"
+        ),
     },
     "ru": {
         "not_allowed": (
@@ -122,6 +131,15 @@ PHRASES: dict[str, dict[str, str]] = {
         "not_following": "Этот чат не следит за «{words}»; список: /following.",
         "alert": "🔔 Новое по {follows}:",
         "alert_more": "{follows} и ещё {n}",
+        "empty_who": (
+            "Напишите имя, например <code>/who Путин since:2025-01-01</code>: кто это, с каких пор, где и "
+            "с кем о нём пишут"
+        ),
+        "empty_entities": (
+            "<code>/entities</code> — кого и что архив называет чаще всего; добавьте <code>люди</code>, "
+            "<code>организации</code> или <code>места</code> для одного рода и фильтры, например "
+            "<code>/entities люди since:2025-03-01</code>"
+        ),
     },
 }
 
@@ -233,6 +251,56 @@ TIMELINE: dict[str, dict[str, str]] = {
 }
 """The timeline's caption and chart, by the language of the words counted."""
 
+WHO: dict[str, dict[str, str]] = {
+    "en": {
+        "person": "person",
+        "organization": "organisation",
+        "place": "place",
+        "written": "Also written",
+        "first": "First",
+        "last": "Last",
+        "outlets": "Outlets",
+        "with": "Named with (beyond chance)",
+        "may_mean": "The name may also mean",
+        "best": "Best articles",
+        "by_month": "by month",
+        "not_mentioned": "{name}: not mentioned in the archive.",
+        "nearest": "Nearest names:",
+        "timeline": "Timeline",
+        "search": "Search",
+        "most_named": "Most in the news",
+        "none_named": "No one is named in these articles.",
+    },
+    "ru": {
+        "person": "человек",
+        "organization": "организация",
+        "place": "место",
+        "written": "Также пишут",
+        "first": "Впервые",
+        "last": "Последний раз",
+        "outlets": "Издания",
+        "with": "Упоминают вместе (чаще случайного)",
+        "may_mean": "Это имя может значить и",
+        "best": "Лучшие статьи",
+        "by_month": "по месяцам",
+        "not_mentioned": "{name}: в архиве не упоминается.",
+        "nearest": "Ближайшие имена:",
+        "timeline": "Хронология",
+        "search": "Поиск",
+        "most_named": "Чаще всего в новостях",
+        "none_named": "В этих статьях никто не назван.",
+    },
+}
+"""``/who`` and ``/entities``, by the asker's client language."""
+
+KIND_WORDS = {
+    "person": "person", "persons": "person", "people": "person", "люди": "person", "человек": "person",
+    "персоны": "person", "organization": "organization", "organisation": "organization",
+    "organizations": "organization", "organisations": "organization", "организации": "organization",
+    "организация": "organization", "place": "place", "places": "place", "места": "place", "место": "place",
+}  # fmt: skip
+"""The words ``/entities`` takes for a kind of entity."""
+
 ARTICLE_FORMS = {"en": ("article", "articles", "articles"), "ru": ("статья", "статьи", "статей")}
 
 
@@ -253,6 +321,8 @@ MENU: dict[str, dict[str, str]] = {
         "ask": "a short answer with sources",
         "search": "passages with date, outlet and link",
         "timeline": "when was it in the news: a chart per week or month",
+        "who": "a person, organisation or place: since when, where, with whom",
+        "entities": "who and what was most in the news",
         "stats": "what the archive holds",
         "new": "start a new conversation (follow-ups forget the earlier questions)",
         "follow": "tell me when new articles match these words",
@@ -270,6 +340,8 @@ MENU: dict[str, dict[str, str]] = {
         "ask": "короткий ответ с источниками",
         "search": "фрагменты с датой, изданием и ссылкой",
         "timeline": "когда об этом писали: график по неделям или месяцам",
+        "who": "человек, организация или место: с каких пор, где, с кем",
+        "entities": "кто и что чаще всего был в новостях",
         "stats": "что есть в архиве",
         "new": "начать новый разговор (уточнения забудут прежние вопросы)",
         "follow": "сообщать о новых статьях по этим словам",
@@ -309,13 +381,15 @@ Follow-ups: reply to my answer ("and when was it?"); in a private chat, just ask
 /ask <i>question</i> — a short answer with sources
 /search <i>words</i> — passages with date, outlet and link, page by page (for journalists)
 /timeline <i>words</i> — when it was in the news: a chart of the articles that mention them
+/who <i>name</i> — a person, organisation or place: since when, where, with whom (any form: Путина, Putin)
+/entities [<i>person</i>|<i>organization</i>|<i>place</i>] — who and what was most in the news
 /stats — what the archive holds
 /new — a new conversation: the next question does not follow up the earlier ones
 /follow <i>words</i> — I write here when newly added articles match them (filters apply)
 /following — what this chat follows, with buttons to stop; /unfollow <i>words</i> stops one
 /help — this message
 
-<b>Filters</b> (in a question, /ask, /search or /timeline)
+<b>Filters</b> (in a question, /ask, /search, /timeline, /who or /entities)
 <code>since:2026-01-01</code> <code>until:31.01.2026</code> — dates (also "January 2026", yesterday)
 <code>source:"Example Wire"</code> — an outlet, or the start of its name; repeat for several
 Russian keys work too: <code>от:</code> <code>до:</code> <code>источник:</code>
@@ -365,13 +439,15 @@ Send a .txt .md .json .jsonl .csv .html file, or a .zip of them, to add it to th
 /ask <i>вопрос</i> — короткий ответ с источниками
 /search <i>слова</i> — фрагменты с датой, изданием и ссылкой, постранично (для журналистов)
 /timeline <i>слова</i> — когда об этом писали: график статей, которые их упоминают
+/who <i>имя</i> — человек, организация или место: когда, где, с кем (в любой форме: Путина, Putin)
+/entities [<i>person</i>|<i>organization</i>|<i>place</i>] — кто и что чаще всего было в новостях
 /stats — что есть в архиве
 /new — новый разговор: следующий вопрос не продолжит прежние
 /follow <i>слова</i> — напишу сюда, когда появятся подходящие новые статьи (с учётом фильтров)
 /following — за чем следит этот чат, с кнопками отмены; /unfollow <i>слова</i> отменяет одну
 /help — это сообщение
 
-<b>Фильтры</b> (в вопросе, /ask, /search или /timeline)
+<b>Фильтры</b> (в вопросе, /ask, /search, /timeline, /who или /entities)
 <code>от:2026-01-01</code> <code>до:31.01.2026</code> — даты (также «январь 2026», вчера)
 <code>источник:"Example Wire"</code> — издание или начало его названия; можно несколько
 Английские ключи тоже работают: <code>since:</code> <code>until:</code> <code>source:</code>

@@ -56,6 +56,7 @@ from bot.telegram.handlers import (
     ask,
     buttons,
     channels,
+    entities,
     feeds,
     follows,
     inline,
@@ -65,7 +66,17 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.jobs.alerts import schedule_alerts
 from bot.telegram.jobs.feed_rounds import schedule_feed_rounds
-from bot.telegram.keyboards import AllCopies, ExportCsv, Page, ShowQuotes, Unfollow, Vote
+from bot.telegram.keyboards import (
+    AllCopies,
+    ExportCsv,
+    Page,
+    SearchFor,
+    ShowQuotes,
+    TimelineOf,
+    Unfollow,
+    Vote,
+    WhoOf,
+)
 from bot.telegram.persistence import BUTTONS_KEPT, BotState, bot_persistence
 from bot.telegram.services import KEY, Services, services_of
 from bot.wiring import open_store
@@ -168,6 +179,8 @@ def add_handlers(app: NewsbotApp) -> None:
         ("stats", about.on_stats),
         ("new", ask.on_new),
         ("timeline", timeline.on_timeline),
+        ("who", entities.on_who),
+        ("entities", entities.on_entities),
         ("reingest", admin.on_reingest),
         ("cancel", admin.on_cancel),
         ("follow", follows.on_follow),
@@ -189,6 +202,9 @@ def add_handlers(app: NewsbotApp) -> None:
     app.add_handler(CallbackQueryHandler(buttons.on_all_copies, pattern=AllCopies))
     app.add_handler(CallbackQueryHandler(buttons.on_export, pattern=ExportCsv))
     app.add_handler(CallbackQueryHandler(follows.on_unfollow_button, pattern=Unfollow))
+    app.add_handler(CallbackQueryHandler(entities.on_who_button, pattern=WhoOf))
+    app.add_handler(CallbackQueryHandler(entities.on_timeline_button, pattern=TimelineOf))
+    app.add_handler(CallbackQueryHandler(entities.on_search_button, pattern=SearchFor))
     app.add_handler(CallbackQueryHandler(buttons.on_expired, pattern=InvalidCallbackData))
     app.add_handler(CallbackQueryHandler(buttons.on_expired))  # any other press is answered too
     app.add_handler(InlineQueryHandler(inline.on_inline_query))

@@ -41,7 +41,7 @@ async def work_on(
     update: Update,
     services: Services,
     raw: str,
-    usage: str,
+    usage: str | None,
     work: Callable[[Query], T],
     reply: Callable[[Message, T], Awaitable[None]],
 ) -> None:
@@ -50,13 +50,13 @@ async def work_on(
 
     The asker's questions are worked on and replied to one at a time, in the order sent (checked against
     the rate limit as they arrive). Nothing is done when not admitted or rate-limited; without a question
-    the usage is shown; a filter mistake is explained.
+    the usage is shown (``usage`` None: the command needs none); a filter mistake is explained.
     """
     message = await admitted(update, services)
     if message is None:
         return
     query = parse_query(raw)
-    if not query.text:
+    if not query.text and usage is not None:
         await message.reply_html(say(usage, user_language(update)))
         return
     async with services.turns.turn(asker_of(update, message)):

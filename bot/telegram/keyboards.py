@@ -13,6 +13,9 @@ Page(search, number)    « / »: page ``number`` of a search's results
 Unfollow(follow, words) ✖: stop the chat's follow ``follow`` (/following)
 AllCopies(search)       📚: a search again, with every copy of each story (not "also in")
 ExportCsv(query)        📎: a search's results up to the export limit, as a CSV document
+WhoOf(query)            👤: /who of a name (one named with it, or one near an unknown name), same filters
+TimelineOf(query)       🕑: /timeline of the name of a /who page, with its filters
+SearchFor(query)        🔎: /search of the name of a /who page, with its filters
 """
 
 from __future__ import annotations
@@ -81,6 +84,44 @@ class ExportCsv:
 class Unfollow:
     follow_id: str
     words: str
+
+
+@dataclass(frozen=True, slots=True)
+class WhoOf:
+    query: Query
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineOf:
+    query: Query
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFor:
+    query: Query
+
+
+def who_keyboard(
+    query: Query, names: Sequence[str], labels: tuple[str, str] | None = None
+) -> InlineKeyboardMarkup | None:
+    """With ``labels`` (timeline, search): 🕑 and 🔎 for the name of ``query``; then a 👤 button per name
+    of ``names`` (its /who with the same filters), two a row. None when there is no button."""
+    rows = []
+    if labels is not None:
+        rows.append(
+            [
+                InlineKeyboardButton(f"🕑 {labels[0]}", callback_data=TimelineOf(query)),
+                InlineKeyboardButton(f"🔎 {labels[1]}", callback_data=SearchFor(query)),
+            ]
+        )
+    people = [
+        InlineKeyboardButton(
+            f"👤 {shorten(name, 40, placeholder='…')}", callback_data=WhoOf(replace(query, text=name))
+        )
+        for name in names
+    ]
+    rows += [people[i : i + 2] for i in range(0, len(people), 2)]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def follows_keyboard(follows: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup | None:

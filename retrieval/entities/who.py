@@ -104,6 +104,8 @@ class Report:
     co_mentioned: tuple[Counted, ...]
     others: tuple[Counted, ...] = field(default=())
     """Other entities the name may mean ("Иванка Трамп" for "Trump")."""
+    rows: tuple[tuple[str, str, str], ...] = field(default=(), repr=False)
+    """Every article that names it, newest first: (article id, day or "", outlet); a chart's counts."""
 
     def json(self) -> dict[str, Any]:
         def fact(f: Fact | None) -> dict[str, Any] | None:
@@ -174,6 +176,7 @@ def who(
         others=tuple(
             Counted(e, found[e].name, found[e].kind, found[e].articles) for e in resolved.others[:5]
         ),
+        rows=tuple((r[0], r[1], r[2]) for r in rows),
     )
 
 

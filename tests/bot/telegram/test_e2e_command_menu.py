@@ -12,7 +12,9 @@ from tests.bot.conftest import ADMIN_ID, bot_settings, running_bot
 from tests.emulators.bot_api import BotApiEmulator
 
 ADMIN_SCOPE = {"type": "chat", "chat_id": ADMIN_ID}
-USER_MENU = ["ask", "search", "timeline", "stats", "new", "follow", "following", "unfollow", "help"]
+USER_MENU = [
+    "ask", "search", "timeline", "who", "entities", "stats", "new", "follow", "following", "unfollow", "help"
+]  # fmt: skip
 ADMIN_MENU = ["feeds", "addfeed", "removefeed", "pollfeeds", "reingest", "cancel"]
 
 

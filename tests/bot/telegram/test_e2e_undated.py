@@ -1,6 +1,7 @@
 """In the bot, a date filter (``since:``) says how many undated articles it left out, in the question's
-language, and an outlet the archive does not hold (``source:``) names the closest ones; through the Bot
-API emulator, over generated plain-text articles, two of them undated."""
+language, and an outlet the archive does not hold (``source:``) names the closest ones; an uploaded file's
+ingestion report counts its articles without a date or an outlet. Through the Bot API emulator, over
+generated plain-text articles."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.wiring import open_store
 from ingest.pipeline import Ingestion
 from retrieval.embeddings import E5Embeddings
 from retrieval.settings import load_settings
-from tests.bot.conftest import bot_settings, running_bot
+from tests.bot.conftest import ADMIN_ID, bot_settings, running_bot
 from tests.emulators.bot_api import BotApiEmulator
 
 OUTLET = "Пример-Новости"
@@ -56,3 +57,21 @@ async def test_a_date_filter_says_how_many_undated_articles_it_left_out(
     assert answer.text.rstrip().endswith("(articles without a date left out by the date filter: 2)")
     assert "без даты, не учтённых" not in unfiltered.text and "Морозы" in unfiltered.text
     assert wrong.text == "⚠️ No outlet called «Примр-Новости» in the archive. Closest: Пример-Новости"
+
+
+async def test_an_uploaded_files_report_counts_its_articles_without_a_date_or_an_outlet(
+    emu: BotApiEmulator, tmp_path: Path, e5: E5Embeddings
+) -> None:
+    admin = emu.user(ADMIN_ID, "Ada", "ada")
+    chat = emu.private_chat(admin)
+    async with running_bot(bot_settings(emu, tmp_path / "data"), e5):
+        emu.send_document(chat, admin, "frost.txt", ARTICLES["frost.txt"].encode())
+        [status] = await emu.wait_for_messages_async(chat, 1, timeout=15)
+        await emu.wait_for_async(lambda: "finished" in emu.message(chat, status.message_id).text, timeout=60)
+    lines = emu.message(chat, status.message_id).text.splitlines()
+    assert lines[1].startswith("Ingestion finished: 1 added")
+    assert lines[2].startswith("Without a date: 1 of the articles read; date filters (--since, --until,")
+    assert lines[3] == (
+        "Without an outlet: 1 of the articles read (listed as 'unknown'). Name one for a folder's articles: "
+        "newsbot ingest DIR --source NAME"
+    )

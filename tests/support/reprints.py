@@ -14,8 +14,12 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+from bot.wiring import open_store
 from ingest.loaders import load_paths
+from ingest.pipeline import Ingestion
+from retrieval.embeddings import NewsEmbeddings
 from retrieval.records import Article
+from retrieval.settings import load_settings
 from tests.conftest import SAMPLE
 
 ORIGINAL, REPRINT, PREVIEW = "paris-original", "paris-reprint", "paris-preview"
@@ -78,3 +82,13 @@ def write_jsonl(path: Path, articles: Sequence[Article]) -> Path:
             }
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return path
+
+
+def ingest_story(data_dir: Path, embeddings: NewsEmbeddings, *more: Path) -> Path:
+    """``data_dir`` with the original, the reprint (one story) and the preview (another) in its store,
+    and the articles of ``more`` files."""
+    path = write_jsonl(data_dir / "in" / "paris.jsonl", [original(), reprint(), preview()])
+    settings = load_settings(data_dir=data_dir)
+    report = Ingestion(open_store(settings), embeddings, lock_dir=data_dir / "locks").run([*more, path])
+    assert report.added >= 3, report
+    return data_dir

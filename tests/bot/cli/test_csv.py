@@ -11,10 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.present.csv_export import FEED_COLUMNS, SEARCH_COLUMNS, WHO_COLUMNS
-from bot.wiring import open_store
-from ingest.pipeline import Ingestion
 from retrieval.embeddings import E5Embeddings
-from retrieval.settings import load_settings
 from tests.support import reprints
 from tests.support.cli import one_line, run
 
@@ -37,13 +34,7 @@ def header(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def story_data_dir(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Path:
     """The Paris talks as two outlets ran them (one story) and a third told them (another)."""
-    data_dir = tmp_path_factory.mktemp("cli-csv")
-    articles = [reprints.original(), reprints.reprint(), reprints.preview()]
-    path = reprints.write_jsonl(data_dir / "in" / "paris.jsonl", articles)
-    settings = load_settings(data_dir=data_dir)
-    report = Ingestion(open_store(settings), e5, lock_dir=data_dir / "locks").run([path])
-    assert report.added == 3
-    return data_dir
+    return reprints.ingest_story(tmp_path_factory.mktemp("cli-csv"), e5)
 
 
 def test_search_csv_holds_every_passage_with_its_story_and_other_copies(
@@ -121,7 +112,7 @@ def test_who_csv_lists_the_articles_newest_first_up_to_the_limit(
 def test_feeds_list_csv(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["feeds", "list", "--csv"], capsys)
     assert (code, out) == (0, ",".join(FEED_COLUMNS) + "\r\n")  # no feeds: the header alone
-    run(["feeds", "add", "https://example.org/rss.xml", "--source", "Пример, \"Новости\""], capsys)
+    run(["feeds", "add", "https://example.org/rss.xml", "--source", 'Пример, "Новости"'], capsys)
     run(["feeds", "add", "https://example.org/atom.xml"], capsys)
 
     code, out, _ = run(["feeds", "list", "--csv"], capsys)

@@ -10,10 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.present.csv_export import SEARCH_COLUMNS
-from bot.wiring import open_store
-from ingest.pipeline import Ingestion
 from retrieval.embeddings import E5Embeddings
-from retrieval.settings import load_settings
 from tests.bot.conftest import bot_settings, running_bot
 from tests.conftest import SAMPLE
 from tests.emulators.bot_api import BotApiEmulator
@@ -24,13 +21,7 @@ from tests.support.cli import run
 @pytest.fixture(scope="module")
 def export_data_dir(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Path:
     """The sample news and the Paris talks as two outlets ran them (one story) and a third told them."""
-    data_dir = tmp_path_factory.mktemp("bot-export")
-    path = reprints.write_jsonl(
-        data_dir / "in" / "paris.jsonl", [reprints.original(), reprints.reprint(), reprints.preview()]
-    )
-    settings = load_settings(data_dir=data_dir)
-    Ingestion(open_store(settings), e5, lock_dir=data_dir / "locks").run([SAMPLE / "news.jsonl", path])
-    return data_dir
+    return reprints.ingest_story(tmp_path_factory.mktemp("bot-export"), e5, SAMPLE / "news.jsonl")
 
 
 async def test_the_paperclip_sends_the_results_as_the_csv_the_command_line_writes(

@@ -11,11 +11,14 @@ names as 👤 buttons. Everything is in the asker's client language.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.present.chart import render_chart
+from bot.present.pages import SearchPages
 from bot.present.phrases import KIND_WORDS, WHO, language, say
 from bot.present.timeline import render_caption
 from bot.present.who import entities_html, not_mentioned_html, who_html
@@ -24,11 +27,13 @@ from bot.telegram.asking import work_on
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.buttons import pressed
 from bot.telegram.handlers.search import search_pages
+from bot.telegram.handlers.timeline import TimelineReply
 from bot.telegram.keyboards import SearchFor, TimelineOf, WhoOf, page_keyboard, who_keyboard
 from bot.telegram.messages import argument_of, user_language
 from bot.telegram.services import Services
 from retrieval.entities.reading import NotMentioned
 
+T = TypeVar("T")
 NAMED_BUTTONS = 4
 """👤 buttons under a page: the names most named with it."""
 ENTITIES_SHOWN = 20
@@ -92,51 +97,58 @@ async def on_entities(update: Update, context: BotContext) -> None:
     await work_on(update, services, argument_of(update), None, work, reply)
 
 
-async def asked_by_button(update: Update, context: BotContext) -> tuple[Message, Query] | None:
-    """The message under which a 🕑, 🔎 or 👤 button was pressed and the query it asks (the press
-    answered); None when the user may not ask or the button is too old."""
+async def on_button(
+    update: Update,
+    context: BotContext,
+    work: Callable[[Services, Query, str], T],
+    reply: Callable[[Message, T], Awaitable[None]],
+) -> None:
+    """A 🕑, 🔎 or 👤 press: answered, then its query's ``work`` (in a thread, within the answering limit)
+    and the ``reply`` under the pressed message; a button too old for its data says so."""
     press = await pressed(update, context)
     if press is None:
-        return None
+        return
     data: object = press.data
     if not isinstance(data, WhoOf | TimelineOf | SearchFor) or not isinstance(press.message, Message):
         await press.answer(say("expired", user_language(update)), show_alert=True)
-        return None
+        return
     await press.answer()
-    return press.message, data.query
+    services, lang = context.services, language(user_language(update))
+    async with services.answering:
+        result = await asyncio.to_thread(work, services, data.query, lang)
+    await reply(press.message, result)
+
+
+def timeline_reply(services: Services, query: Query, lang: str) -> TimelineReply:
+    """🕑: the ``/timeline`` of the page's name: its chart per week or month, and its earliest articles."""
+    timeline = services.archive.timeline(query)
+    caption = render_caption(timeline, lang)
+    return TimelineReply(caption, render_chart(timeline, lang) if timeline.periods else None)
+
+
+async def send_timeline(message: Message, reply: TimelineReply) -> None:
+    if reply.png is None:
+        await message.reply_html(reply.caption)
+    else:
+        await message.reply_photo(reply.png, caption=reply.caption)
+
+
+def search_reply(services: Services, query: Query, lang: str) -> SearchPages:
+    """🔎: the ``/search`` of the page's name, page by page."""
+    return search_pages(services, query)
+
+
+async def send_pages(message: Message, pages: SearchPages) -> None:
+    await message.reply_html(pages.pages[0], reply_markup=page_keyboard(pages, 0))
 
 
 async def on_who_button(update: Update, context: BotContext) -> None:
-    """👤: the ``/who`` of the name on the button."""
-    services, asked = context.services, await asked_by_button(update, context)
-    if asked is None:
-        return
-    message, query = asked
-    async with services.answering:
-        reply = await asyncio.to_thread(who_reply, services, query, language(user_language(update)))
-    await send_who(message, reply)
+    await on_button(update, context, who_reply, send_who)
 
 
 async def on_timeline_button(update: Update, context: BotContext) -> None:
-    """🕑: the ``/timeline`` of the page's name: its chart per week or month, and its earliest articles."""
-    services, asked = context.services, await asked_by_button(update, context)
-    if asked is None:
-        return
-    message, query = asked
-    lang = language(user_language(update))
-    async with services.answering:
-        timeline = await asyncio.to_thread(services.archive.timeline, query)
-        png = await asyncio.to_thread(render_chart, timeline, lang) if timeline.periods else None
-    caption = render_caption(timeline, lang)
-    await (message.reply_html(caption) if png is None else message.reply_photo(png, caption=caption))
+    await on_button(update, context, timeline_reply, send_timeline)
 
 
 async def on_search_button(update: Update, context: BotContext) -> None:
-    """🔎: the ``/search`` of the page's name, page by page."""
-    services, asked = context.services, await asked_by_button(update, context)
-    if asked is None:
-        return
-    message, query = asked
-    async with services.answering:
-        pages = await asyncio.to_thread(search_pages, services, query)
-    await message.reply_html(pages.pages[0], reply_markup=page_keyboard(pages, 0))
+    await on_button(update, context, search_reply, send_pages)

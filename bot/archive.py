@@ -24,6 +24,7 @@ from retrieval.embeddings import NewsEmbeddings
 from retrieval.entities.reading import NotMentioned, Profile, most_named_in, profile, window_of
 from retrieval.entities.who import Counted
 from retrieval.records import Answer, Passage, SearchFilters, StoreStats
+from retrieval.search.pickup import Pickup, pickup_of
 from retrieval.search.searcher import question_language
 from retrieval.search.timeline import Timeline, count_timeline, count_timelines
 from retrieval.settings import Settings
@@ -96,6 +97,10 @@ class Archive:
 
     def _left_out(self, text: str, filters: SearchFilters | None) -> str:
         return left_out_note(self.answerer().undated_left_out(filters), question_language(text))
+
+    def pickup(self, article_id: str) -> Pickup | None:
+        """Who ran the story this article tells (None when the archive no longer holds it)."""
+        return pickup_of(self.answerer().store, article_id)
 
     def timeline(self, query: Query) -> Timeline:
         """The articles that mention every word of the query, per week or month (NoWords when it has

@@ -19,7 +19,7 @@ from bot.present.markup import escape
 from bot.present.shown import without_weak, words
 from bot.present.split import MAX_MESSAGE, utf16_len
 from bot.query_syntax import Query
-from retrieval.records import Passage
+from retrieval.records import Passage, with_defaults
 
 PER_PAGE = 5
 QUERY_CHARS = 200
@@ -37,6 +37,10 @@ class SearchPages:
     """The search as asked (words and filters), to run again with every copy (the "All copies" button)."""
     grouped: bool = False
     """Whether a story's copies were left out ("also in"): what "All copies" would show."""
+    stories: tuple[tuple[tuple[int, str], ...], ...] = ()
+    """Per page, the number and article of each passage whose story other articles tell too (its 📰)."""
+
+    __setstate__ = with_defaults  # a state file saved before ``stories`` existed still loads
 
 
 def render_search(
@@ -78,7 +82,22 @@ def render_search(
             header += f"\n<i>({escape(note)})</i>"
         pages.append("\n\n".join([header, *group]))
     grouped = any(p.copies for p in passages)
-    return SearchPages(query, tuple(pages), len(passages), request, grouped)
+    told = _told(passages, [len(g) for g in groups], opening)
+    return SearchPages(query, tuple(pages), len(passages), request, grouped, told)
+
+
+def _told(
+    passages: Sequence[Passage], sizes: Sequence[int], opening: dict[str, int]
+) -> tuple[tuple[tuple[int, str], ...], ...]:
+    """Per page of ``sizes`` passages, the number and article of each passage (an article's first) whose
+    story other articles tell too."""
+    told: list[tuple[tuple[int, str], ...]] = []
+    first = 1
+    for size in sizes:
+        page = enumerate(passages[first - 1 : first - 1 + size], first)
+        told.append(tuple((i, p.article_id) for i, p in page if p.copies and opening[p.article_id] == i))
+        first += size
+    return tuple(told)
 
 
 def _pack(blocks: list[str], per_page: int, budget: int) -> list[list[str]]:

@@ -61,6 +61,7 @@ from bot.telegram.handlers import (
     follows,
     inline,
     search,
+    story,
     timeline,
     uploads,
 )
@@ -71,6 +72,7 @@ from bot.telegram.keyboards import (
     ExportCsv,
     Page,
     SearchFor,
+    ShowPickup,
     ShowQuotes,
     TimelineOf,
     Unfollow,
@@ -202,6 +204,7 @@ def add_handlers(app: NewsbotApp) -> None:
     app.add_handler(CallbackQueryHandler(buttons.on_all_copies, pattern=AllCopies))
     app.add_handler(CallbackQueryHandler(buttons.on_export, pattern=ExportCsv))
     app.add_handler(CallbackQueryHandler(follows.on_unfollow_button, pattern=Unfollow))
+    app.add_handler(CallbackQueryHandler(story.on_pickup, pattern=ShowPickup))
     app.add_handler(CallbackQueryHandler(entities.on_who_button, pattern=WhoOf))
     app.add_handler(CallbackQueryHandler(entities.on_timeline_button, pattern=TimelineOf))
     app.add_handler(CallbackQueryHandler(entities.on_search_button, pattern=SearchFor))

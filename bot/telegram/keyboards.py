@@ -12,6 +12,7 @@ Vote(answer, up)        👍 / 👎 on an answer
 Page(search, number)    « / »: page ``number`` of a search's results
 Unfollow(follow, words) ✖: stop the chat's follow ``follow`` (/following)
 AllCopies(search)       📚: a search again, with every copy of each story (not "also in")
+ShowPickup(article, language) 📰: who ran the story an article tells, first and after, and who did not
 ExportCsv(query)        📎: a search's results up to the export limit, as a CSV document
 WhoOf(query)            👤: /who of a name (one named with it, or one near an unknown name), same filters
 TimelineOf(query)       🕑: /timeline of the name of a /who page, with its filters
@@ -31,9 +32,11 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import CallbackContext
 
 from bot.present.pages import SearchPages
+from bot.present.phrases import PICKUP
 from bot.present.shown import words
 from bot.query_syntax import Query
 from retrieval.records import Answer
+from retrieval.search.searcher import question_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,25 @@ class Unfollow:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowPickup:
+    article_id: str
+    language: str
+    """The language of the question or query the button came with ("ru" or "en"): the pickup's."""
+
+
+def pickup_row(stories: Sequence[tuple[int, str]], language: str) -> list[InlineKeyboardButton]:
+    """📰 for each (number, article id) of an answer's sources or a page's passages whose story has other
+    copies: "📰 Who ran it" for one, "📰 n" for several."""
+    one = len(stories) == 1
+    return [
+        InlineKeyboardButton(
+            f"📰 {PICKUP[language]['button'] if one else n}", callback_data=ShowPickup(aid, language)
+        )
+        for n, aid in stories
+    ]
+
+
+@dataclass(frozen=True, slots=True)
 class WhoOf:
     query: Query
 
@@ -136,19 +158,22 @@ def follows_keyboard(follows: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup
 
 
 def answer_keyboard(shown: ShownAnswer, vote: bool | None = None) -> InlineKeyboardMarkup:
-    """📄 (when the answer cites something), 👍 and 👎; the vote already given (up: True) is ticked."""
+    """📄 (when the answer cites something), 👍 and 👎; the vote already given (up: True) is ticked; under
+    them 📰 for the sources whose story other outlets ran too."""
     row = []
     if shown.answer.citations:
         label = f"📄 {words(shown.answer.question)['button']}"
         row.append(InlineKeyboardButton(label, callback_data=ShowQuotes(shown)))
     row.append(InlineKeyboardButton("👍 ✓" if vote is True else "👍", callback_data=Vote(shown, up=True)))
     row.append(InlineKeyboardButton("👎 ✓" if vote is False else "👎", callback_data=Vote(shown, up=False)))
-    return InlineKeyboardMarkup([row])
+    told = [(c.n, c.article_id) for c in shown.answer.citations if c.copies]  # by other outlets too
+    stories = pickup_row(told, question_language(shown.answer.question))
+    return InlineKeyboardMarkup([row, stories] if stories else [row])
 
 
 def page_keyboard(search: SearchPages, number: int) -> InlineKeyboardMarkup | None:
-    """« and » around page ``number`` (when there is more than one), and 📚 when copies of a story were
-    left out; None when neither."""
+    """« and » around page ``number`` (when there is more than one), 📰 for the page's stories told by
+    other outlets too, and 📚 when copies of a story were left out; None when none of them."""
     pages = len(search.pages)
     rows = []
     row = []
@@ -158,6 +183,8 @@ def page_keyboard(search: SearchPages, number: int) -> InlineKeyboardMarkup | No
         row.append(InlineKeyboardButton(f"{number + 2}/{pages} »", callback_data=Page(search, number + 1)))
     if row:
         rows.append(row)
+    if number < len(search.stories) and search.stories[number]:  # 📰 under the page, above 📚
+        rows.append(pickup_row(search.stories[number], question_language(search.query)))
     if search.request is not None and search.total:  # 📎 the results as a CSV document (above 📚)
         rows.append([InlineKeyboardButton("📎 CSV", callback_data=ExportCsv(search.request))])
     if search.grouped and search.request is not None:

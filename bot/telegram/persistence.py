@@ -54,6 +54,7 @@ from bot.telegram.keyboards import (
     ExportCsv,
     Page,
     SearchFor,
+    ShowPickup,
     ShowQuotes,
     TimelineOf,
     Unfollow,
@@ -86,6 +87,7 @@ ROOTS: tuple[type, ...] = (
     WhoOf,
     TimelineOf,
     SearchFor,
+    ShowPickup,
 )
 """What the file holds besides plain containers: the buttons' records and a chat's threads."""
 VALUES: tuple[type, ...] = (date, datetime)

@@ -38,23 +38,20 @@ def register(sub: Any) -> None:
 
 
 def run_story(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.present.pickup import not_found_text, pickup_text
+    from bot.present.pickup import not_found_json, not_found_text, pickup_json, pickup_text
     from bot.wiring import open_store
     from retrieval.search.pickup import pickup_of
 
     store = open_store(settings)
     pickup = pickup_of(store, args.article) or _found(store, settings, args.article)
     if pickup is None:
-        if args.json:
-            print(
-                json.dumps(
-                    {"query": args.article, "first": None, "copies": [], "absent": []}, ensure_ascii=False
-                )
-            )
-        else:
-            print(not_found_text(args.article))
+        print(
+            json.dumps(not_found_json(args.article), ensure_ascii=False)
+            if args.json
+            else not_found_text(args.article)
+        )
         return 0
-    print(json.dumps(pickup.json(), ensure_ascii=False, indent=2) if args.json else pickup_text(pickup))
+    print(json.dumps(pickup_json(pickup), ensure_ascii=False, indent=2) if args.json else pickup_text(pickup))
     return 0
 
 

@@ -3,6 +3,7 @@ first and when, who followed and how much later, every copy with its link, and t
 it that never ran it (:mod:`retrieval.search.pickup`).
 
     print(pickup_text(pickup))               # the command line's, in English
+    pickup_json(pickup)                      # newsbot story --json
     pickup_html(pickup, "ru")                # the bot's, in the language of the question it came from
 """
 
@@ -16,6 +17,7 @@ from bot.present.html import SOURCE_CHARS, TITLE_CHARS, title_link
 from bot.present.markup import escape
 from bot.present.phrases import PICKUP
 from bot.present.split import split_html
+from retrieval.answer.answer_json import article_json
 from retrieval.records import Copy
 from retrieval.search.pickup import Pickup, Ran
 
@@ -56,6 +58,27 @@ def pickup_html(pickup: Pickup, lang: str) -> list[str]:
 
     lines = _lines(pickup, lang, line, absent, heading=lambda text: f"📰 <b>{escape(text)}</b>")
     return split_html("\n".join(lines))
+
+
+def pickup_json(pickup: Pickup) -> dict[str, object]:
+    """``{"story", "first": {article_id, outlet, date, url, title}, "copies": [{…, after_hours}] (every
+    copy, the first included), "absent": [outlets], "window": {since, until}}``; dates as ISO days, a
+    missing one as null."""
+    return {
+        "story": pickup.story,
+        "first": _copy_json(pickup.first.copy),
+        "copies": [_copy_json(r.copy) | {"after_hours": r.after_hours} for r in pickup.copies],
+        "absent": list(pickup.absent),
+        "window": {
+            "since": pickup.since.isoformat() if pickup.since else None,
+            "until": pickup.until.isoformat() if pickup.until else None,
+        },
+    }
+
+
+def not_found_json(what: str) -> dict[str, object]:
+    """What ``newsbot story --json`` says of an id no article has and words that find none."""
+    return {"query": what, "first": None, "copies": [], "absent": []}
 
 
 def not_found_text(what: str, lang: str = "en") -> str:
@@ -108,3 +131,9 @@ def _lag(r: Ran, lang: str) -> str:
 
 def _outlet(c: Copy, lang: str) -> str:
     return c.source or PICKUP[lang]["unknown_outlet"]
+
+
+def _copy_json(c: Copy) -> dict[str, object]:
+    """A copy as search's JSON gives an article (:func:`article_json`), its outlet named ``outlet``."""
+    shown = article_json(c)
+    return {"article_id": shown.pop("article_id"), "outlet": shown.pop("source"), **shown}

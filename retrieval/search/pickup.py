@@ -62,20 +62,6 @@ class Pickup:
     def followers(self) -> tuple[Ran, ...]:
         return self.copies[1:]
 
-    def json(self) -> dict[str, object]:
-        """``{"first": {outlet, date, url, title}, "copies": [{…, after_hours}], "absent": [outlets],
-        "window": {since, until}}``; dates as ISO days, a missing one as null."""
-        return {
-            "story": self.story,
-            "first": _copy_json(self.first.copy),
-            "copies": [_copy_json(r.copy) | {"after_hours": r.after_hours} for r in self.copies],
-            "absent": list(self.absent),
-            "window": {
-                "since": self.since.isoformat() if self.since else None,
-                "until": self.until.isoformat() if self.until else None,
-            },
-        }
-
 
 def pickup_of(store: ChunkStore, article_id: str) -> Pickup | None:
     """The pickup of the story the article with this id tells; None when no visible article has it."""
@@ -110,13 +96,3 @@ def _ran(copies: tuple[Copy, ...]) -> tuple[Ran, ...]:
         Ran(c, (c.date - first).days * 24 if c.date is not None and first is not None else None)
         for c in copies
     )
-
-
-def _copy_json(c: Copy) -> dict[str, object]:
-    return {
-        "article_id": c.article_id,
-        "outlet": c.source,
-        "date": c.date.isoformat() if c.date else None,
-        "url": c.url,
-        "title": c.title,
-    }

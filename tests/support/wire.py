@@ -18,6 +18,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bot.wiring import open_store
+from ingest.pipeline import Ingestion
+from retrieval.embeddings import NewsEmbeddings
+from retrieval.settings import load_settings
 from tests.support import reprints
 
 FIRST, SECOND, THIRD = "wire-first", "wire-second", "wire-third"
@@ -76,3 +80,13 @@ def write(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records()), encoding="utf-8")
     return path
+
+
+def ingest(data_dir: Path, embeddings: NewsEmbeddings) -> Path:
+    """``data_dir`` with these articles in its store, ingested through the real pipeline."""
+    path = write(data_dir / "in" / "wire.jsonl")
+    report = Ingestion(
+        open_store(load_settings(data_dir=data_dir)), embeddings, lock_dir=data_dir / "locks"
+    ).run([path])
+    assert report.added == len(records()), report
+    return data_dir

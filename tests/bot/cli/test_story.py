@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.wiring import open_store
-from ingest.pipeline import Ingestion
 from retrieval.embeddings import E5Embeddings
-from retrieval.settings import load_settings
 from tests.support import wire
 from tests.support.cli import run
 
@@ -19,10 +16,7 @@ from tests.support.cli import run
 @pytest.fixture(scope="module")
 def wire_data_dir(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Path:
     """The wire story ingested once for the module, through the real pipeline."""
-    data_dir = tmp_path_factory.mktemp("story")
-    path = wire.write(data_dir / "in" / "wire.jsonl")
-    Ingestion(open_store(load_settings(data_dir=data_dir)), e5, lock_dir=data_dir / "locks").run([path])
-    return data_dir
+    return wire.ingest(tmp_path_factory.mktemp("story"), e5)
 
 
 @pytest.fixture

@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.wiring import open_store
-from ingest.pipeline import Ingestion
 from retrieval.embeddings import E5Embeddings
-from retrieval.settings import load_settings
 from tests.bot.conftest import bot_settings, running_bot
 from tests.emulators.bot_api import BotApiEmulator, SentMessage
 from tests.support import wire
@@ -19,10 +16,7 @@ from tests.support import wire
 
 @pytest.fixture(scope="module")
 def wire_data_dir(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Path:
-    data_dir = tmp_path_factory.mktemp("bot-pickup")
-    path = wire.write(data_dir / "in" / "wire.jsonl")
-    Ingestion(open_store(load_settings(data_dir=data_dir)), e5, lock_dir=data_dir / "locks").run([path])
-    return data_dir
+    return wire.ingest(tmp_path_factory.mktemp("bot-pickup"), e5)
 
 
 def rows(message: SentMessage) -> list[list[str]]:

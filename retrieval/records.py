@@ -112,6 +112,8 @@ class Passage:
     """Where the article came from (:attr:`Article.origin`: ``path`` or ``path:line`` of the ingested
     file; set by search from the article's record): what a source line names when there is no link and
     no outlet."""
+    entities: tuple[str, ...] = ()
+    """The ids of the entities its article names (set by search from the article's record)."""
 
     __setstate__ = with_defaults
 
@@ -164,6 +166,9 @@ class ArticleInfo:
     Not part of equality: two stores that hold the same articles are equal whenever they were written."""
     story: str = ""
     """The story this article tells (its near-duplicates share it; set by the store's write)."""
+    entities: tuple[str, ...] = field(default=(), compare=False)
+    """The ids of the entities the article is filed under (``person:<key>``…: set by ingestion's entity
+    filing, :mod:`retrieval.store.entities`). Not part of equality, as ``ingested``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +216,10 @@ class IngestReport:
     cancelled: bool = False
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    undated: int = 0
+    """Articles read from the files without a date (date filters leave them out)."""
+    no_outlet: int = 0
+    """Articles read from the files that name no outlet (nor got one from ``--source``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,9 @@ PHRASES: dict[str, dict[str, str]] = {
             "with /following in its chat."
         ),
         "follow_cut": "(Its words were cut to their first {n} characters, as a question's are.)",
+        "follow_unnamed": (
+            "(No article names «{name}» yet: the first one that does will be sent. Nearest names: {nearest})"
+        ),
         "no_follows": "This chat follows nothing yet: <code>/follow words</code> starts.",
         "following": "🔔 This chat follows (✖ stops one):",
         "unfollowed": "Stopped following «{words}».",
@@ -125,6 +128,8 @@ PHRASES: dict[str, dict[str, str]] = {
             "в её чате."
         ),
         "follow_cut": "(Слова сокращены до первых {n} символов, как у вопроса.)",
+        "follow_unnamed": "(Пока ни одна статья не называет «{name}»: пришлю первую, которая назовёт. "
+        "Ближайшие имена: {nearest})",
         "no_follows": "Этот чат пока ни за чем не следит: начните с <code>/follow слова</code>.",
         "following": "🔔 Этот чат следит за (✖ отменяет):",
         "unfollowed": "Больше не слежу за «{words}».",

@@ -9,8 +9,8 @@ The reads, side by side where they do not depend on each other:
   read while the question is embedded;
 - the nearest chunks by dense similarity (Chroma's kNN, the filters applied by the store); among the
   filed chunks the nearest and those that share the most of the question's words, weighted by idf;
-- the chunks that hold an exact phrase the question asks for (``"…"``: the store's full-text match,
-  read while the question is embedded), the nearest of them;
+- the chunks that may hold what the question's operators ask for (an exact phrase ``"…"``, a side of
+  ``A OR B``: the store's full-text match, read while the question is embedded), the nearest of them;
 - with a conversation's earlier answers, the nearest among the articles they cited;
 - once the candidates are known, their articles' records (which version of each is visible) and each
   candidate's neighbours in its article, scored by their vectors: the :class:`Pool` scoring works on.
@@ -34,7 +34,6 @@ import numpy as np
 from retrieval.records import ArticleInfo, SearchFilters
 from retrieval.search.dates import DateIntent, DateRange
 from retrieval.search.figures import ArchiveFigures, Figures
-from retrieval.search.operators import phrase_pattern
 from retrieval.store.chunks import ChunkStore, StoredChunk
 from retrieval.store.shapes import article_of, chunk_id
 from retrieval.store.statistics import ArchiveStats
@@ -61,8 +60,8 @@ class Lookup(NamedTuple):
     terms: list[str]
     figures: Future[Figures]
     filed: Future[Filed]
-    phrased: Future[list[StoredChunk]] | None = None
-    """The chunks that hold the exact phrases asked for, with their vectors (None: no phrase)."""
+    matched: Future[list[StoredChunk]] | None = None
+    """The chunks that may hold what the operators ask for, with their vectors (None: nothing asked)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,16 +113,16 @@ class CandidateReader:
         self._overlap = overlap
 
     def look_up(
-        self, query: str, phrases: Sequence[str] = (), filters: SearchFilters | None = None
+        self, query: str, patterns: Sequence[str] = (), filters: SearchFilters | None = None
     ) -> Lookup:
         """Start what the question's words alone decide: the figures, then the name index, and the
-        chunks that hold its exact ``phrases`` within ``filters``."""
+        chunks whose text matches ``patterns`` (what its operators ask for) within ``filters``."""
         figures = self._overlap.submit(self.figures.current)
         terms, keys = tokenize(query), query_keys(query)
         filed = self._overlap.submit(self._filed, [*keys, *terms], figures)
-        wanted = phrases and self.config.phrase_pool > 0
-        phrased = self._overlap.submit(self._phrased, phrases, filters) if wanted else None
-        return Lookup(terms, figures, filed, phrased)
+        wanted = patterns and self.config.matched_pool > 0
+        matched = self._overlap.submit(self._matched, patterns, filters) if wanted else None
+        return Lookup(terms, figures, filed, matched)
 
     def read(
         self,
@@ -163,9 +162,9 @@ class CandidateReader:
             chunks = {cid: keys for cid, keys in filed.chunks.items() if article_of(cid) in allowed}
             filed = Filed(filed.df, chunks, {cid: v for cid, v in filed.vectors.items() if cid in chunks})
         found = self._with_filed(nearest, filed, vector, filters, stats.chunks)
-        if lookup.phrased is not None:
+        if lookup.matched is not None:
             have = {c.id for c in found}
-            found += self._nearest_phrased(lookup.phrased.result(), vector, filters, have, within)
+            found += self._nearest_matched(lookup.matched.result(), vector, filters, have, within)
         if in_thread is not None:
             have = {c.id for c in found}
             found += [c for c in in_thread.result() if c.id not in have]
@@ -194,30 +193,30 @@ class CandidateReader:
         )
         return Filed(df, filed, (self.store.vectors(list(filed)) if filed else {}))
 
-    def _phrased(self, phrases: Sequence[str], filters: SearchFilters | None) -> list[StoredChunk]:
-        """Up to ``phrase_pool`` chunks (visible or not) that hold each phrase, with their vectors."""
-        n = self.config.phrase_pool
+    def _matched(self, patterns: Sequence[str], filters: SearchFilters | None) -> list[StoredChunk]:
+        """Up to ``matched_pool`` chunks (visible or not) matching each pattern, with their vectors."""
+        n = self.config.matched_pool
         found: dict[str, StoredChunk] = {}
-        for phrase in phrases:
-            for c in islice(self.store.matching(phrase_pattern(phrase), filters, page=n), n):
+        for pattern in patterns:
+            for c in islice(self.store.matching(pattern, filters, page=n), n):
                 found.setdefault(c.id, c)
         vectors = self.store.vectors(list(found)) if found else {}
         return [replace(c, vector=vectors[cid]) for cid, c in found.items() if cid in vectors]
 
-    def _nearest_phrased(
+    def _nearest_matched(
         self,
-        phrased: Sequence[StoredChunk],
+        matched: Sequence[StoredChunk],
         vector: np.ndarray,
         filters: SearchFilters,
         have: set[str],
         within: Sequence[str],
     ) -> list[StoredChunk]:
-        """The nearest of the chunks that hold a phrase, are not candidates yet and pass ``filters``
-        (of the articles ``within`` when given)."""
+        """The nearest of the chunks matched, not candidates yet, that pass ``filters`` (of the articles
+        ``within`` when given)."""
         allowed = set(within)
         new = [
             c
-            for c in phrased
+            for c in matched
             if c.id not in have
             and (not allowed or c.chunk.article_id in allowed)
             and (filters.empty or filters.matches(c.chunk))

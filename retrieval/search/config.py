@@ -29,10 +29,10 @@ class SearchConfig:
     qualifying_pool: int = 200
     """Nearest chunks asked per question with operators or ``who:``, of which only the qualifying
     articles' stay (:mod:`~retrieval.search.qualifying`)..."""
-    phrase_pool: int = 200
-    """...and chunks that hold an exact phrase asked for, read by the store's full-text match (the
-    nearest of them stay, ``key_pool`` + ``overlap_pool`` at most), so that a phrase in the archive is
-    found when its chunks are not among the nearest."""
+    matched_pool: int = 200
+    """...and chunks that may hold what the operators ask for (an exact phrase, a side of an OR), read
+    per term by the store's full-text match (the nearest of them stay, ``key_pool`` + ``overlap_pool``
+    at most), so that they are found when their chunks are not among the nearest."""
     named_within: int = 300
     """A ``who:`` entity named in at most this many articles is searched among its articles only (their
     chunks ranked here); one named more often is searched in the whole archive, keeping its articles."""

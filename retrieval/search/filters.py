@@ -1,16 +1,26 @@
 """Hard search filters from what a person typed: dates (``--since``/``since:``) and outlets.
 
 The command line and the bot read the same values, so they share this; each only names its options its
-own way in the messages (``labels``).
+own way in the messages (``labels``). An outlet the archive does not hold is a FilterError naming the
+closest ones it does hold; ``unknown`` (what ``newsbot stats`` calls the articles that name no outlet)
+cannot be filtered on, and the message says so and how to give them one. What a date filter leaves out
+for having no date is counted from the archive's figures (:func:`undated_left_out`).
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from datetime import date
 
 from retrieval.records import SearchFilters
 from retrieval.search.dates import OUT_OF_RANGE, DateOutOfRange, parse_date_arg
+from retrieval.store.statistics import ArchiveStats
+
+UNKNOWN_OUTLET = "unknown"
+"""What ``newsbot stats`` lists the articles without an outlet as."""
+CLOSEST = 5
+"""Most outlets an unknown one's message names."""
 
 
 class FilterError(ValueError):
@@ -36,10 +46,35 @@ def build_filters(
         raise FilterError(f"{labels[0]}{first.isoformat()} is after {labels[1]}{last.isoformat()}")
     resolved = resolve_sources(sources, known_sources) if sources else ()
     unknown = [s for s in resolved if s not in known_sources]
-    if unknown and known_sources:
-        shown = ", ".join(known_sources[:20])
-        raise FilterError(f"No outlet called «{unknown[0]}» in the archive. Outlets: {shown}")
+    if unknown:
+        raise FilterError(no_outlet(unknown[0], known_sources))
     return SearchFilters(since=first, until=last, sources=resolved, who=" ".join(who.split()))
+
+
+def no_outlet(name: str, known: Sequence[str]) -> str:
+    """Why ``name`` cannot filter: the closest outlets the archive holds (all of the first 20 when none
+    is close), or, for ``unknown``, that articles without an outlet cannot be picked by one."""
+    if name.strip().lower() == UNKNOWN_OUTLET:
+        return (
+            f"«{name}» stands for the articles that name no outlet; they cannot be picked by an outlet "
+            "filter. Give them one: newsbot ingest DIR --source NAME"
+        )
+    head = f"No outlet called «{name}» in the archive."
+    if not known:
+        return f"{head} Its articles name no outlet."
+    by_lowered = {k.lower(): k for k in known}
+    closest = difflib.get_close_matches(name.strip().lower(), list(by_lowered), n=CLOSEST, cutoff=0.6)
+    if closest:
+        return f"{head} Closest: {', '.join(by_lowered[c] for c in closest)}"
+    return f"{head} Outlets: {', '.join(known[:20])}"
+
+
+def undated_left_out(filters: SearchFilters | None, stats: ArchiveStats) -> int | None:
+    """How many articles without a date ``filters`` leave out (of the outlets they keep): 0 without a
+    date filter, None when the archive's figures predate that count."""
+    if filters is None or (filters.since is None and filters.until is None):
+        return 0
+    return stats.undated_articles(filters.sources)
 
 
 def resolve_sources(names: Sequence[str], known: Sequence[str]) -> tuple[str, ...]:

@@ -24,11 +24,12 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.entities.morphology import analyser
 from retrieval.search.filters import FilterError
-from retrieval.search.mentions import NoWords, mention_terms, text_mentions
+from retrieval.search.mentions import NoWords, candidate_pattern, mention_terms, text_mentions
 from retrieval.search.mentions import Term as Mention
 
 _TOKEN = re.compile(r'(?<!\S)(-?)(?:"([^"]*)"|«([^»]*)»|“([^”]*)”|(\S+))')
@@ -66,14 +67,38 @@ class Operators:
         return bool(self.required or self.excluded)
 
     @property
-    def phrases(self) -> tuple[str, ...]:
-        """The exact phrases asked for (not those left out), as typed."""
-        return tuple(dict.fromkeys(t.text for group in self.required for t in group if t.exact))
+    def patterns(self) -> tuple[str, ...]:
+        """Regular expressions (Rust and Python syntax alike) of the texts that may hold a term asked
+        for in a group: a phrase as written, a side of an OR in any form
+        (:func:`retrieval.search.mentions.candidate_pattern`). Search reads the chunks they match
+        besides the nearest, so that what the operators ask for is found when the nearest miss it."""
+        found: list[str] = []
+        for term in (t for group in self.required for t in group):
+            if term.exact:
+                found.append(phrase_pattern(term.text))
+                continue
+            try:
+                found += [candidate_pattern(part) for part in mention_terms(term.text)[:1]]
+            except NoWords:
+                continue
+        return tuple(dict.fromkeys(found))
 
     def alternatives(self) -> list[str]:
         """Each set of words an article that qualifies mentions (in some form) at least: the words asked
         for with a term of every group, one set per choice of terms (what a count looks for)."""
         return [" ".join((*self.words, *(t.text for t in c))) for c in itertools.product(*self.required)]
+
+    def decided(self, parts: Sequence[str]) -> bool | None:
+        """What some parts of an article (chunks) decide: False when one holds a term left out, True
+        when nothing is left out and each group is held by one of them, None when the whole text must
+        tell (a term left out may stand elsewhere; a phrase may span two parts)."""
+        terms = [t for group in self.required for t in group] + list(self.excluded)
+        found = [_Found(part, terms) for part in parts]
+        if any(f.holds(term) for f in found for term in self.excluded):
+            return False
+        if self.excluded:
+            return None
+        return all(any(f.holds(t) for f in found for t in group) for group in self.required) or None
 
     def qualifies(self, text: str) -> bool:
         """Whether an article's ``text`` holds a term of every required group and none excluded."""
@@ -85,27 +110,25 @@ class Operators:
 
 class _Found:
     """Which of ``terms`` a text holds: a phrase as written, a word in any form
-    (:func:`retrieval.search.mentions.text_mentions`: by stem, an English name by its transcription)."""
+    (:func:`retrieval.search.mentions.text_mentions`: by stem, an English name by its transcription),
+    decided on the text's words that may be forms of it (:func:`_maybe`), not on the whole text."""
 
     def __init__(self, text: str, terms: list[Term]) -> None:
         self.words = _plain(text)
-        words = list(dict.fromkeys(t.text for t in terms if not t.exact))
-        self._parts: dict[str, range] = {}
-        looked_for: list[Mention] = []
-        for word in words:
+        self._forms: dict[str, bool] = {}
+        for word in dict.fromkeys(t.text for t in terms if not t.exact):
             try:
                 parts = mention_terms(word)
             except NoWords:  # only common words: nothing it could be found by
                 parts = []
-            self._parts[word] = range(len(looked_for), len(looked_for) + len(parts))
-            looked_for += parts
-        self._mentioned = text_mentions(looked_for, text) if looked_for else frozenset()
+            self._forms[word] = bool(parts) and all(
+                text_mentions([part], " ".join(_maybe(part).findall(text))) for part in parts
+            )
 
     def holds(self, term: Term) -> bool:
         if term.exact:
             return _contains(self.words, _plain(term.text))
-        parts = self._parts[term.text]
-        if parts and all(i in self._mentioned for i in parts):
+        if self._forms[term.text]:
             return True
         return _CYRILLIC_WORD.fullmatch(term.text) is not None and self._by_lemma(term.text)
 
@@ -116,6 +139,13 @@ class _Found:
         wanted = _lemmas(word.lower())
         head = word.lower().replace("ё", "е")[:3]
         return any(_lemmas(w) & wanted for w in set(self.words) if w.startswith(head))
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _maybe(term: Mention) -> re.Pattern[str]:
+    """The words of a text that may be forms of ``term``
+    (:func:`retrieval.search.mentions.candidate_pattern`, whole words, case as written)."""
+    return re.compile(candidate_pattern(term) + r"\w*")
 
 
 @functools.lru_cache(maxsize=1 << 14)

@@ -21,8 +21,9 @@ from typing import Protocol, TypeVar
 from retrieval.records import ArticleInfo, Chunk, SearchFilters
 from retrieval.search.mentions import Term as MentionTerm
 from retrieval.search.mentions import mention_terms
-from retrieval.search.named import named_articles, named_entities
+from retrieval.search.named import UnknownName, named_articles, named_entities
 from retrieval.search.operators import Operators, parse_operators
+from retrieval.store.candidates import StoredChunk
 from retrieval.store.chunks import ChunkStore
 from retrieval.store.shapes import chunk_id
 
@@ -53,14 +54,25 @@ class Qualifying:
     def any(self) -> bool:
         return self.operators.any or self.named is not None
 
-    def articles(self, store: ChunkStore, article_ids: Sequence[str]) -> set[str]:
-        """Those of ``article_ids`` that qualify (their visible versions' texts read by id when the
-        operators need them)."""
+    def articles(
+        self, store: ChunkStore, article_ids: Sequence[str], at_hand: Sequence[StoredChunk] = ()
+    ) -> set[str]:
+        """Those of ``article_ids`` that qualify. The chunks ``at_hand`` (the candidates) decide an
+        article when they can (one holds a word left out; or nothing is left out and they hold every
+        group asked for); the others' visible versions are read whole, by id."""
         ids = [a for a in dict.fromkeys(article_ids) if self.named is None or a in self.named]
         if not self.operators.any or not ids:
             return set(ids)
-        infos = store.article_infos(ids).values()
-        return {aid for aid, text in texts(store, infos) if self.operators.qualifies(text)}
+        infos = store.article_infos(ids)
+        known: dict[str, list[str]] = {}
+        for c in at_hand:
+            info = infos.get(c.chunk.article_id)
+            if info is not None and c.version == info.content_hash:
+                known.setdefault(info.id, []).append(c.chunk.text)
+        decided = {aid: self.operators.decided(known[aid]) for aid in known}
+        keep = {aid for aid, verdict in decided.items() if verdict}
+        unread = [info for aid, info in infos.items() if decided.get(aid) is None]
+        return keep | {aid for aid, text in texts(store, unread) if self.operators.qualifies(text)}
 
 
 def texts(store: ChunkStore, infos: Collection[ArticleInfo]) -> list[tuple[str, str]]:
@@ -72,13 +84,17 @@ def texts(store: ChunkStore, infos: Collection[ArticleInfo]) -> list[tuple[str, 
     return [(aid, article_text(chunks)) for aid, chunks in by_article.items()]
 
 
-def check(store: ChunkStore, words: str, filters: SearchFilters) -> None:
-    """What a query's qualifying needs, checked before it is kept (a follow): its operators can be read
-    (OperatorError) and its ``who:`` name is named in the archive (UnknownName, with the nearest names);
-    both are FilterErrors."""
+def check(store: ChunkStore, words: str, filters: SearchFilters) -> UnknownName | None:
+    """A query checked before it is kept (a follow): its operators can be read (else OperatorError, a
+    FilterError); returned, the UnknownName of a ``who:`` name no article names yet (it may be followed:
+    it resolves each round, and the first article to name it alerts)."""
     parse_operators(words)
     if filters.who:
-        named_entities(store.collections.entities(), filters.who)
+        try:
+            named_entities(store.collections.entities(), filters.who)
+        except UnknownName as unknown:
+            return unknown
+    return None
 
 
 class _Mentioning(Protocol):

@@ -134,7 +134,7 @@ class Searcher:
         among = self._within(rule, within)
         if among is None:
             return self._nothing(query)
-        lookup = self.candidates.look_up(query, operators.phrases, filters)  # while the model runs
+        lookup = self.candidates.look_up(query, operators.patterns, filters)  # while the model runs
         intent = parse_question_dates(query, today=self.today())
         language = question_language(query)
         vector = self.embeddings.embed_question(query)
@@ -144,7 +144,7 @@ class Searcher:
         # 1. Candidates (of the qualifying articles only, when the query has operators or who:).
         found = self.candidates.read(lookup, vector, intent, filters, prior, among, wide=rule.any)
         if rule.any and found.chunks:
-            keep = rule.articles(self.store, [c.chunk.article_id for c in found.chunks])
+            keep = rule.articles(self.store, [c.chunk.article_id for c in found.chunks], found.chunks)
             found = replace(found, chunks=[c for c in found.chunks if c.chunk.article_id in keep])
         stats = found.figures.stats
         nothing = SearchResult([], intent, language, 0.0, query=query, archive_chunks=stats.chunks)

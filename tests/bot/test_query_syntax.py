@@ -102,3 +102,19 @@ def test_any_typed_query_gives_filters_within_the_calendar_or_a_clear_error(raw:
     assert set(filters.sources) <= set(KNOWN)
     # the store's filter for them, over an archive dated anywhere on the calendar, is built
     assert where(filters, date.min, date.max) is not None or filters.empty
+
+
+def test_who_names_whom_the_articles_must_name_in_english_or_russian() -> None:
+    assert parse_query("санкции кто:Путин") == Query("санкции", who="Путин")
+    asked = parse_query('who:"Boris  Johnson" Brexit since:2019')
+    assert asked == Query("Brexit", since="2019", who="Boris Johnson") and asked.has_filters
+    assert resolve_filters(asked, KNOWN, date(2026, 1, 6)).who == "Boris Johnson"
+    assert parse_query('"Белый дом" -Китай').text == '"Белый дом" -Китай'  # operators stay for search
+
+
+def test_a_query_kept_before_who_existed_loads_without_one() -> None:
+    kept = Query("санкции", "2025-01-01", None, ())
+    state = [kept.text, kept.since, kept.until, kept.sources]  # what the bot's state held before
+    loaded = Query.__new__(Query)
+    loaded.__setstate__(state)
+    assert loaded == Query("санкции", since="2025-01-01") and loaded.who == ""

@@ -80,7 +80,7 @@ def test_a_phrase_is_found_when_the_nearest_chunks_miss_it(store: ChunkStore, e5
     narrow = SearchConfig(dense_pool=1, qualifying_pool=1, key_df_max=0, key_pool=1, overlap_pool=0)
     query = '"Белый дом" митинг в Огайо'  # the nearest chunk is Trump's rally
     assert found(store, e5, query, narrow) == {"house"}
-    assert found(store, e5, query, replace(narrow, phrase_pool=0)) == set()  # the phrase lookup found it
+    assert found(store, e5, query, replace(narrow, matched_pool=0)) == set()  # the phrase lookup found it
 
 
 def test_who_keeps_the_articles_that_name_the_entity_in_any_form(store: ChunkStore, e5: E5Embeddings) -> None:

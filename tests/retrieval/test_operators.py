@@ -57,9 +57,18 @@ def test_lower_case_or_and_a_signed_number_are_words_of_the_question() -> None:
     assert not parse_operators("Trump or Biden?").any
     assert not parse_operators("или нет").any
     assert not parse_operators("морозы до -25 градусов").any
-    assert parse_operators("“Белый дом”").phrases == ("Белый дом",)  # typographic quotes too
+    assert parse_operators("“Белый дом”").required == ((Term("Белый дом", exact=True),),)  # typographic too
 
 
 def test_each_alternative_of_ors_is_the_words_a_count_looks_for() -> None:
     ops = parse_operators('санкции Путин OR Трамп "Белый дом"')
     assert ops.alternatives() == ["санкции Путин Белый дом", "санкции Трамп Белый дом"]
+
+
+def test_parts_of_an_article_decide_it_only_when_the_whole_text_could_not_say_otherwise() -> None:
+    phrase = parse_operators('"Белый дом" санкции')
+    assert phrase.decided(["В Белый дом пришли", "о санкциях"]) is True
+    assert phrase.decided(["Белого дома"]) is None  # the phrase may stand in another part
+    left_out = parse_operators('"Белый дом" -Китай')
+    assert left_out.decided(["В Белый дом пришли"]) is None  # Китай may stand in another part
+    assert left_out.decided(["В Белый дом", "посол Китая"]) is False

@@ -28,6 +28,7 @@ from bot.telegram.keyboards import Unfollow, drop_keyboard, follows_keyboard
 from bot.telegram.messages import argument_of, command_argument, unless_unchanged, user_language
 from retrieval.follows.store import Follow, Refused
 from retrieval.records import SearchFilters
+from retrieval.search.named import UnknownName
 from retrieval.search.qualifying import check
 
 log = logging.getLogger("newsbot.bot.follows")
@@ -46,10 +47,10 @@ async def on_follow(update: Update, context: BotContext, message: Message) -> No
     user_id = user.id if user is not None else message.chat_id
     bot_id = context.bot.id
 
-    def follow() -> tuple[tuple[Follow, bool] | Refused, str]:
+    def follow() -> tuple[tuple[Follow, bool] | Refused, str, UnknownName | None]:
         words = services.archive.answerer().bounded(query.text)  # cut as a question is
         filters = services.archive.filters(query)
-        check(services.archive.answerer().store, words, filters or SearchFilters())  # operators, who:
+        unnamed = check(services.archive.answerer().store, words, filters or SearchFilters())
         kept = services.follows_for(bot_id)
         added = kept.store.add(
             message.chat_id,
@@ -64,10 +65,10 @@ async def on_follow(update: Update, context: BotContext, message: Message) -> No
             vector_model=kept.matcher.model_id,
             bot_id=bot_id,
         )
-        return added, words
+        return added, words, unnamed
 
     try:
-        added, words = await asyncio.to_thread(follow)
+        added, words, unnamed = await asyncio.to_thread(follow)
     except FilterError as exc:
         await message.reply_html(say("bad_filter", lang, reason=escape(str(exc))))
         return
@@ -83,6 +84,9 @@ async def on_follow(update: Update, context: BotContext, message: Message) -> No
     reply = say("followed" if new else "already_following", lang, words=shown_words(followed))
     if words != query.text:
         reply += "\n" + say("follow_cut", lang, n=len(words))
+    if unnamed is not None and new:  # followed all the same: the first article to name it alerts
+        nearest = escape(", ".join(unnamed.nearest)) or "—"
+        reply += "\n" + say("follow_unnamed", lang, name=escape(unnamed.name), nearest=nearest)
     await message.reply_html(reply)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,14 @@ from bot.present.csv_export import FEED_COLUMNS, SEARCH_COLUMNS, WHO_COLUMNS
 from retrieval.embeddings import E5Embeddings
 from tests.support import reprints
 from tests.support.cli import one_line, run
+from tests.support.generate import article_text
 
 PUTIN = {
     "a.txt": ("Встреча в Кремле", "2025-01-15", "Владимир Путин встретился с Дмитрием Песковым."),
     "b.txt": ("Заявление", "2025-02-03", "Дмитрий Песков заявил, что Путин ответит."),
     "c.txt": ("Визит", "2025-02-20", "Владимира Путина встретили в Минске."),
 }
+NOTES = 120
 
 
 def read_csv(text: str) -> list[dict[str, str]]:
@@ -67,6 +70,35 @@ def test_search_csv_holds_every_passage_with_its_story_and_other_copies(
 
     code, out, _ = run(["search", reprints.QUERY, "--csv", "--all", "--limit", "2"], capsys)
     assert [r["passage"] for r in read_csv(out)] == [r["passage"] for r in every[:2]]
+
+
+def test_search_csv_holds_every_article_up_to_the_limit_not_a_pages_worth(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    e5: E5Embeddings,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """120 notes on the key rate: more than a search's candidates (90 chunks) can bring. Short notes
+    from a small vocabulary: some are filed as copies of one story."""
+    monkeypatch.setattr("bot.wiring.load_embeddings", lambda settings: e5)
+    rng = random.Random(27)
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for i in range(NOTES):
+        text = f"{article_text(rng, 'ru', (1, 1))}\n\nБанк России обсуждал ключевую ставку."
+        (folder / f"{i:03d}.txt").write_text(f"Заметка {i}\n2025-03-{i % 28 + 1:02d}\n\n{text}\n", "utf-8")
+    assert run(["ingest", str(folder)], capsys)[0] == 0
+
+    code, listed, _ = run(["search", "ключевая ставка", "--json", "--all", "-k", "1000"], capsys)
+    assert code == 0 and len({p["title"] for p in json.loads(listed)}) < NOTES
+    code, out, _ = run(["search", "ключевая ставка", "--csv", "--all"], capsys)
+    every = read_csv(out)
+    assert {r["title"] for r in every} == {f"Заметка {i}" for i in range(NOTES)}
+    code, out, _ = run(["search", "ключевая ставка", "--csv"], capsys)
+    stories = read_csv(out)
+    assert sorted(r["story"] for r in stories) == sorted({r["story"] for r in every})  # each story once
+    code, out, _ = run(["search", "ключевая ставка", "--csv", "--all", "--limit", "100"], capsys)
+    assert read_csv(out) == every[:100]
 
 
 def test_search_csv_and_json_together_or_a_limit_of_0_is_bad_usage(

@@ -16,6 +16,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,6 +46,11 @@ def best_of(runs: int, work: Callable[[], int]) -> tuple[float, float, int]:
     return best, cpu, result
 
 
+def search(answerer: Answerer, query: str) -> int:
+    """A plain search of 10 results, as ``newsbot search -k 10`` asks it; how many it found."""
+    return len(answerer.search(query, 10).passages)
+
+
 def export(answerer: Answerer, embeddings: NewsEmbeddings, query: str, limit: int) -> int:
     """The export as the command runs it: the rows written, as CSV text; how many."""
     exported = exporting(answerer, embeddings, limit)
@@ -70,10 +76,10 @@ def main() -> None:
         header += f" {f'export {limit} (cpu)':>19} {'rows':>5} {'ratio':>6}"
     print(header)
     for query in args.queries:
-        plain, plain_cpu, _ = best_of(args.runs, lambda q=query: len(answerer.search(q, 10).passages))
+        plain, plain_cpu, _ = best_of(args.runs, partial(search, answerer, query))
         line = f"{query[:20]:<20} {plain:>9.2f}s ({plain_cpu:.2f}s)"
         for limit in LIMITS:
-            took, cpu, rows = best_of(args.runs, lambda q=query, n=limit: export(answerer, embeddings, q, n))
+            took, cpu, rows = best_of(args.runs, partial(export, answerer, embeddings, query, limit))
             line += f" {took:>11.2f}s ({cpu:.2f}s) {rows:>5} {took / plain:>5.1f}x"
         print(line, flush=True)
 

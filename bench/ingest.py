@@ -5,7 +5,9 @@
 Prints the raw throughput of the model (passages/s, characters/s) over exactly the passages that ingestion
 embeds: dense vectors alone, and dense plus sparse latent terms (what ingestion computes); then the whole
 pipeline's throughput (load, chunk, embed, write to embedded Chroma) over the same articles, the ratio of
-pipeline to raw model, and peak memory (RSS).
+pipeline to raw model, and peak memory (RSS). Entity extraction (natasha's NER and the canonical names the
+pipeline files: :func:`retrieval.entities.article.article_entities`) is timed apart on the same articles'
+chunked text, and given as a share of the pipeline's time (the pipeline runs it too).
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from ingest.chunking import ChunkingConfig, chunk_article  # noqa: E402
 from ingest.loaders import ArticleLimits, load_paths  # noqa: E402
 from ingest.pipeline import Ingestion  # noqa: E402
 from retrieval.embeddings import make_embeddings  # noqa: E402
+from retrieval.entities.article import article_entities  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
 from retrieval.store.chunks import ChunkStore  # noqa: E402
+from retrieval.store.fingerprints import article_text  # noqa: E402
 
 
 def subset(archive: Path, n: int, workdir: Path, limits: ArticleLimits) -> Path:
@@ -66,7 +70,8 @@ def main() -> None:
         work = Path(tmp)
         path = subset(args.archive, args.articles, work, limits)
         articles = load_paths([path], limits).articles
-        passages = [c.text for a in articles for c in chunk_article(a, ChunkingConfig())]
+        chunked = [chunk_article(a, ChunkingConfig()) for a in articles]
+        passages = [c.text for chunks in chunked for c in chunks]
         chars = sum(len(p) for p in passages)
         emb.embed_passages(passages[:4])  # warm up
 
@@ -78,6 +83,12 @@ def main() -> None:
             for i in range(0, len(passages), args.batch):
                 emb.sparse_passages(passages[i : i + args.batch])
         raw = time.perf_counter() - t0
+
+        texts = [article_text(chunks) for chunks in chunked]  # as the store's writer files them
+        article_entities(texts[0])  # loads natasha's models once, as a running ingestion has
+        t0 = time.perf_counter()
+        named = sum(len(article_entities(text)) for text in texts)
+        extraction = time.perf_counter() - t0
 
         store = ChunkStore.open(None, work / "chroma", "bench")
         t0 = time.perf_counter()
@@ -98,6 +109,10 @@ def main() -> None:
     )
     print(f"pipeline     {pipe_pps:7.2f} passages/s  {chars / pipe:8.0f} chars/s  ({pipe:.1f} s)")
     print(f"ratio        {pipe_pps / raw_pps:.3f}  (pipeline / raw model)")
+    print(
+        f"entities     {extraction:.1f} s for {named} names  ({chars / extraction:.0f} chars/s; "
+        f"{extraction / pipe:.1%} of the pipeline's time)"
+    )
     print(f"peak RSS     {peak_rss_mb():.0f} MB")
 
 

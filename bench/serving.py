@@ -9,9 +9,10 @@ It reports on stdout in lines ``bench: <json>``:
 
 1. ``figures``: ``ready_s`` (from ``--spawned``, the parent's clock when it started this process, to the
    first answered question: imports, model load, first search), p50/p95 of a dense Chroma query (k=5,
-   the reference), ``search``, ``search`` filtered to the archive's busiest calendar month and ``ask``
-   (offline), each question through all four in turn, the peak RSS, and with ``--profile`` the p50 of
-   each store call a search makes;
+   the reference), ``search``, ``search`` filtered to the archive's busiest calendar month, ``ask``
+   (offline), ``who`` (``newsbot who``'s report on one of the archive's 50 most named entities, in
+   turn) and ``entities`` (the 20 most named of the whole archive), each question through all of them
+   in turn, the peak RSS, and with ``--profile`` the p50 of each store call a search makes;
 2. with ``--fresh-id``: ``polling``, then it searches ``--fresh-question`` until the article
    ``--fresh-id`` (which the parent writes once it reads ``polling``) is the top result, and reports
    ``fresh`` with the wall-clock time it was found.
@@ -42,6 +43,8 @@ sys.path.insert(0, str(REPO))
 
 from bot.wiring import build_answerer  # noqa: E402
 from retrieval.answer.answerer import Answerer  # noqa: E402
+from retrieval.entities.reading import most_named_in, who_in  # noqa: E402
+from retrieval.entities.who import Window  # noqa: E402
 from retrieval.evaluation import load_questions, percentile  # noqa: E402
 from retrieval.records import SearchFilters, day_from_number  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
@@ -107,17 +110,24 @@ def busiest_month(stats: ArchiveStats) -> SearchFilters | None:
 
 
 def measure(answerer: Answerer, questions: list[str], filters: SearchFilters | None) -> dict[str, Any]:
-    """p50/p95 of the dense reference, ``search``, filtered ``search`` and ``ask``, in ms. The four run
-    in turn for each question, so that a busy spell of the machine weighs on all of them alike."""
+    """p50/p95 of the dense reference, ``search``, filtered ``search``, ``ask``, ``who`` and
+    ``entities``, in ms. They run in turn for each question, so that a busy spell of the machine weighs
+    on all of them alike (``who`` asks for the next of the most named names at each turn)."""
     store, emb = answerer.store, answerer.searcher.embeddings
+    named = [c.name for c in most_named_in(store, Window(), limit=50)]
+    turn = iter(range(len(questions) * 2))
     calls: dict[str, Callable[[str], object]] = {
         "dense": lambda q: store.nearest(emb.embed_question(q), 5),
         "search": lambda q: answerer.search(q, 5),
         "filtered": lambda q: answerer.search(q, 5, filters),
         "ask": answerer.ask,
+        "who": lambda q: who_in(store, named[next(turn) % len(named)], Window()),
+        "entities": lambda q: most_named_in(store, Window(), limit=20),
     }
     if filters is None:
         del calls["filtered"]
+    if not named:  # an archive filed before entities were
+        del calls["who"], calls["entities"]
     answerer.ask(questions[0])
     runs: dict[str, list[float]] = defaultdict(list)
     for question in questions:
@@ -125,7 +135,7 @@ def measure(answerer: Answerer, questions: list[str], filters: SearchFilters | N
             runs[name] += timed(call, [question])
     return {
         f"{name}_p{p}_ms": round(percentile(runs[name], p), 2) if runs[name] else None
-        for name in ("dense", "search", "filtered", "ask")
+        for name in ("dense", "search", "filtered", "ask", "who", "entities")
         for p in (50, 95)
     }
 

@@ -11,7 +11,7 @@ is down, and answers as soon as it is back.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from bot.present.report import left_out_note, with_note
@@ -21,6 +21,7 @@ from ingest.pipeline import Ingestion, ProgressCallback
 from retrieval.answer.answerer import Answerer, Overview
 from retrieval.answer.thread import Thread
 from retrieval.embeddings import NewsEmbeddings
+from retrieval.entities.mentioned import entity_names, most_mentioned
 from retrieval.entities.reading import NotMentioned, Profile, most_named_in, profile, window_of
 from retrieval.entities.who import Counted
 from retrieval.records import Answer, Passage, SearchFilters, StoreStats
@@ -86,6 +87,10 @@ class Archive:
     def search(self, query: Query, k: int, *, all_copies: bool = False) -> list[Passage]:
         answerer = self.answerer()
         return answerer.search(query.text, k, self.filters(query), all_copies=all_copies).passages
+
+    def mentioned(self, passages: Sequence[Passage]) -> list[Counted]:
+        """The entities most mentioned among ``passages``' articles (:mod:`retrieval.entities.mentioned`)."""
+        return most_mentioned(passages, entity_names(self.answerer().store, passages))
 
     def shortened(self, query: Query) -> str:
         """The note that the query was cut before searching (empty when it was searched whole)."""

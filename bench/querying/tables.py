@@ -9,7 +9,7 @@ from typing import Any
 from bench.serving import MODEL_CALLS, NESTED_CALLS, STORE_CALLS
 
 CALLS = (("dense", "reference: dense k=5"), ("search", "search"), ("filtered", "search, one month"))
-CALLS += (("ask", "ask (offline)"),)
+CALLS += (("ask", "ask (offline)"), ("who", "who (one name)"), ("entities", "entities (top 20)"))
 
 
 def _ms(value: float | None) -> str:

@@ -15,6 +15,7 @@ from retrieval.settings import Settings
 
 if TYPE_CHECKING:
     from retrieval.answer.answerer import Answerer
+    from retrieval.records import SearchFilters
 
 SEARCH_EPILOG = """\
 examples:
@@ -112,11 +113,20 @@ def bounded(answerer: Answerer, command: str, what: str, text: str) -> str:
     return kept
 
 
+def left_out(answerer: Answerer, filters: SearchFilters, text: str) -> str:
+    """The note that the date filter left out articles without a date, in ``text``'s language."""
+    from bot.present.report import left_out_note
+    from retrieval.search.searcher import question_language
+
+    return left_out_note(answerer.undated_left_out(filters), question_language(text))
+
+
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
     from bot.present.shown import without_weak
     from bot.present.text import format_search
     from bot.wiring import build_answerer
     from retrieval.answer.answer_json import passage_json
+    from retrieval.entities.mentioned import entity_names, most_mentioned
 
     if wants_csv(args):
         return run_search_csv(args, settings)
@@ -124,11 +134,15 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     filters = parse_filters(args, answerer.outlets())
     query = bounded(answerer, "search", "query", args.query)
     passages = answerer.search(query, args.k, filters, all_copies=args.all).passages
+    shown = passages if args.all else without_weak(passages)[0]
+    names = entity_names(answerer.store, shown)
     if args.json:
-        shown = passages if args.all else without_weak(passages)[0]
-        print(json.dumps([passage_json(p) for p in shown], ensure_ascii=False, indent=2))
+        print(json.dumps([passage_json(p, names) for p in shown], ensure_ascii=False, indent=2))
     else:
-        print(format_search(query, passages, show_all=args.all))
+        mentioned = most_mentioned(shown, names)
+        print(format_search(query, passages, show_all=args.all, mentioned=mentioned))
+    if note := left_out(answerer, filters, query):
+        print(f"({note})", file=sys.stderr if args.json else sys.stdout)
     return 0
 
 
@@ -147,6 +161,7 @@ def run_search_csv(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.present.report import with_note
     from bot.present.text import format_answer
     from bot.wiring import build_answerer
     from retrieval.answer.answer_json import answer_json
@@ -155,6 +170,7 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     filters = parse_filters(args, answerer.outlets())
     question = bounded(answerer, "ask", "question", args.question)
     answer = answerer.ask(question, filters, all_copies=args.all)
+    answer = with_note(answer, left_out(answerer, filters, question))
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:

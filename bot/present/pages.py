@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from bot.present.cut import trim
 from bot.present.html import also_in_word, passage_block
 from bot.present.markup import escape
-from bot.present.shown import without_weak, words
+from bot.present.shown import mentioned_line, without_weak, words
 from bot.present.split import MAX_MESSAGE, utf16_len
 from bot.query_syntax import Query
+from retrieval.entities.who import Counted
 from retrieval.records import Passage, with_defaults
 
 PER_PAGE = 5
@@ -50,10 +51,12 @@ def render_search(
     per_page: int = PER_PAGE,
     note: str = "",
     request: Query | None = None,
+    mentioned: Sequence[Counted] = (),
 ) -> SearchPages:
     """Passages with date, outlet and link, up to ``per_page`` to a page, each page under the limit;
     ``note`` (the query was shortened) under the first page's header; ``request``: the search as asked,
-    kept for the "All copies" button."""
+    kept for the "All copies" button; ``mentioned``: the entities most mentioned among the passages,
+    under the first page's header."""
     said = words(query)
     strong, hidden = without_weak(passages)
     passages = [*strong, *(p for p in passages if p.strength == "weak")]  # weak matches last
@@ -80,6 +83,8 @@ def render_search(
         )
         if note and number == 1:
             header += f"\n<i>({escape(note)})</i>"
+        if number == 1 and (line := mentioned_line(mentioned, said)):
+            header += f"\n👥 {escape(line)}"
         pages.append("\n\n".join([header, *group]))
     grouped = any(p.copies for p in passages)
     told = _told(passages, [len(g) for g in groups], opening)

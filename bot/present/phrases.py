@@ -171,9 +171,12 @@ WORDS: dict[str, dict[str, str]] = {
         "weak": "weak match",
         "hidden": "{n} weak matches hidden.",
         "show_all": "--all shows them.",
+        "mentioned": "Most mentioned",
         "weak_below": "Weak matches below:",
         "also_in": "also in",
         "more_copies": "and {n} more",
+        "left_out": "articles without a date left out by the date filter: {n}",
+        "left_out_uncounted": "articles without a date are left out by the date filter",
         "csv_rows": "{n} results as CSV",
     },
     "ru": {
@@ -189,9 +192,12 @@ WORDS: dict[str, dict[str, str]] = {
         "weak": "слабое совпадение",
         "hidden": "Скрыто слабых совпадений: {n}.",
         "show_all": "--all покажет все.",
+        "mentioned": "Чаще всего упоминаются",
         "weak_below": "Дальше — слабые совпадения:",
         "also_in": "также в",
         "more_copies": "и ещё {n}",
+        "left_out": "статей без даты, не учтённых фильтром по дате: {n}",
+        "left_out_uncounted": "статьи без даты фильтр по дате не учитывает",
         "csv_rows": "результатов в CSV: {n}",
     },
 }
@@ -363,6 +369,43 @@ MENU: dict[str, dict[str, str]] = {
 }
 MENU_LANGUAGE_CODES = ("", *_RUSSIAN_CLIENTS)
 
+PICKUP: dict[str, dict[str, str]] = {
+    "en": {
+        "button": "Who ran it",
+        "heading": "Who ran the story",
+        "first": "First",
+        "followed": "Followed",
+        "nobody_followed": "No other outlet ran it.",
+        "same_day": "the same day",
+        "hours": "+{hours} h",
+        "later": "{days} d later",
+        "undated": "undated",
+        "absent": "Active {since} … {until}, never ran it",
+        "none_absent": "No other outlet has articles dated {since} … {until}.",
+        "no_window": "The first copy has no date: no outlet is named absent.",
+        "unknown_outlet": "unknown outlet",
+        "not_found": "No article has the id «{what}», and a search for it finds no strong match.",
+    },
+    "ru": {
+        "button": "Кто опубликовал",
+        "heading": "Кто опубликовал сюжет",
+        "first": "Первым",
+        "followed": "Следом",
+        "nobody_followed": "Больше никто его не публиковал.",
+        "same_day": "в тот же день",
+        "hours": "+{hours} ч",
+        "later": "через {days} дн.",
+        "undated": "без даты",
+        "absent": "Писали {since} … {until}, но не его",
+        "none_absent": "Других изданий со статьями за {since} … {until} нет.",
+        "no_window": "У первой копии нет даты: отсутствующих не назвать.",
+        "unknown_outlet": "издание не указано",
+        "not_found": "Статьи с id «{what}» нет, и поиск по этим словам не нашёл сильных совпадений.",
+    },
+}
+"""A story's pickup (``newsbot story``, the 📰 button), by the language of the question or query it came
+from (the command line's: English)."""
+
 # ``/help``: the page in each language (HTML; ``{archive}`` and ``{mention}`` filled in by
 # :func:`bot.present.help.render_help`), the administrators' part, and the sentences on the archive.
 HELP: dict[str, dict[str, str]] = {
@@ -445,7 +488,7 @@ Send a .txt .md .json .jsonl .csv .html file, or a .zip of them, to add it to th
 /search <i>слова</i> — фрагменты с датой, изданием и ссылкой, постранично (для журналистов)
 /timeline <i>слова</i> — когда об этом писали: график статей, которые их упоминают
 /who <i>имя</i> — человек, организация или место: когда, где, с кем (в любой форме: Путина, Putin)
-/entities [<i>person</i>|<i>organization</i>|<i>place</i>] — кто и что чаще всего было в новостях
+/entities [<i>люди</i>|<i>организации</i>|<i>места</i>] — кто и что чаще всего было в новостях
 /stats — что есть в архиве
 /new — новый разговор: следующий вопрос не продолжит прежние
 /follow <i>слова</i> — напишу сюда, когда появятся подходящие новые статьи (с учётом фильтров)
@@ -514,40 +557,3 @@ STATS: dict[str, dict[str, str]] = {
     },
 }
 """The archive's figures (``/stats`` in the user's language; ``newsbot stats`` in English)."""
-
-PICKUP: dict[str, dict[str, str]] = {
-    "en": {
-        "button": "Who ran it",
-        "heading": "Who ran the story",
-        "first": "First",
-        "followed": "Followed",
-        "nobody_followed": "No other outlet ran it.",
-        "same_day": "the same day",
-        "hours": "+{hours} h",
-        "later": "{days} d later",
-        "undated": "undated",
-        "absent": "Active {since} … {until}, never ran it",
-        "none_absent": "No other outlet has articles dated {since} … {until}.",
-        "no_window": "The first copy has no date: no outlet is named absent.",
-        "unknown_outlet": "unknown outlet",
-        "not_found": "No article has the id «{what}», and a search for it finds no strong match.",
-    },
-    "ru": {
-        "button": "Кто опубликовал",
-        "heading": "Кто опубликовал сюжет",
-        "first": "Первым",
-        "followed": "Следом",
-        "nobody_followed": "Больше никто его не публиковал.",
-        "same_day": "в тот же день",
-        "hours": "+{hours} ч",
-        "later": "через {days} дн.",
-        "undated": "без даты",
-        "absent": "Писали {since} … {until}, но не его",
-        "none_absent": "Других изданий со статьями за {since} … {until} нет.",
-        "no_window": "У первой копии нет даты: отсутствующих не назвать.",
-        "unknown_outlet": "издание не указано",
-        "not_found": "Статьи с id «{what}» нет, и поиск по этим словам не нашёл сильных совпадений.",
-    },
-}
-"""A story's pickup (``newsbot story``, the 📰 button), by the language of the question or query it came
-from (the command line's: English)."""

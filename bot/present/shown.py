@@ -6,6 +6,7 @@ which name an article or a copy of a story is found.
     copy_name(copy)                               # "Outlet B", else the file it came from, else its title
     named, counted = copies_shown(copies, more)   # the first five copies of a story, and how many others
     origin_shown(source, url, origin)             # the file, only when there is neither outlet nor link
+    mentioned_line(most, said)                    # "Most mentioned: Владимир Путин (3), …"
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.present.phrases import WORDS
+from retrieval.entities.who import Counted
 from retrieval.printable import printable
 from retrieval.records import Copy, Passage
 from retrieval.search.searcher import question_language
@@ -24,6 +26,13 @@ COPIES_SHOWN = 5
 def words(text: str) -> dict[str, str]:
     """The fixed words for a reply to ``text`` (a question or a search query), in its language."""
     return WORDS[question_language(text)]
+
+
+def mentioned_line(mentioned: Sequence[Counted], said: dict[str, str]) -> str:
+    """The entities most mentioned among a search's results, with how many results name each; "" for
+    none."""
+    named = ", ".join(f"{printable(c.name)} ({c.articles})" for c in mentioned)
+    return f"{said['mentioned']}: {named}" if named else ""
 
 
 def without_weak(passages: Sequence[Passage]) -> tuple[list[Passage], int]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.present.phrases import WORDS
-from bot.present.shown import copies_shown, copy_name, origin_shown, without_weak, words
+from bot.present.shown import copies_shown, copy_name, mentioned_line, origin_shown, without_weak, words
+from retrieval.entities.who import Counted
 from retrieval.printable import printable, printable_text
 from retrieval.records import Answer, Citation, Copy, Passage
 
@@ -80,12 +81,17 @@ def format_passages(passages: Sequence[Passage], *, said: dict[str, str] = WORDS
     return "\n\n".join(blocks)
 
 
-def format_search(query: str, passages: Sequence[Passage], *, show_all: bool = False) -> str:
+def format_search(
+    query: str, passages: Sequence[Passage], *, show_all: bool = False, mentioned: Sequence[Counted] = ()
+) -> str:
     """What ``newsbot search`` prints: the passages with how well each matches (weak matches left out
-    unless ``show_all``, saying how many), or "nothing found", in the query's language."""
+    unless ``show_all``, saying how many), or "nothing found", in the query's language; then the
+    entities ``mentioned`` most among them."""
     said = words(query)
     shown, hidden = (list(passages), 0) if show_all else without_weak(passages)
     parts = [format_passages(shown, said=said) if shown else f"{said['nothing']}."]
     if hidden:
         parts.append(said["hidden"].format(n=hidden) + " " + said["show_all"])
+    if shown and (line := mentioned_line(mentioned, said)):
+        parts.append(line)
     return "\n\n".join(parts)

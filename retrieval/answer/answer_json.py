@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, Protocol
 
+from retrieval.entities.index import Entity
 from retrieval.records import Answer, Citation, Passage, ShortAnswer
 
 
@@ -34,8 +36,11 @@ def article_json(a: _Article) -> dict[str, Any]:
     }
 
 
-def passage_json(p: Passage) -> dict[str, Any]:
+def passage_json(p: Passage, names: Mapping[str, Entity] | None = None) -> dict[str, Any]:
+    """A passage as ``search --json`` gives it; with ``names`` (its entities' records), the people,
+    organisations and places its article names, ``entities: [{"name", "kind"}]``."""
     c = p.chunk
+    named = {"entities": [_entity(names[e]) for e in p.entities if e in names]} if names is not None else {}
     return {
         **article_json(c),
         "index": c.index,
@@ -47,7 +52,12 @@ def passage_json(p: Passage) -> dict[str, Any]:
         "strength": p.strength or None,
         "also_in": [article_json(c) for c in p.copies],
         "also_in_more": p.more_copies,
+        **named,
     }
+
+
+def _entity(e: Entity) -> dict[str, str]:
+    return {"name": e.name, "kind": e.kind}
 
 
 def citation_json(c: Citation) -> dict[str, Any]:

@@ -168,7 +168,11 @@ class PassageBuilder:
             if missing:  # a story that was not among the provisional best
                 by_story |= self._read_stories(missing)
             passages = group_by_story(chosen, {i.id: by_story[story_label(i)] for i in shown})
-        return [replace(p, origin=pool.infos[p.article_id].origin) for p in passages]
+        infos = pool.infos
+        return [
+            replace(p, origin=infos[p.article_id].origin, entities=infos[p.article_id].entities)
+            for p in passages
+        ]
 
     def _stories(
         self,

@@ -36,12 +36,10 @@ from retrieval.entities.lookup import wanted
 from retrieval.entities.who import Fact
 from retrieval.store.client import update_records, upsert_without_vectors
 from retrieval.store.reads import read_by_ids
-from retrieval.store.schema import ARTICLE_PREFIX, Kind
-from retrieval.store.shapes import day_from
+from retrieval.store.schema import ARTICLE_PREFIX, ENTITIES_FIELD, Kind
+from retrieval.store.shapes import day_from, entity_ids
 
 _READ = 1000
-ENTITIES_FIELD = "entities"
-"""An article record's field: the JSON list of the ids of the entities it is filed under."""
 
 
 def entity_field(named: Sequence[Named]) -> dict[str, str]:
@@ -73,8 +71,8 @@ def article_facts(articles: Collection, article_ids: Sequence[str]) -> dict[str,
 def filed_of(article_id: str, meta: Mapping[str, Any]) -> Filed:
     """What the index filed of an article, from its record (to unfile it: ids, day and outlet)."""
     named = []
-    for eid in _json(meta.get(ENTITIES_FIELD), []):
-        kind, _, key = str(eid).partition(":")
+    for eid in entity_ids(meta):
+        kind, _, key = eid.partition(":")
         named.append(Named(kind, "", key, (), 0))
     day = day_from(meta)
     return Filed(article_id, day.isoformat() if day else None, str(meta.get("source") or ""), tuple(named))

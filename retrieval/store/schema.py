@@ -136,6 +136,8 @@ STORY_PREFIX = "s:"
 TERM_PREFIX = "t:"
 DELTA_PREFIX = "d:"
 STATS_ID = "stats"
+ENTITIES_FIELD = "entities"
+"""An article record's field: the JSON list of the ids of the entities it is filed under."""
 
 POSTING_PREFIX = "k:"
 """The id prefix of the name index's records (the ``-keys`` collection)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import calendar
+import json
 import zlib
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from retrieval.records import ArticleInfo, Chunk, SearchFilters, SparseVector, day_from_number, day_number
-from retrieval.store.schema import Kind
+from retrieval.store.schema import ENTITIES_FIELD, Kind
 
 
 def chunk_id(article_id: str, version: str, index: int) -> str:
@@ -131,7 +132,18 @@ def article_from(article_id: str, meta: Mapping[str, Any]) -> ArticleInfo:
         origin=str(meta.get("origin", "")),
         ingested=float(meta["ingested"]) if meta.get("ingested") is not None else None,
         story=str(meta.get("story", "")),
+        entities=entity_ids(meta),
     )
+
+
+def entity_ids(meta: Mapping[str, Any]) -> tuple[str, ...]:
+    """The entities an article record is filed under (:data:`~retrieval.store.schema.ENTITIES_FIELD`)."""
+    raw = meta.get(ENTITIES_FIELD)
+    try:
+        ids = json.loads(raw) if isinstance(raw, str) else []
+    except ValueError:
+        return ()
+    return tuple(str(i) for i in ids) if isinstance(ids, list) else ()
 
 
 def where(filters: SearchFilters | None, first: date | None = None, last: date | None = None) -> Any:

@@ -23,7 +23,10 @@ def search_pages(services: Services, query: Query, *, all_copies: bool = False) 
     """The search's pages (blocking: run it in a thread); kept for "All copies" unless it shows them."""
     passages = services.archive.search(query, SEARCH_RESULTS, all_copies=all_copies)
     note = "; ".join(n for n in (services.archive.shortened(query), services.archive.left_out(query)) if n)
-    return render_search(query.text, passages, note=note, request=None if all_copies else query)
+    mentioned = services.archive.mentioned(passages)
+    return render_search(
+        query.text, passages, note=note, request=None if all_copies else query, mentioned=mentioned
+    )
 
 
 def search_csv(services: Services, query: Query) -> tuple[bytes, int]:

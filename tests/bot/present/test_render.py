@@ -15,6 +15,7 @@ from bot.present.pages import render_search
 from bot.present.report import format_stats
 from bot.present.split import MAX_MESSAGE, split_html, utf16_len
 from ingest.pipeline import Progress
+from retrieval.entities.who import Counted
 from retrieval.records import Answer, Chunk, Citation, Copy, Passage, StoreStats
 from tests.emulators.bot_api import parse_html
 
@@ -209,6 +210,15 @@ def test_search_results_and_copies_without_outlet_or_link_name_their_file() -> N
     assert visible(source_line(replace(citation(1), copies=(linked,)))).endswith(
         "Also in: Мост открыли в мае."
     )
+
+
+def test_search_names_who_its_results_mention_most_under_the_first_header_only() -> None:
+    mentioned = [Counted("person:иван <петров>", "Иван <Петров>", "person", 3)]
+    passages = [passage(i, f"Текст {i}.") for i in range(7)]
+    first, second = render_search("мост", passages, per_page=5, mentioned=mentioned).pages
+    assert visible(first).splitlines()[1] == "👥 Чаще всего упоминаются: Иван <Петров> (3)"
+    assert "👥" not in visible(second)
+    assert "👥" not in visible(render_search("bridge", passages).pages[0])  # none mentioned twice
 
 
 def test_search_with_nothing_found() -> None:

@@ -3,11 +3,13 @@
 A name is looked up by the consonant keys of its words (:func:`retrieval.names.consonant_key`; the index
 files every entity under its words' keys, :mod:`retrieval.entities.index`), so that an inflected form or a
 Latin spelling finds the Cyrillic entity. Of the entities found, those with the asked name's last word
-(a surname, mostly) fit; the one with most of the asked words is meant, a name that is not part of
-another's before one that is ("Путин" alone, in an article that never gave the full name), then the most
-named. Counted with it: the names that are part of it when it is the most named name they are part of,
-and the fuller names it is part of ("Владимир Владимирович Путин"); the rest are other entities the name
-may mean ("Иванка Трамп" for "Trump").
+(a surname, mostly) fit; the one with most of the asked words is meant, an organisation or place named
+exactly as asked before one that is not ("США", not "Конгресс США"), a person whose name is not part of
+another's before one whose name is ("Путин" alone, in an article that never gave the full name), then the
+most named. Counted with a person: the names that are part of theirs when they are the most named person
+those are part of, and the fuller names theirs is part of ("Владимир Владимирович Путин"); the rest are
+other entities the name may mean ("Иванка Трамп" for "Trump"). Only people are named by part of their
+name: "Европа" is not "Центральная Европа", nor "Россия" (whose consonant key is "Русь"'s) "Древняя Русь".
 
     wanted("Vladimir Putin") -> ["влдмр", "птн"]     # the keys to read
     resolve("Putin", found) -> Resolved("person:владимир путин", ("person:путин",), ())
@@ -51,9 +53,17 @@ def resolve(name: str, found: Mapping[str, Entity]) -> Resolved | None:
 
     parts = {e for e in fitting if any(_part_of(found[e], found[w]) for w in fitting if w != e)}
 
-    def rank(eid: str) -> tuple[int, bool, int, bool, str]:
+    def rank(eid: str) -> tuple[int, bool, bool, int, bool, str]:
         exact = eid.split(":", 1)[1] == own or own in _identities(found[eid])
-        return (-len(set(asked) & keys[eid]), eid in parts, -found[eid].articles, not exact, eid)
+        inexact_thing = not exact and found[eid].kind != "person"
+        return (
+            -len(set(asked) & keys[eid]),
+            inexact_thing,
+            eid in parts,
+            -found[eid].articles,
+            not exact,
+            eid,
+        )
 
     fitting.sort(key=rank)
     meant = fitting[0]
@@ -77,7 +87,10 @@ def likeliest_whole(part: str, found: Mapping[str, Entity]) -> str | None:
 
 
 def _part_of(part: Entity, whole: Entity) -> bool:
-    """Whether ``part``'s name is fewer words of ``whole``'s ("Путин" of "Владимир Путин")."""
+    """Whether ``part`` is a person named by fewer words of ``whole``'s name ("Путин" of "Владимир
+    Путин"); an organisation or place is never a part of another."""
+    if part.kind != "person" or whole.kind != "person":
+        return False
     words, of = _name_keys(part), _name_keys(whole)
     return len(part.name.split()) < len(whole.name.split()) and bool(words) and words <= of
 

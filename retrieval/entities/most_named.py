@@ -3,8 +3,10 @@
 The index keeps, per month, how many articles name each entity (of all outlets and of each:
 :func:`retrieval.entities.index.tally_of`). A window of whole months is summed from those tallies; a month
 the window cuts (``--since 2025-03-10``) is counted again for the leading entities from their postings,
-day by day, so that the figures are exact for the days asked. A name that is part of a leading one
-("Путин" in articles that never give the full name) is counted with it.
+day by day, so that the figures are exact for the days asked. A person named by part of a leading
+person's name ("Путин" in articles that never give the full name) is counted with them; an organisation
+or place only as itself ("Европа" is not "Центральная Европа": :func:`~retrieval.entities.lookup.
+likeliest_whole`).
 
     most_named(index, Window(since=date(2025, 3, 1)), kind="person", limit=20)
     -> [Counted("person:владимир путин", "Владимир Путин", "person", 41), …]
@@ -46,7 +48,7 @@ def most_named(
         )
     leading = [e for e, n in tally.most_common(limit * WIDER) if n > 0]
     known = index.entities(leading)
-    for part in leading:  # "Путин" alone counts with "Владимир Путин" (never in the same article)
+    for part in leading:  # "Путин" alone counts with "Владимир Путин" (people only)
         if part not in known or " " in known[part].name:
             continue
         wholes = {**known, **index.candidates(known[part].name)}

@@ -88,6 +88,37 @@ def test_a_name_asked_inflected_or_in_latin_letters_finds_its_cyrillic_entity() 
     assert asked("Нобель") is None
 
 
+def test_a_place_or_organisation_is_meant_as_named_and_never_as_part_of_a_longer_name() -> None:
+    def place(name: str, key: str, *forms: str) -> Named:
+        return Named("place", name, key, forms or (name,), 1)
+
+    usa = place("США", "сша")
+    russia = place("Россия", "россия", "России")  # its consonant key is Русь's
+    articles = [
+        Filed("a1", "2025-03-02", "ТАСС", (usa, russia)),
+        Filed("a2", "2025-03-03", "ТАСС", (usa, russia)),
+        Filed(
+            "a3",
+            "2025-03-04",
+            "ТАСС",
+            (Named("organization", "Конгресс США", "конгресс сша", ("Конгресса США",), 1),),
+        ),
+        Filed("a4", "2025-03-05", "ТАСС", (place("Древняя Русь", "древний русь", "Древней Руси"),)),
+        Filed("a5", "2025-03-06", "ТАСС", (place("Русь", "русь", "Руси"),)),
+    ]
+    records = filed({}, articles, [])
+    words = changes(articles, []).words
+
+    def asked(name: str) -> Resolved | None:
+        return resolve(name, {eid: records[eid] for key in wanted(name) for eid in words.get(key, ())})
+
+    for name, meant in (("США", "place:сша"), ("Россия", "place:россия"), ("Руси", "place:русь")):
+        found = asked(name)
+        assert found is not None and (found.meant, found.same) == (meant, ()), name
+    rus = asked("Древняя Русь")
+    assert rus is not None and rus.meant == "place:древний русь" and rus.same == ()
+
+
 def test_the_entities_beside_one_are_ranked_by_lift_not_by_raw_count() -> None:
     ranked_beside = beside(
         "person:a",

@@ -123,3 +123,19 @@ def test_the_most_named_of_a_period_count_the_days_asked_and_the_outlet(tmp_path
     assert {p.name: p.articles for p in rbk} == {"Владимир Путин": 1, "Дмитрий Песков": 1}
     places = most_named(index, Window(), months, kind="place")
     assert {p.name for p in places} >= {"Минск", "Москва"}
+
+
+def test_places_are_counted_as_named_not_with_a_longer_name_that_holds_their_word(tmp_path: Path) -> None:
+    index = EntityIndex(open_collection(make_client(None, tmp_path), "p-entities"), batch=100)
+    texts = [
+        "Цены в Европе выросли.",
+        "Европа ждёт зиму.",
+        "Туристы едут в Центральную Европу.",
+        "В России похолодало.",
+        "Россия и Европа спорят.",
+        "Историки изучают Древнюю Русь.",
+    ]
+    filed = [Filed(f"a{i}", "2025-01-10", "ТАСС", article_entities(t)) for i, t in enumerate(texts)]
+    index.change(changes(filed, []))
+    places = {p.name: p.articles for p in most_named(index, Window(), ["202501"], kind="place")}
+    assert places == {"Европа": 3, "Россия": 2, "Центральная Европа": 1, "Древняя Русь": 1}

@@ -28,6 +28,7 @@ from retrieval.answer.thread import Thread
 from retrieval.errors import AnswerError
 from retrieval.records import Answer, SearchFilters, StoreStats
 from retrieval.search.filters import undated_left_out
+from retrieval.search.operators import OperatorError, as_prose, parse_operators, unquoted
 from retrieval.search.searcher import Searcher, SearchResult, question_language
 from retrieval.store.chunks import ChunkStore
 from retrieval.terms import KEY_PREFIX, name_keys, query_key_groups
@@ -40,6 +41,12 @@ ENGLISH_MENTIONS = 50
 SHORTENED = {
     "ru": "вопрос сокращён до первых {n} символов",
     "en": "the question was shortened to its first {n} characters",
+}
+
+
+UNQUOTED = {
+    "ru": "ни одна статья не содержит фразу в кавычках дословно; ответ по её словам в любой форме",
+    "en": "no article holds the quoted phrase as written; answered from its words in any form",
 }
 
 
@@ -121,11 +128,34 @@ class Answerer:
         if thread is not None and thread.turns:
             answer = self.follow_up(asked, filters, thread)
         else:
-            answer = self.answer(asked, self.search(asked, self.k, filters, all_copies=all_copies))
+            answer = self.answer_operators(asked, filters, all_copies=all_copies)
         shortened = self.shortened(question)
         if not shortened:
             return answer
         return replace(answer, note="; ".join(n for n in (shortened, answer.note) if n))
+
+    def answer_operators(
+        self, question: str, filters: SearchFilters | None, *, all_copies: bool = False
+    ) -> Answer:
+        """The answer to a question that may hold operators, read as a question first: quotes or an
+        OR that cannot be read as operators are its words (a title quoted 'Какой сериал "Доктора
+        Кто»…'); when no article holds a quoted phrase as written and the answer would say the
+        archive does not cover it, the phrase's words are searched in any form, and the note says so
+        (natural questions quote titles in another form or language than the article's)."""
+        try:
+            parse_operators(question)
+        except OperatorError:
+            return self.answer(
+                question, self.search(as_prose(question), self.k, filters, all_copies=all_copies)
+            )
+        answer = self.answer(question, self.search(question, self.k, filters, all_copies=all_copies))
+        loose = unquoted(question)
+        if not answer.abstained or loose == question:
+            return answer
+        retry = self.answer(question, self.search(loose, self.k, filters, all_copies=all_copies))
+        if retry.abstained:
+            return answer
+        return replace(retry, note=UNQUOTED[question_language(question)])
 
     def follow_up(self, question: str, filters: SearchFilters | None, thread: Thread) -> Answer:
         """A follow-up that stands on its own is answered as it is: it names something (a name, a

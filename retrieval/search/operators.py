@@ -180,6 +180,29 @@ def parse_operators(query: str) -> Operators:
     return _grouped(items, query)
 
 
+def unquoted(query: str) -> str:
+    """``query`` with the quotes of the phrases it asks for dropped (their words then match in any form,
+    in any order); words and phrases left out, and OR, stay operators."""
+
+    def plain(m: re.Match[str]) -> str:
+        minus, dq, gq, cq, _ = m.groups()
+        phrase = next((q for q in (dq, gq, cq) if q is not None), None)
+        return phrase if phrase is not None and not minus else m.group(0)
+
+    return _TOKEN.sub(plain, query)
+
+
+def as_prose(query: str) -> str:
+    """``query`` read as a question, not as operators: no quote marks, OR and ИЛИ as words, no minus
+    before a word (what :meth:`~retrieval.answer.answerer.Answerer.ask` searches when a question's
+    quotes or ORs cannot be read as operators: 'Какой сериал "Доктора Кто» …')."""
+    words = (_QUOTES.sub("", word).lstrip("-") for word in query.split())
+    return " ".join(w.lower() if w in _OR else w for w in words if w)
+
+
+_QUOTES = re.compile(r'["«»“”]')
+
+
 def _grouped(items: list[_Item], query: str) -> Operators:
     ranked: list[str] = []
     plain: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.search.operators import OperatorError, Term, parse_operators
+from retrieval.search.operators import OperatorError, Term, as_prose, parse_operators, unquoted
 
 
 def test_an_exact_phrase_is_those_words_in_that_order_as_written() -> None:
@@ -72,3 +72,13 @@ def test_parts_of_an_article_decide_it_only_when_the_whole_text_could_not_say_ot
     left_out = parse_operators('"Белый дом" -Китай')
     assert left_out.decided(["В Белый дом пришли"]) is None  # Китай may stand in another part
     assert left_out.decided(["В Белый дом", "посол Китая"]) is False
+
+
+def test_a_question_loosened_keeps_what_it_leaves_out_and_read_as_prose_has_no_operators() -> None:
+    assert (
+        unquoted('санкции "Белый дом" -"Китай Пекин" OR «Кремль»')
+        == 'санкции Белый дом -"Китай Пекин" OR Кремль'
+    )
+    prose = as_prose('Для какой серии "Доктора Кто» OR -это?')
+    assert prose == "Для какой серии Доктора Кто or это?"
+    assert not parse_operators(prose).any

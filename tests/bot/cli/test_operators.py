@@ -65,11 +65,33 @@ def test_ask_draws_only_on_the_articles_that_qualify(
     assert {c["article_id"] for c in json.loads(out)["citations"]} == {"trump.txt"}
 
 
+def test_ask_reads_a_question_whose_quotes_are_not_operators_as_its_words(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["ask", 'Что делал Путин в "Кремле?', "--json"], capsys)  # an unclosed quote
+    assert code == 0, err
+    assert {c["article_id"] for c in json.loads(out)["citations"]} == {"putin.txt"}
+    code, out, err = run(["ask", "совещание по бюджету OR", "--json"], capsys)  # a lone OR: a word
+    assert code == 0, err
+    assert not json.loads(out)["abstained"]
+
+
+def test_ask_searches_a_quoted_phrase_no_article_holds_as_written_by_its_words(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["ask", 'Кто провёл "совещания по бюджетам"?', "--json"], capsys)
+    assert code == 0, err
+    answer = json.loads(out)
+    assert not answer["abstained"]
+    assert {c["article_id"] for c in answer["citations"]} == {"putin.txt"}
+    assert "ни одна статья не содержит фразу в кавычках дословно" in answer["note"]
+
+
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
         (["search", '"Белый дом'], "an unclosed quote"),
-        (["ask", "бюджет OR"], "OR needs a word or phrase on each side"),
+        (["search", "бюджет OR"], "OR needs a word or phrase on each side"),
         (["search", "бюджет", "--who", "Пупкин"], "No article names «Пупкин»"),
     ],
 )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.embeddings import E5Embeddings
-from tests.support.cli import run
+from tests.support.cli import ingested, run
 
 ARTICLES = {
     "a.txt": (
@@ -31,13 +31,7 @@ def archive(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, e5: E5Embeddings, capsys: pytest.CaptureFixture[str]
 ) -> Path:
     monkeypatch.setattr("bot.wiring.load_embeddings", lambda settings: e5)
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    for name, (title, day, text) in ARTICLES.items():
-        (folder / name).write_text(f"{title}\n{day}\n\n{text}\n", encoding="utf-8")
-    code, _, err = run(["ingest", str(folder)], capsys)
-    assert code == 0, err
-    return folder
+    return ingested(tmp_path / "archive", ARTICLES, capsys)
 
 
 def test_search_json_passages_carry_the_entities_their_articles_name(

@@ -64,10 +64,10 @@ from retrieval.records import ArticleInfo, Chunk, Passage
 from retrieval.search.named import UnknownName, named_entities
 from retrieval.search.operators import OperatorError, Operators, parse_operators
 from retrieval.search.passages import paragraph, passage
-from retrieval.search.qualifying import article_text
 from retrieval.search.searcher import SearchConfig
 from retrieval.store.chunks import ChunkStore
 from retrieval.store.entities import article_facts
+from retrieval.store.fingerprints import article_text
 
 FOLLOW_THRESHOLD = 0.835
 """The dense similarity at which a passage matches a follow without mentioning its words. bench/follows.py,

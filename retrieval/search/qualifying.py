@@ -14,7 +14,7 @@ that qualify.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -25,22 +25,8 @@ from retrieval.search.named import UnknownName, named_articles, named_entities
 from retrieval.search.operators import Operators, parse_operators
 from retrieval.store.candidates import StoredChunk
 from retrieval.store.chunks import ChunkStore
+from retrieval.store.fingerprints import article_text
 from retrieval.store.shapes import chunk_id
-
-
-def article_text(chunks: Iterable[Chunk]) -> str:
-    """An article's text put back together from its chunks (each ``text[start:end]`` of it; chunks
-    that overlap give the shared part once, a gap between two is a space)."""
-    parts: list[str] = []
-    end = 0
-    for c in sorted(chunks, key=lambda c: (c.start, c.end)):
-        if c.end <= end:
-            continue
-        if c.start > end and parts:
-            parts.append(" ")
-        parts.append(c.text[max(0, end - c.start) :])
-        end = c.end
-    return "".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,16 +135,20 @@ def fingerprint_from(meta: Mapping[str, Any]) -> tuple[str, str, Fingerprint]:
     return str(meta.get("article", "")), str(meta.get("version", "")), Fingerprint(signature, tuple(bands))
 
 
-def article_text(chunks: Sequence[Chunk]) -> str:
-    """An article's text as its chunks hold it (``chunk.text == text[start:end]``; chunks may overlap)."""
+def article_text(chunks: Iterable[Chunk]) -> str:
+    """An article's text put back together from its chunks (each ``text[start:end]`` of it; chunks
+    that overlap give the shared part once, a gap between two is a space): what its story is
+    fingerprinted by, its entities recognised in, and its operators checked against."""
     parts: list[str] = []
-    covered = 0
-    for c in sorted(chunks, key=lambda c: c.start):
-        if c.end <= covered:
+    end = 0
+    for c in sorted(chunks, key=lambda c: (c.start, c.end)):
+        if c.end <= end:
             continue
-        parts.append(c.text[max(0, covered - c.start) :])
-        covered = c.end
-    return " ".join(parts)
+        if c.start > end and parts:
+            parts.append(" ")
+        parts.append(c.text[max(0, end - c.start) :])
+        end = c.end
+    return "".join(parts)
 
 
 def choose_story(fp: Fingerprint, candidates: Sequence[Filed], threshold: float = THRESHOLD) -> str:

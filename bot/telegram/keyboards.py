@@ -12,8 +12,8 @@ Vote(answer, up)        👍 / 👎 on an answer
 Page(search, number)    « / »: page ``number`` of a search's results
 Unfollow(follow, words) ✖: stop the chat's follow ``follow`` (/following)
 AllCopies(search)       📚: a search again, with every copy of each story (not "also in")
-ShowPickup(article, language) 📰: who ran the story an article tells, first and after, and who did not
 ExportCsv(query)        📎: a search's results up to the export limit, as a CSV document
+ShowPickup(article, language) 📰: who ran the story an article tells, first and after, and who did not
 WhoOf(query)            👤: /who of a name (one named with it, or one near an unknown name), same filters
 TimelineOf(query)       🕑: /timeline of the name of a /who page, with its filters
 SearchFor(query)        🔎: /search of the name of a /who page, with its filters

@@ -47,6 +47,7 @@ from retrieval.entities.reading import most_named_in, who_in  # noqa: E402
 from retrieval.entities.who import Window  # noqa: E402
 from retrieval.evaluation import load_questions, percentile  # noqa: E402
 from retrieval.records import SearchFilters, day_from_number  # noqa: E402
+from retrieval.search.operators import OperatorError, as_prose, parse_operators  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
 from retrieval.store.statistics import ArchiveStats  # noqa: E402
 
@@ -69,10 +70,19 @@ MODEL_CALLS = ("embed_question", "sparse_query")
 
 
 def sample_questions(path: Path, n: int) -> list[str]:
-    """A fixed random sample of ``n`` questions (the same ``n`` gives the same questions in every run)."""
-    questions = [q.question for q in load_questions(path)]
+    """A fixed random sample of ``n`` questions (the same ``n`` gives the same questions in every run),
+    each as ``ask`` searches it (a question whose quotes cannot be read as operators, as prose)."""
+    questions = [readable(q.question) for q in load_questions(path)]
     random.Random(0).shuffle(questions)
     return questions[:n]
+
+
+def readable(question: str) -> str:
+    try:
+        parse_operators(question)
+    except OperatorError:
+        return as_prose(question)
+    return question
 
 
 def peak_rss_mb() -> float:

@@ -123,6 +123,21 @@ class SearchFor:
     query: Query
 
 
+BUTTONS: tuple[type, ...] = (
+    ShowQuotes,
+    Vote,
+    Page,
+    AllCopies,
+    ExportCsv,
+    Unfollow,
+    WhoOf,
+    TimelineOf,
+    SearchFor,
+    ShowPickup,
+)
+"""Every button's record (its ``callback_data``): what the bot's saved state may hold of them."""
+
+
 def who_keyboard(
     query: Query, names: Sequence[str], labels: tuple[str, str] | None = None
 ) -> InlineKeyboardMarkup | None:

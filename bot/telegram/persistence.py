@@ -49,18 +49,7 @@ from telegram.ext import PersistenceInput, PicklePersistence
 from telegram.ext._picklepersistence import _BotPickler, _BotUnpickler
 from telegram.ext._utils.types import CDCData
 
-from bot.telegram.keyboards import (
-    AllCopies,
-    ExportCsv,
-    Page,
-    SearchFor,
-    ShowPickup,
-    ShowQuotes,
-    TimelineOf,
-    Unfollow,
-    Vote,
-    WhoOf,
-)
+from bot.telegram.keyboards import BUTTONS
 from bot.telegram.threads import ChatThreads
 from retrieval.errors import StoreFull, StoreUnavailable
 from retrieval.settings import make_private_dir
@@ -76,19 +65,7 @@ SAVE_INTERVAL = 60.0
 """Seconds between saves (a crash loses at most this much); also saved when the bot stops."""
 PRIVATE_FILE = 0o600
 
-ROOTS: tuple[type, ...] = (
-    ShowQuotes,
-    Vote,
-    Page,
-    AllCopies,
-    ExportCsv,
-    Unfollow,
-    ChatThreads,
-    WhoOf,
-    TimelineOf,
-    SearchFor,
-    ShowPickup,
-)
+ROOTS: tuple[type, ...] = (*BUTTONS, ChatThreads)
 """What the file holds besides plain containers: the buttons' records and a chat's threads."""
 VALUES: tuple[type, ...] = (date, datetime)
 """Classes outside the project that the records' fields may hold (they only carry a value)."""
